@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/**
+ * Every error code the HTTP functions can answer with, and its status. Codes are part of the
+ * public contract: API callers and the dashboard branch on them, so they never change meaning.
+ */
+export const ERROR_STATUS = {
+  // API key check (the /v1 wrapper)
+  missing_api_key: 401,
+  malformed_api_key: 401,
+  unknown_api_key: 401,
+  revoked_api_key: 401,
+  expired_api_key: 401,
+  api_key_in_query: 400,
+  insufficient_scope: 403,
+  rate_limited: 429,
+  quota_exceeded: 429,
+  // Dashboard API (Firebase ID token)
+  unauthenticated: 401,
+  forbidden: 403,
+  // Shared
+  invalid_request: 400,
+  invalid_json: 400,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  key_limit_reached: 409,
+  already_on_plan: 400,
+  no_billing_account: 400,
+  invalid_signature: 400,
+  internal: 500,
+  unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+export const errorCodeSchema = z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]);
+
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    request_id: z.string().optional(),
+    /** For invalid_request: the offending field, e.g. `label` or `query.from`. */
+    field: z.string().optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
