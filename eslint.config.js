@@ -1,5 +1,6 @@
+import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
-import importX from 'eslint-plugin-import-x';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -8,7 +9,14 @@ const FEATURES = ['keys', 'usage', 'billing', 'settings', 'admin', 'overview', '
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '**/lib/**', '.emulator-data/**', 'test-results/**'],
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      'functions/lib/**',
+      'tools/*/lib/**',
+      '.emulator-data/**',
+      'test-results/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.strict,
@@ -34,6 +42,17 @@ export default tseslint.config(
     files: ['src/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks, 'import-x': importX },
+    // Without a resolver that knows .ts(x) and the tsconfig `paths`, no import resolves and the
+    // zones below silently pass everything.
+    settings: {
+      'import-x/resolver-next': [
+        createNodeResolver({
+          extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'],
+          extensionAlias: { '.js': ['.ts', '.tsx', '.js'] },
+          tsconfig: { configFile: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) },
+        }),
+      ],
+    },
     rules: {
       ...reactHooks.configs.recommended.rules,
       // Features do not import each other; shared pieces move down to components/ or lib/.
@@ -47,7 +66,10 @@ export default tseslint.config(
               except: [`./${feature}`],
             })),
             { target: './src/features', from: './src/app' },
-            { target: ['./src/components', './src/lib', './src/config'], from: ['./src/features', './src/app'] },
+            {
+              target: ['./src/components', './src/lib', './src/config'],
+              from: ['./src/features', './src/app'],
+            },
           ],
         },
       ],

@@ -1,0 +1,33 @@
+import { Sparkles } from 'lucide-react';
+import { Link } from 'react-router-dom';
+import { Skeleton } from '@/components/ui/skeleton';
+import { paths } from '@/config/paths';
+import { useMe } from '@/lib/api/get-me';
+import { formatNumber, planName } from '@/lib/format';
+
+/** The sidebar's reminder of the current plan, with a way up for Free accounts. */
+export function PlanCard({ onNavigate }: { onNavigate?: () => void }) {
+  const me = useMe();
+  if (me.isPending) return <Skeleton className="h-20 w-full rounded-xl" />;
+  if (!me.data) return null;
+  const { user, usage } = me.data;
+  return (
+    <div className="rounded-xl bg-zinc-100/80 p-3.5">
+      <p className="text-xs font-medium text-zinc-500">Current plan</p>
+      <p className="mt-0.5 text-sm font-semibold text-zinc-900">{planName(user.plan_tier)}</p>
+      <p className="mt-1 text-xs text-zinc-500">
+        {formatNumber(usage.limit_per_key)} calls per key each month
+      </p>
+      {user.plan_tier === 'free' && (
+        <Link
+          to={paths.billing}
+          onClick={onNavigate}
+          className="mt-2.5 inline-flex items-center gap-1 text-xs font-semibold text-brand-700 hover:text-brand-800"
+        >
+          <Sparkles className="size-3.5" aria-hidden />
+          Upgrade for more calls
+        </Link>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,90 @@
+import { KeyRound, Plus } from 'lucide-react';
+import { useState } from 'react';
+import { MAX_ACTIVE_KEYS_PER_ACCOUNT, type ApiKey } from '@shared/contracts';
+import { Button } from '@/components/ui/button';
+import { Card, CardHeader } from '@/components/ui/card';
+import { EmptyState } from '@/components/ui/empty-state';
+import { ErrorState } from '@/components/ui/error-state';
+import { LoadingRegion, Skeleton } from '@/components/ui/skeleton';
+import { useKeys } from '@/lib/api/get-keys';
+import { CreateKeyDialog } from '@/features/keys/components/create-key-dialog';
+import { KeysTable, type KeyAction } from '@/features/keys/components/keys-table';
+import { RenameKeyDialog } from '@/features/keys/components/rename-key-dialog';
+import { RevokeKeyDialog } from '@/features/keys/components/revoke-key-dialog';
+import { RollKeyDialog } from '@/features/keys/components/roll-key-dialog';
+
+/** The key list with everything one can do to keys: create, rename, roll, revoke. */
+export function KeysPanel() {
+  const keys = useKeys();
+  const [creating, setCreating] = useState(false);
+  const [action, setAction] = useState<{ kind: KeyAction; key: ApiKey } | null>(null);
+  const active = keys.data?.filter((key) => key.status === 'active' || key.status === 'expiring').length ?? 0;
+  const atLimit = active >= MAX_ACTIVE_KEYS_PER_ACCOUNT;
+  const closeAction = (open: boolean) => !open && setAction(null);
+
+  const createButton = (
+    <Button
+      onClick={() => setCreating(true)}
+      disabled={keys.isPending || atLimit}
+      title={atLimit ? 'Revoke a key to create another' : undefined}
+    >
+      <Plus className="size-4" aria-hidden />
+      Create key
+    </Button>
+  );
+
+  return (
+    <Card aria-labelledby="keys-title">
+      <CardHeader
+        titleId="keys-title"
+        title="Your keys"
+        description={
+          keys.data
+            ? `${active} of ${MAX_ACTIVE_KEYS_PER_ACCOUNT} active keys. Each key has its own monthly quota.`
+            : 'Each key has its own monthly quota.'
+        }
+        action={createButton}
+        className="pb-5"
+      />
+      {keys.isPending ? (
+        <LoadingRegion
+          label="Loading your keys"
+          className="space-y-3 border-t border-zinc-200 px-5 py-5 sm:px-6"
+        >
+          {[0, 1, 2].map((row) => (
+            <Skeleton key={row} className="h-12 w-full" />
+          ))}
+        </LoadingRegion>
+      ) : keys.isError ? (
+        <ErrorState
+          error={keys.error}
+          onRetry={() => void keys.refetch()}
+          retrying={keys.isFetching}
+          className="border-t border-zinc-200"
+        />
+      ) : keys.data.length === 0 ? (
+        <EmptyState
+          className="border-t border-zinc-200"
+          icon={KeyRound}
+          title="No API keys yet"
+          description="Create your first key, then send it in the Authorization header of your API calls."
+          action={
+            <Button onClick={() => setCreating(true)}>
+              <Plus className="size-4" aria-hidden />
+              Create your first key
+            </Button>
+          }
+        />
+      ) : (
+        <div className="border-t border-zinc-200 pb-1">
+          <KeysTable keys={keys.data} onAction={(kind, key) => setAction({ kind, key })} />
+        </div>
+      )}
+
+      <CreateKeyDialog open={creating} onOpenChange={setCreating} />
+      <RenameKeyDialog apiKey={action?.kind === 'rename' ? action.key : null} onOpenChange={closeAction} />
+      <RollKeyDialog apiKey={action?.kind === 'roll' ? action.key : null} onOpenChange={closeAction} />
+      <RevokeKeyDialog apiKey={action?.kind === 'revoke' ? action.key : null} onOpenChange={closeAction} />
+    </Card>
+  );
+}

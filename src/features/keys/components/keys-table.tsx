@@ -1,0 +1,135 @@
+import { Ban, MoreHorizontal, Pencil, RefreshCw } from 'lucide-react';
+import type { ApiKey, KeyStatus } from '@shared/contracts';
+import { Badge } from '@/components/ui/badge';
+import {
+  DropdownMenu,
+  DropdownMenuContent,
+  DropdownMenuItem,
+  DropdownMenuSeparator,
+  DropdownMenuTrigger,
+} from '@/components/ui/dropdown-menu';
+import { Table, TBody, TD, TH, THead, TR } from '@/components/ui/table';
+import { cn } from '@/lib/cn';
+import { formatDate, formatDateTime, formatRelative } from '@/lib/format';
+import { KeyStatusBadge, maskedKey } from '@/features/keys/components/key-status-badge';
+
+const STATUS_ORDER: Record<KeyStatus, number> = { expiring: 0, active: 0, expired: 1, revoked: 2 };
+
+/** Usable keys first, newest first within each group. */
+export function sortKeys(keys: ApiKey[]): ApiKey[] {
+  return [...keys].sort(
+    (a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || b.created_at.localeCompare(a.created_at),
+  );
+}
+
+export type KeyAction = 'rename' | 'roll' | 'revoke';
+
+function KeyActions({
+  apiKey,
+  onAction,
+}: {
+  apiKey: ApiKey;
+  onAction: (action: KeyAction, key: ApiKey) => void;
+}) {
+  const usable = apiKey.status === 'active' || apiKey.status === 'expiring';
+  return (
+    <DropdownMenu>
+      <DropdownMenuTrigger
+        aria-label={`Actions for ${apiKey.label}`}
+        className="rounded-md p-1.5 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-brand-600 data-[state=open]:bg-zinc-100"
+      >
+        <MoreHorizontal className="size-5" aria-hidden />
+      </DropdownMenuTrigger>
+      <DropdownMenuContent>
+        <DropdownMenuItem onSelect={() => onAction('rename', apiKey)}>
+          <Pencil className="size-4 text-zinc-400" aria-hidden />
+          Rename
+        </DropdownMenuItem>
+        {usable && (
+          <>
+            <DropdownMenuItem onSelect={() => onAction('roll', apiKey)}>
+              <RefreshCw className="size-4 text-zinc-400" aria-hidden />
+              Roll key
+            </DropdownMenuItem>
+            <DropdownMenuSeparator />
+            <DropdownMenuItem destructive onSelect={() => onAction('revoke', apiKey)}>
+              <Ban className="size-4" aria-hidden />
+              Revoke
+            </DropdownMenuItem>
+          </>
+        )}
+      </DropdownMenuContent>
+    </DropdownMenu>
+  );
+}
+
+export function KeysTable({
+  keys,
+  onAction,
+}: {
+  keys: ApiKey[];
+  onAction: (action: KeyAction, key: ApiKey) => void;
+}) {
+  return (
+    <Table label="API keys">
+      <THead>
+        <TR>
+          <TH>Key</TH>
+          <TH>Status</TH>
+          <TH className="hidden md:table-cell">Created</TH>
+          <TH>Last used</TH>
+          <TH className="w-12">
+            <span className="sr-only">Actions</span>
+          </TH>
+        </TR>
+      </THead>
+      <TBody>
+        {sortKeys(keys).map((key) => {
+          const inactive = key.status === 'revoked' || key.status === 'expired';
+          return (
+            <TR key={key.id} className={cn(inactive && 'bg-zinc-50/50')}>
+              <TD className="max-w-[11rem] sm:max-w-xs">
+                <p
+                  className={cn('truncate font-medium', inactive ? 'text-zinc-500' : 'text-zinc-900')}
+                  title={key.label}
+                >
+                  {key.label}
+                </p>
+                <p className="mt-0.5 flex items-center gap-2 text-xs">
+                  <code className="font-mono whitespace-nowrap text-zinc-500">{maskedKey(key)}</code>
+                  <span className="hidden gap-1 sm:inline-flex">
+                    {key.scopes.map((scope) => (
+                      <Badge key={scope} className="px-1.5 py-0 text-[11px]">
+                        {scope}
+                      </Badge>
+                    ))}
+                  </span>
+                </p>
+              </TD>
+              <TD>
+                <KeyStatusBadge apiKey={key} />
+              </TD>
+              <TD className="hidden whitespace-nowrap md:table-cell">
+                <time dateTime={key.created_at} title={formatDateTime(key.created_at)}>
+                  {formatDate(key.created_at)}
+                </time>
+              </TD>
+              <TD className="whitespace-nowrap">
+                {key.last_used_at ? (
+                  <time dateTime={key.last_used_at} title={formatDateTime(key.last_used_at)}>
+                    {formatRelative(key.last_used_at)}
+                  </time>
+                ) : (
+                  <span className="text-zinc-400">Never</span>
+                )}
+              </TD>
+              <TD className="text-right">
+                <KeyActions apiKey={key} onAction={onAction} />
+              </TD>
+            </TR>
+          );
+        })}
+      </TBody>
+    </Table>
+  );
+}

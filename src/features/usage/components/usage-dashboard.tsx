@@ -1,0 +1,119 @@
+import { ChartColumn, Download } from 'lucide-react';
+import { Link } from 'react-router-dom';
+import { CallsChart, ChartLegend } from '@/components/charts/calls-chart';
+import { Button } from '@/components/ui/button';
+import { Card, CardContent, CardHeader } from '@/components/ui/card';
+import { EmptyState } from '@/components/ui/empty-state';
+import { ErrorState } from '@/components/ui/error-state';
+import { LoadingRegion, Skeleton } from '@/components/ui/skeleton';
+import { useToast } from '@/components/ui/toast';
+import { paths } from '@/config/paths';
+import { useKeys } from '@/lib/api/get-keys';
+import { useStats } from '@/lib/api/get-stats';
+import { describeError } from '@/lib/api-error';
+import { formatDay, formatNumber } from '@/lib/format';
+import { useExportUsage } from '@/features/usage/api/export-usage';
+import { KeySelector } from '@/features/usage/components/key-selector';
+import { RangePicker } from '@/features/usage/components/range-picker';
+import { RecentRequests } from '@/features/usage/components/recent-requests';
+import { UsageBreakdown } from '@/features/usage/components/usage-breakdown';
+import { UsageSummary } from '@/features/usage/components/usage-summary';
+import { useUsageFilters } from '@/features/usage/usage-filters';
+
+export function UsageDashboard() {
+  const { range, keyId, query, setRange, setKeyId } = useUsageFilters();
+  const keys = useKeys();
+  const stats = useStats(query);
+  const exportUsage = useExportUsage();
+  const notify = useToast();
+  const selectedKey = keys.data?.find((key) => key.id === keyId) ?? null;
+  const rangeLabel = `${formatDay(range.from)} – ${formatDay(range.to)}`;
+
+  function download() {
+    exportUsage.mutate(query, {
+      onSuccess: () =>
+        notify({
+          tone: 'success',
+          title: 'CSV downloaded',
+          description: `Daily usage per key, ${rangeLabel}.`,
+        }),
+      onError: (error) =>
+        notify({ tone: 'error', title: "Couldn't export CSV", description: describeError(error) }),
+    });
+  }
+
+  return (
+    <div className="space-y-6">
+      <Card className="flex flex-col gap-4 p-4 sm:p-5 lg:flex-row lg:items-start lg:justify-between">
+        <div className="flex flex-col gap-4 sm:flex-row sm:items-start sm:gap-6">
+          <KeySelector keys={keys.data ?? []} value={keyId} onChange={setKeyId} disabled={keys.isPending} />
+          <RangePicker value={range} onChange={setRange} />
+        </div>
+        <Button variant="secondary" onClick={download} loading={exportUsage.isPending} className="self-start">
+          {!exportUsage.isPending && <Download className="size-4" aria-hidden />}
+          Export CSV
+        </Button>
+      </Card>
+
+      {stats.isError && !stats.data ? (
+        <Card>
+          <ErrorState
+            title="Couldn't load usage"
+            error={stats.error}
+            onRetry={() => void stats.refetch()}
+            retrying={stats.isFetching}
+          />
+        </Card>
+      ) : (
+        <>
+          <UsageSummary stats={stats.data} loading={stats.isPending} />
+          <Card aria-labelledby="usage-chart-title" aria-busy={stats.isPlaceholderData || undefined}>
+            <CardHeader
+              titleId="usage-chart-title"
+              title="Calls over time"
+              description={`${selectedKey ? `“${selectedKey.label}”` : 'All keys'}, ${rangeLabel} (UTC)`}
+              action={<ChartLegend />}
+            />
+            <CardContent>
+              {stats.isPending ? (
+                <LoadingRegion label="Loading the usage chart">
+                  <Skeleton className="h-[300px] w-full" />
+                </LoadingRegion>
+              ) : stats.data.totals.requests === 0 ? (
+                <EmptyState
+                  icon={ChartColumn}
+                  title="No calls in this range"
+                  description={
+                    keys.data?.length === 0
+                      ? 'Create an API key and call the API with it; its calls are charted here.'
+                      : 'Try a longer range or another key, or call the API to see traffic here.'
+                  }
+                  action={
+                    keys.data?.length === 0 ? (
+                      <Button asChild size="sm">
+                        <Link to={paths.keys}>Create a key</Link>
+                      </Button>
+                    ) : undefined
+                  }
+                />
+              ) : (
+                <div
+                  className={stats.isPlaceholderData ? 'opacity-60 transition-opacity' : 'transition-opacity'}
+                >
+                  <CallsChart
+                    data={stats.data.daily}
+                    height={300}
+                    label={`Calls per day, ${rangeLabel}, ${formatNumber(stats.data.totals.requests)} in total`}
+                  />
+                </div>
+              )}
+            </CardContent>
+          </Card>
+          {stats.data && <UsageBreakdown stats={stats.data} />}
+        </>
+      )}
+
+      <RecentRequests keyId={keyId} keyLabel={selectedKey?.label ?? null} />
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+import { AlertTriangle, Timer, Zap } from 'lucide-react';
+import type { StatsResponse } from '@shared/contracts';
+import { StatCard } from '@/components/ui/stat-card';
+import { formatLatency, formatNumber, formatPercent } from '@/lib/format';
+import { daysBetween } from '@shared/dates';
+
+export function UsageSummary({ stats, loading }: { stats: StatsResponse | undefined; loading: boolean }) {
+  const totals = stats?.totals;
+  const days = stats ? daysBetween(stats.from, stats.to) : 0;
+  return (
+    <div className="grid gap-4 sm:grid-cols-3">
+      <StatCard
+        label="Calls"
+        icon={Zap}
+        loading={loading}
+        value={totals ? formatNumber(totals.requests) : null}
+        hint={totals && days > 0 ? `About ${formatNumber(Math.round(totals.requests / days))} a day` : null}
+      />
+      <StatCard
+        label="Average latency"
+        icon={Timer}
+        loading={loading}
+        value={totals ? formatLatency(totals.avg_latency_ms) : null}
+        hint={totals?.avg_latency_ms === null ? 'No calls in this range' : 'Time to answer, server side'}
+      />
+      <StatCard
+        label="Error rate"
+        icon={AlertTriangle}
+        loading={loading}
+        value={totals ? formatPercent(totals.error_rate) : null}
+        hint={totals ? `${formatNumber(totals.errors)} calls answered 4xx or 5xx` : null}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,265 @@
+/**
+ * The dashboard API's state for one test: each test seeds what it needs (`seedAccount`), the
+ * handlers read and change it, and `resetDb` empties it after every test. Everything built here
+ * is parsed with the shared response schemas, so a contract change breaks the tests.
+ */
+import {
+  accountExportSchema,
+  adminStatsResponseSchema,
+  apiKeySchema,
+  meResponseSchema,
+  statsResponseSchema,
+  type AccountExport,
+  type AdminStatsResponse,
+  type ApiKey,
+  type DailyPoint,
+  type MeResponse,
+  type StatsQuery,
+  type StatsResponse,
+  type UsageEvent,
+} from '@shared/contracts';
+import { addDays, daysBetween, periodEnd, utcPeriod } from '@shared/dates';
+import { PLANS, type PlanTier } from '@shared/plans';
+import { TEST_USER } from '@/testing/mocks/firebase';
+
+type Profile = MeResponse['user'];
+
+interface Db {
+  profile: Profile;
+  keys: ApiKey[];
+  events: UsageEvent[];
+  /** Calls per day in generated stats; 0 means an account without traffic. */
+  callsPerDay: number;
+  /** Secrets of keys created through the API during the test, by key id. */
+  secrets: Map<string, string>;
+}
+
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+
+export function isoAgo(ms: number, now: Date = new Date()): string {
+  return new Date(now.getTime() - ms).toISOString();
+}
+
+function defaultProfile(): Profile {
+  return {
+    uid: TEST_USER.uid,
+    email: TEST_USER.email,
+    display_name: TEST_USER.displayName,
+    photo_url: null,
+    plan_tier: 'free',
+    subscription_status: null,
+    current_period_end: null,
+    cancel_at_period_end: false,
+    created_at: isoAgo(120 * DAY),
+    is_admin: false,
+  };
+}
+
+export const db: Db = { profile: defaultProfile(), keys: [], events: [], callsPerDay: 0, secrets: new Map() };
+
+export function resetDb(): void {
+  db.profile = defaultProfile();
+  db.keys = [];
+  db.events = [];
+  db.callsPerDay = 0;
+  db.secrets = new Map();
+  keyCounter = 0;
+}
+
+let keyCounter = 0;
+const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+function randomBase62(length: number): string {
+  return Array.from({ length }, () => BASE62[Math.floor(Math.random() * BASE62.length)]).join('');
+}
+
+export function buildSecret(): string {
+  return `sk_live_${randomBase62(40)}`;
+}
+
+export function buildKey(overrides: Partial<ApiKey> = {}): ApiKey {
+  keyCounter += 1;
+  const tier: PlanTier = overrides.tier ?? db.profile.plan_tier;
+  const secret = buildSecret();
+  return apiKeySchema.parse({
+    id: `key_${keyCounter}`,
+    label: `Key ${keyCounter}`,
+    key_prefix: secret.slice(0, 12),
+    key_hint: secret.slice(-4),
+    scopes: ['read'],
+    tier,
+    status: 'active',
+    created_at: isoAgo(30 * DAY),
+    expires_at: null,
+    last_used_at: null,
+    revoked_at: null,
+    monthly_usage: 0,
+    usage_period: utcPeriod(new Date()),
+    rate_limit_monthly: PLANS[tier].monthly_limit,
+    rate_limit_per_minute: PLANS[tier].per_minute_limit,
+    ...overrides,
+  });
+}
+
+export function buildEvent(keyId: string, overrides: Partial<UsageEvent> = {}): UsageEvent {
+  return {
+    key_id: keyId,
+    endpoint: '/v1/time',
+    method: 'GET',
+    status: 200,
+    latency_ms: 42,
+    at: isoAgo(5 * 60_000),
+    ...overrides,
+  };
+}
+
+/** A typical account: two used keys, one revoked, one expired, and steady traffic. */
+export function seedAccount(): { active: ApiKey; staging: ApiKey; revoked: ApiKey; expired: ApiKey } {
+  const active = buildKey({
+    label: 'Production server',
+    scopes: ['read', 'write'],
+    created_at: isoAgo(60 * DAY),
+    monthly_usage: 640,
+    last_used_at: isoAgo(3 * 60_000),
+  });
+  const staging = buildKey({
+    label: 'Staging',
+    created_at: isoAgo(20 * DAY),
+    monthly_usage: 95,
+    last_used_at: isoAgo(2 * DAY),
+  });
+  const revoked = buildKey({
+    label: 'Old laptop',
+    created_at: isoAgo(90 * DAY),
+    status: 'revoked',
+    revoked_at: isoAgo(10 * DAY),
+    last_used_at: isoAgo(11 * DAY),
+  });
+  const expired = buildKey({
+    label: 'Hackathon',
+    created_at: isoAgo(45 * DAY),
+    status: 'expired',
+    expires_at: isoAgo(3 * DAY),
+    last_used_at: isoAgo(4 * DAY),
+  });
+  db.keys = [active, staging, revoked, expired];
+  db.events = [
+    buildEvent(active.id, { endpoint: '/v1/forecast', status: 200, latency_ms: 88, at: isoAgo(3 * 60_000) }),
+    buildEvent(active.id, {
+      endpoint: '/v1/convert',
+      method: 'POST',
+      status: 429,
+      latency_ms: 4,
+      at: isoAgo(9 * 60_000),
+    }),
+    buildEvent(staging.id, { endpoint: '/v1/time', status: 200, latency_ms: 21, at: isoAgo(2 * DAY) }),
+  ];
+  db.callsPerDay = 120;
+  return { active, staging, revoked, expired };
+}
+
+function isUsable(key: ApiKey): boolean {
+  return key.status === 'active' || key.status === 'expiring';
+}
+
+export function buildMe(): MeResponse {
+  const period = utcPeriod(new Date());
+  const usable = db.keys.filter(isUsable);
+  const keys = usable.map((key) => ({
+    id: key.id,
+    label: key.label,
+    requests: key.monthly_usage,
+    limit: key.rate_limit_monthly,
+  }));
+  return meResponseSchema.parse({
+    user: db.profile,
+    usage: {
+      period,
+      requests: db.keys.reduce((sum, key) => sum + key.monthly_usage, 0),
+      limit_per_key: PLANS[db.profile.plan_tier].monthly_limit,
+      resets_at: periodEnd(period).toISOString(),
+      active_keys: usable.length,
+      keys,
+    },
+  });
+}
+
+function dailyPoints(from: string, to: string, scale: number): DailyPoint[] {
+  return Array.from({ length: daysBetween(from, to) }, (_, index) => {
+    const requests = Math.round(db.callsPerDay * scale * (1 + 0.4 * Math.sin(index / 2)));
+    const errors = Math.round(requests * 0.04);
+    return {
+      date: addDays(from, index),
+      requests,
+      errors,
+      avg_latency_ms: requests > 0 ? 60 + (index % 7) * 5 : null,
+    };
+  });
+}
+
+export function buildStats(query: StatsQuery): StatsResponse {
+  const daily = dailyPoints(query.from, query.to, query.key_id ? 0.6 : 1);
+  const requests = daily.reduce((sum, point) => sum + point.requests, 0);
+  const errors = daily.reduce((sum, point) => sum + point.errors, 0);
+  const latencySum = daily.reduce((sum, point) => sum + (point.avg_latency_ms ?? 0) * point.requests, 0);
+  const split = (share: number) => Math.round(requests * share);
+  return statsResponseSchema.parse({
+    from: query.from,
+    to: query.to,
+    key_id: query.key_id ?? null,
+    totals: {
+      requests,
+      errors,
+      error_rate: requests > 0 ? errors / requests : 0,
+      avg_latency_ms: requests > 0 ? latencySum / requests : null,
+    },
+    daily,
+    by_endpoint:
+      requests > 0
+        ? [
+            { endpoint: 'GET /v1/forecast', requests: split(0.55) },
+            { endpoint: 'GET /v1/time', requests: split(0.3) },
+            { endpoint: 'POST /v1/convert', requests: requests - split(0.55) - split(0.3) },
+          ]
+        : [],
+    by_status:
+      requests > 0
+        ? [
+            { status: '200', requests: requests - errors },
+            { status: '429', requests: errors },
+          ]
+        : [],
+  });
+}
+
+export function buildAdminStats(): AdminStatsResponse {
+  const to = new Date().toISOString().slice(0, 10);
+  const from = addDays(to, -29);
+  const daily = dailyPoints(from, to, 12);
+  return adminStatsResponseSchema.parse({
+    from,
+    to,
+    totals: {
+      accounts: 48,
+      active_keys: 131,
+      requests: daily.reduce((sum, point) => sum + point.requests, 0),
+      errors: daily.reduce((sum, point) => sum + point.errors, 0),
+    },
+    daily,
+    top_accounts: [
+      { user_id: 'user-ada', email: 'ada@example.com', plan_tier: 'pro', requests: 52_000 },
+      { user_id: 'user-grace', email: 'grace@example.com', plan_tier: 'free', requests: 910 },
+    ],
+  });
+}
+
+export function buildAccountExport(): AccountExport {
+  return accountExportSchema.parse({
+    exported_at: new Date().toISOString(),
+    profile: db.profile,
+    keys: db.keys,
+    usage_daily: [],
+    usage_monthly: [],
+  });
+}

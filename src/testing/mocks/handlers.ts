@@ -1,0 +1,261 @@
+import { http, HttpResponse, type JsonBodyType } from 'msw';
+import type { z } from 'zod';
+import {
+  MAX_ACTIVE_KEYS_PER_ACCOUNT,
+  USAGE_EXPORT_COLUMNS,
+  checkoutRequestSchema,
+  createKeyRequestSchema,
+  createKeyResponseSchema,
+  keyResponseSchema,
+  listKeysResponseSchema,
+  recentUsageQuerySchema,
+  recentUsageResponseSchema,
+  redirectResponseSchema,
+  rollKeyRequestSchema,
+  rollKeyResponseSchema,
+  statsQuerySchema,
+  updateKeyRequestSchema,
+} from '@shared/contracts';
+import { addDays } from '@shared/dates';
+import { errorBodySchema, ERROR_STATUS, type ErrorCode } from '@shared/errors';
+import {
+  buildAccountExport,
+  buildAdminStats,
+  buildKey,
+  buildMe,
+  buildSecret,
+  buildStats,
+  db,
+} from '@/testing/mocks/db';
+
+const API = '/api/dashboard';
+
+/** Every request the handlers answered, for tests that check what the dashboard sent. */
+export const apiLog: { method: string; path: string; query: Record<string, string>; body: unknown }[] = [];
+
+export function apiError(code: ErrorCode, message: string, field?: string) {
+  const body = errorBodySchema.parse({
+    error: { code, message, request_id: 'req_test', ...(field ? { field } : {}) },
+  });
+  return HttpResponse.json(body, { status: ERROR_STATUS[code] });
+}
+
+function respond<Schema extends z.ZodType>(schema: Schema, data: z.input<Schema>, status = 200) {
+  return HttpResponse.json(schema.parse(data) as JsonBodyType, { status });
+}
+
+async function record(request: Request): Promise<{ query: Record<string, string>; body: unknown }> {
+  const url = new URL(request.url);
+  const query = Object.fromEntries(url.searchParams);
+  const text = request.method === 'GET' ? '' : await request.clone().text();
+  const body: unknown = text ? JSON.parse(text) : undefined;
+  apiLog.push({ method: request.method, path: url.pathname.slice(API.length), query, body });
+  return { query, body };
+}
+
+function authorised(request: Request): boolean {
+  return /^Bearer test-token-.+/.test(request.headers.get('Authorization') ?? '');
+}
+
+/** Wraps a handler with the dashboard API's token check and request logging. */
+function route(
+  handle: (input: {
+    request: Request;
+    params: Record<string, string>;
+    query: Record<string, string>;
+    body: unknown;
+  }) => Response | Promise<Response>,
+) {
+  return async ({
+    request,
+    params,
+  }: {
+    request: Request;
+    params: Record<string, string | readonly string[] | undefined>;
+  }) => {
+    const { query, body } = await record(request);
+    if (!authorised(request)) return apiError('unauthenticated', 'missing or invalid ID token');
+    const stringParams = Object.fromEntries(
+      Object.entries(params).map(([name, value]) => [name, String(value)]),
+    );
+    return handle({ request, params: stringParams, query, body });
+  };
+}
+
+function invalid(error: z.ZodError) {
+  const issue = error.issues[0];
+  return apiError(
+    'invalid_request',
+    issue?.message ?? 'invalid request',
+    issue ? issue.path.join('.') : undefined,
+  );
+}
+
+function findKey(id: string) {
+  return db.keys.find((key) => key.id === id);
+}
+
+export const handlers = [
+  http.get(
+    `${API}/me`,
+    route(() => HttpResponse.json(buildMe())),
+  ),
+
+  http.get(
+    `${API}/keys`,
+    route(() => respond(listKeysResponseSchema, { keys: db.keys })),
+  ),
+
+  http.post(
+    `${API}/keys`,
+    route(({ body }) => {
+      const parsed = createKeyRequestSchema.safeParse(body);
+      if (!parsed.success) return invalid(parsed.error);
+      const active = db.keys.filter((key) => key.status === 'active' || key.status === 'expiring').length;
+      if (active >= MAX_ACTIVE_KEYS_PER_ACCOUNT) return apiError('key_limit_reached', 'too many active keys');
+      const secret = buildSecret();
+      const key = buildKey({
+        label: parsed.data.label,
+        scopes: parsed.data.scopes,
+        key_prefix: secret.slice(0, 12),
+        key_hint: secret.slice(-4),
+        created_at: new Date().toISOString(),
+        expires_at: parsed.data.expires_in_days
+          ? new Date(Date.now() + parsed.data.expires_in_days * 86_400_000).toISOString()
+          : null,
+      });
+      db.keys.push(key);
+      db.secrets.set(key.id, secret);
+      return respond(createKeyResponseSchema, { key, secret }, 201);
+    }),
+  ),
+
+  http.patch(
+    `${API}/keys/:id`,
+    route(({ params, body }) => {
+      const key = findKey(params.id ?? '');
+      if (!key) return apiError('not_found', 'no such key');
+      const parsed = updateKeyRequestSchema.safeParse(body);
+      if (!parsed.success) return invalid(parsed.error);
+      key.label = parsed.data.label;
+      return respond(keyResponseSchema, { key });
+    }),
+  ),
+
+  http.post(
+    `${API}/keys/:id/revoke`,
+    route(({ params }) => {
+      const key = findKey(params.id ?? '');
+      if (!key) return apiError('not_found', 'no such key');
+      key.status = 'revoked';
+      key.revoked_at = new Date().toISOString();
+      return respond(keyResponseSchema, { key });
+    }),
+  ),
+
+  http.post(
+    `${API}/keys/:id/roll`,
+    route(({ params, body }) => {
+      const previous = findKey(params.id ?? '');
+      if (!previous) return apiError('not_found', 'no such key');
+      const parsed = rollKeyRequestSchema.safeParse(body ?? {});
+      if (!parsed.success) return invalid(parsed.error);
+      const secret = buildSecret();
+      const key = buildKey({
+        label: previous.label,
+        scopes: previous.scopes,
+        key_prefix: secret.slice(0, 12),
+        key_hint: secret.slice(-4),
+        created_at: new Date().toISOString(),
+      });
+      previous.expires_at = new Date(Date.now() + parsed.data.grace_period_hours * 3_600_000).toISOString();
+      previous.status = parsed.data.grace_period_hours === 0 ? 'expired' : 'expiring';
+      db.keys.push(key);
+      return respond(rollKeyResponseSchema, { key, secret, previous });
+    }),
+  ),
+
+  http.get(
+    `${API}/stats`,
+    route(({ query }) => {
+      const parsed = statsQuerySchema.safeParse(query);
+      if (!parsed.success) return invalid(parsed.error);
+      return HttpResponse.json(buildStats(parsed.data));
+    }),
+  ),
+
+  http.get(
+    `${API}/usage/recent`,
+    route(({ query }) => {
+      const parsed = recentUsageQuerySchema.safeParse(query);
+      if (!parsed.success) return invalid(parsed.error);
+      const events = db.events
+        .filter((event) => event.key_id === parsed.data.key_id)
+        .sort((a, b) => b.at.localeCompare(a.at));
+      return respond(recentUsageResponseSchema, { events });
+    }),
+  ),
+
+  http.get(
+    `${API}/usage/export`,
+    route(({ query }) => {
+      const parsed = statsQuerySchema.safeParse(query);
+      if (!parsed.success) return invalid(parsed.error);
+      const rows = db.keys
+        .filter((key) => !parsed.data.key_id || key.id === parsed.data.key_id)
+        .map((key) => [parsed.data.to, key.id, key.label, '10', '1', '50.0'].join(','));
+      const csv = [USAGE_EXPORT_COLUMNS.join(','), ...rows].join('\n');
+      return new HttpResponse(csv, {
+        headers: {
+          'Content-Type': 'text/csv; charset=utf-8',
+          'Content-Disposition': `attachment; filename="usage-${parsed.data.from}-${parsed.data.to}.csv"`,
+        },
+      });
+    }),
+  ),
+
+  http.get(
+    `${API}/me/export`,
+    route(() => HttpResponse.json(buildAccountExport())),
+  ),
+
+  http.delete(
+    `${API}/me`,
+    route(() => {
+      db.keys = [];
+      return new HttpResponse(null, { status: 204 });
+    }),
+  ),
+
+  http.get(
+    `${API}/admin/stats`,
+    route(() =>
+      db.profile.is_admin ? HttpResponse.json(buildAdminStats()) : apiError('forbidden', 'admin only'),
+    ),
+  ),
+
+  http.post(
+    `${API}/billing/checkout`,
+    route(({ body }) => {
+      const parsed = checkoutRequestSchema.safeParse(body);
+      if (!parsed.success) return invalid(parsed.error);
+      return respond(redirectResponseSchema, {
+        url: `https://checkout.stripe.test/session/${parsed.data.plan}`,
+      });
+    }),
+  ),
+
+  http.post(
+    `${API}/billing/portal`,
+    route(() =>
+      db.profile.subscription_status
+        ? respond(redirectResponseSchema, { url: 'https://billing.stripe.test/portal' })
+        : apiError('no_billing_account', 'no Stripe customer yet'),
+    ),
+  ),
+];
+
+/** For tests that need a date the API would accept as a range end. */
+export function daysAgo(days: number): string {
+  return addDays(new Date().toISOString().slice(0, 10), -days);
+}
