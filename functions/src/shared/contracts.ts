@@ -236,6 +236,17 @@ export type RedirectResponse = z.infer<typeof redirectResponseSchema>;
 // ---------------------------------------------------------------------------------------------
 // Admin
 
+/** Days shown by `GET /admin/stats` when the query names no range: the last 30, today included. */
+export const ADMIN_STATS_DEFAULT_DAYS = 30;
+export const ADMIN_TOP_ACCOUNTS = 10;
+
+/** `GET /admin/stats?from&to`: both optional; a given range obeys the same rules as `/stats`. */
+export const adminStatsQuerySchema = z.strictObject({
+  from: isoDateSchema.optional(),
+  to: isoDateSchema.optional(),
+});
+export type AdminStatsQuery = z.infer<typeof adminStatsQuerySchema>;
+
 export const adminStatsResponseSchema = z.object({
   from: isoDateSchema,
   to: isoDateSchema,

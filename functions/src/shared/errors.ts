@@ -28,6 +28,7 @@ export const ERROR_STATUS = {
   conflict: 409,
   key_limit_reached: 409,
   already_on_plan: 400,
+  already_subscribed: 409,
   no_billing_account: 400,
   invalid_signature: 400,
   internal: 500,

@@ -1,0 +1,74 @@
+import { Timestamp } from 'firebase-admin/firestore';
+import type { Request, Response } from 'express';
+import { userOf } from '../http/auth.js';
+import { expectNoBody, expectNoQuery } from '../http/empty-input.js';
+import { invalidateCachedKey } from '../keys/api-key-runtime.js';
+import { auth, db } from '../lib/firebase.js';
+import { API_KEYS, API_USAGE_DAILY, API_USAGE_EVENTS, API_USAGE_MONTHLY, USERS } from '../lib/collections.js';
+import { log } from '../lib/log.js';
+
+const PAGE_SIZE = 500;
+
+async function deleteWhereUser(collection: string, userId: string): Promise<number> {
+  const firestore = db();
+  let deleted = 0;
+  for (;;) {
+    const page = await firestore
+      .collection(collection)
+      .where('user_id', '==', userId)
+      .select()
+      .limit(PAGE_SIZE)
+      .get();
+    if (page.empty) return deleted;
+    const batch = firestore.batch();
+    for (const doc of page.docs) batch.delete(doc.ref);
+    await batch.commit();
+    deleted += page.size;
+  }
+}
+
+async function revokeAll(userId: string): Promise<number> {
+  const firestore = db();
+  const keys = await firestore.collection(API_KEYS).where('user_id', '==', userId).get();
+  const revokedAt = Timestamp.now();
+  for (let start = 0; start < keys.docs.length; start += PAGE_SIZE) {
+    const batch = firestore.batch();
+    for (const doc of keys.docs.slice(start, start + PAGE_SIZE)) {
+      if (doc.get('is_active') === true) batch.update(doc.ref, { is_active: false, revoked_at: revokedAt });
+    }
+    await batch.commit();
+  }
+  for (const doc of keys.docs) invalidateCachedKey(doc.id);
+  return keys.size;
+}
+
+function isUserNotFound(error: unknown): boolean {
+  return (
+    typeof error === 'object' && error !== null && 'code' in error && error.code === 'auth/user-not-found'
+  );
+}
+
+/**
+ * DELETE /me: revokes every key first (so a failure half-way leaves no usable key), then deletes
+ * keys, raw usage, aggregates and the profile, and last the Auth user. Each step finds only what
+ * is left, so repeating the request after a failure finishes the job. Usage still buffered on an
+ * API instance is discarded by foldUsage once the keys are gone.
+ */
+export async function deleteAccount(req: Request, res: Response): Promise<void> {
+  const user = userOf(res);
+  expectNoQuery(req);
+  await expectNoBody(req);
+  const keys = await revokeAll(user.uid);
+  let documents = 0;
+  for (const collection of [API_USAGE_EVENTS, API_USAGE_DAILY, API_USAGE_MONTHLY, API_KEYS]) {
+    documents += await deleteWhereUser(collection, user.uid);
+  }
+  await db().collection(USERS).doc(user.uid).delete();
+  try {
+    await auth().deleteUser(user.uid);
+  } catch (error) {
+    if (!isUserNotFound(error)) throw error;
+  }
+  log.accountDeleted({ user_id: user.uid, keys, documents });
+  res.status(204).end();
+}

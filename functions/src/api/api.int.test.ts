@@ -1,0 +1,244 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { API_KEYS } from '../lib/collections.js';
+import { errorBodySchema } from '../shared/errors.js';
+import { periodEnd, utcPeriod } from '../shared/dates.js';
+import {
+  apiCall,
+  adminDb,
+  clearEmulators,
+  createTestUser,
+  HOSTING_URL,
+  json,
+  waitForDoc,
+} from '../test-support/emulators.js';
+import { insertKey } from '../test-support/fixtures.js';
+import { generateApiKey } from '../keys/key-format.js';
+
+beforeAll(async () => {
+  await clearEmulators();
+});
+
+async function errorOf(response: Response) {
+  return errorBodySchema.parse(await json(response)).error;
+}
+
+const LIMIT_HEADERS = [
+  'x-ratelimit-limit',
+  'x-ratelimit-remaining',
+  'x-ratelimit-reset',
+  'x-quota-limit',
+  'x-quota-remaining',
+  'x-quota-reset',
+];
+
+describe('/v1: happy path', () => {
+  it('serves the demo endpoints with limit headers on every response', async () => {
+    const user = await createTestUser();
+    const key = await insertKey(user.uid, {
+      tier: 'free',
+      limits: { rate_limit_monthly: 1_000, rate_limit_per_minute: 10 },
+    });
+
+    const time = await apiCall(key.secret, '/time');
+    expect(time.status).toBe(200);
+    for (const header of LIMIT_HEADERS) expect(time.headers.get(header)).toMatch(/^\d+$/);
+    expect(time.headers.get('x-ratelimit-limit')).toBe('10');
+    expect(time.headers.get('x-ratelimit-remaining')).toBe('9');
+    expect(time.headers.get('x-quota-limit')).toBe('1000');
+    expect(time.headers.get('x-quota-remaining')).toBe('999');
+    expect(Number(time.headers.get('x-quota-reset'))).toBe(periodEnd(utcPeriod(new Date())).getTime() / 1000);
+
+    const forecast = await fetch(`${HOSTING_URL}/v1/forecast?city=Lisbon&days=2`, {
+      headers: { 'x-api-key': key.secret },
+    });
+    expect(forecast.status).toBe(200);
+    const body = await json<{ city: string; days: unknown[] }>(forecast);
+    expect(body.city).toBe('Lisbon');
+    expect(body.days).toHaveLength(2);
+
+    const convert = await apiCall(key.secret, '/convert', {
+      method: 'POST',
+      body: { amount: 100, from: 'USD', to: 'EUR' },
+    });
+    expect(convert.status).toBe(200);
+    expect(await json(convert)).toMatchObject({ rate: 0.92, result: 92 });
+    expect(convert.headers.get('x-ratelimit-remaining')).toBe('7');
+  });
+});
+
+describe('/v1: refusals', () => {
+  it('gives missing, malformed and unknown keys distinct 401 codes', async () => {
+    const missing = await apiCall(null, '/time');
+    expect(missing.status).toBe(401);
+    expect((await errorOf(missing)).code).toBe('missing_api_key');
+
+    const malformed = await apiCall('sk_live_notarealkey', '/time');
+    expect(malformed.status).toBe(401);
+    expect((await errorOf(malformed)).code).toBe('malformed_api_key');
+
+    const unknown = await apiCall(generateApiKey(), '/time');
+    expect(unknown.status).toBe(401);
+    const error = await errorOf(unknown);
+    expect(error.code).toBe('unknown_api_key');
+    expect(error.request_id).toMatch(/^req_/);
+    expect(unknown.headers.get('x-ratelimit-limit')).toBeNull();
+  });
+
+  it('refuses revoked and expired keys with their own codes', async () => {
+    const user = await createTestUser();
+    const revoked = await insertKey(user.uid, { revoked: true });
+    const expired = await insertKey(user.uid, { expiresAt: new Date(Date.now() - 60_000) });
+    const revokedResponse = await apiCall(revoked.secret, '/time');
+    expect(revokedResponse.status).toBe(401);
+    expect((await errorOf(revokedResponse)).code).toBe('revoked_api_key');
+    const expiredResponse = await apiCall(expired.secret, '/time');
+    expect(expiredResponse.status).toBe(401);
+    expect((await errorOf(expiredResponse)).code).toBe('expired_api_key');
+  });
+
+  it('refuses a key without the endpoint’s scope with 403', async () => {
+    const user = await createTestUser();
+    const key = await insertKey(user.uid, { scopes: ['read'] });
+    const response = await apiCall(key.secret, '/convert', {
+      method: 'POST',
+      body: { amount: 1, from: 'USD', to: 'EUR' },
+    });
+    expect(response.status).toBe(403);
+    expect((await errorOf(response)).code).toBe('insufficient_scope');
+    expect(response.headers.get('x-ratelimit-remaining')).toBe(response.headers.get('x-ratelimit-limit'));
+  });
+
+  it('refuses a key in the query string with an explanation and never echoes it', async () => {
+    const user = await createTestUser();
+    const key = await insertKey(user.uid);
+    const response = await fetch(`${HOSTING_URL}/v1/time?api_key=${key.secret}`);
+    expect(response.status).toBe(400);
+    const text = await response.text();
+    expect(text).not.toContain(key.secret);
+    const error = errorBodySchema.parse(JSON.parse(text)).error;
+    expect(error.code).toBe('api_key_in_query');
+    expect(error.message).toMatch(/Authorization/);
+  });
+
+  it('validates endpoint input with 400 naming the field, still metering the call', async () => {
+    const user = await createTestUser();
+    const key = await insertKey(user.uid);
+    const response = await apiCall(key.secret, '/forecast?city=Lisbon&days=9');
+    expect(response.status).toBe(400);
+    expect((await errorOf(response)).field).toBe('query.days');
+    expect(response.headers.get('x-ratelimit-remaining')).not.toBeNull();
+  });
+
+  it('answers 404 for unknown /v1 routes and 405 for the wrong method', async () => {
+    expect((await apiCall(null, '/nope')).status).toBe(404);
+    const wrong = await apiCall(null, '/time', { method: 'POST', body: {} });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('allow')).toBe('GET, HEAD');
+  });
+});
+
+describe('/v1: limits', () => {
+  it('answers 429 rate_limited with Retry-After and limit headers after the per-minute limit', async () => {
+    const user = await createTestUser();
+    const key = await insertKey(user.uid, {
+      limits: { rate_limit_monthly: 1_000, rate_limit_per_minute: 5 },
+    });
+    for (let i = 1; i <= 5; i += 1) {
+      const response = await apiCall(key.secret, '/time');
+      expect(response.status).toBe(200);
+      expect(response.headers.get('x-ratelimit-remaining')).toBe(String(5 - i));
+    }
+    const limited = await apiCall(key.secret, '/time');
+    expect(limited.status).toBe(429);
+    expect((await errorOf(limited)).code).toBe('rate_limited');
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(limited.headers.get('x-ratelimit-limit')).toBe('5');
+    expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
+    const reset = Number(limited.headers.get('x-ratelimit-reset'));
+    expect(Math.abs(reset - (Math.ceil(Date.now() / 1000) + retryAfter))).toBeLessThanOrEqual(2);
+  });
+
+  it('answers 429 quota_exceeded with Retry-After until the period ends, once the month is used', async () => {
+    const user = await createTestUser();
+    const period = utcPeriod(new Date());
+    const key = await insertKey(user.uid, {
+      limits: { rate_limit_monthly: 10, rate_limit_per_minute: 600 },
+      usage: { monthly_usage: 8, usage_period: period },
+    });
+    expect((await apiCall(key.secret, '/time')).headers.get('x-quota-remaining')).toBe('1');
+    expect((await apiCall(key.secret, '/time')).headers.get('x-quota-remaining')).toBe('0');
+    const refused = await apiCall(key.secret, '/time');
+    expect(refused.status).toBe(429);
+    expect((await errorOf(refused)).code).toBe('quota_exceeded');
+    expect(refused.headers.get('x-quota-limit')).toBe('10');
+    expect(refused.headers.get('x-quota-remaining')).toBe('0');
+    const untilReset = (periodEnd(period).getTime() - Date.now()) / 1000;
+    expect(Math.abs(Number(refused.headers.get('retry-after')) - untilReset)).toBeLessThan(5);
+
+    // Refused calls are recorded but not billed: the key's counter ends at exactly the limit.
+    const stored = await waitForDoc(
+      adminDb().collection(API_KEYS).doc(key.id),
+      (data) => data?.monthly_usage === 10,
+    );
+    expect(stored).toMatchObject({ monthly_usage: 10, usage_period: period });
+  });
+});
+
+describe('POST /v1/keys/verify', () => {
+  it('verifies a key and meters the call under the given endpoint', async () => {
+    const user = await createTestUser();
+    const key = await insertKey(user.uid, {
+      scopes: ['read'],
+      limits: { rate_limit_monthly: 100, rate_limit_per_minute: 60 },
+    });
+    const response = await apiCall(null, '/keys/verify', {
+      method: 'POST',
+      body: { key: key.secret, endpoint: 'GET /orders', scopes: ['read'] },
+    });
+    expect(response.status).toBe(200);
+    const body = await json<Record<string, unknown>>(response);
+    expect(body).toMatchObject({
+      valid: true,
+      code: 'valid',
+      key_id: key.id,
+      owner: user.uid,
+      scopes: ['read'],
+      ratelimit: { limit: 60, remaining: 59 },
+      quota: { limit: 100, remaining: 99 },
+    });
+    expect(JSON.stringify(body)).not.toContain(key.secret);
+  });
+
+  it('answers 200 with valid:false and the reason for refused keys', async () => {
+    const user = await createTestUser();
+    const key = await insertKey(user.uid, { scopes: ['read'] });
+    const revoked = await insertKey(user.uid, { revoked: true });
+    const cases: [string, string[] | undefined, string][] = [
+      [key.secret, ['write'], 'insufficient_scope'],
+      [revoked.secret, undefined, 'revoked_api_key'],
+      [generateApiKey(), undefined, 'unknown_api_key'],
+      ['sk_live_typo', undefined, 'malformed_api_key'],
+    ];
+    for (const [candidate, scopes, code] of cases) {
+      const response = await apiCall(null, '/keys/verify', {
+        method: 'POST',
+        body: { key: candidate, ...(scopes === undefined ? {} : { scopes }) },
+      });
+      expect(response.status).toBe(200);
+      expect(await json(response)).toMatchObject({ valid: false, code });
+    }
+  });
+
+  it('answers 400 for a malformed request body', async () => {
+    const missing = await apiCall(null, '/keys/verify', { method: 'POST', body: { endpoint: 'GET /x' } });
+    expect(missing.status).toBe(400);
+    expect((await errorOf(missing)).field).toBe('key');
+    const badEndpoint = await apiCall(null, '/keys/verify', {
+      method: 'POST',
+      body: { key: 'x', endpoint: 'orders' },
+    });
+    expect((await errorOf(badEndpoint)).field).toBe('endpoint');
+  });
+});

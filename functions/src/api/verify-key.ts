@@ -1,0 +1,80 @@
+/**
+ * POST /v1/keys/verify {key, endpoint?, scopes?}: lets a service that does not run on Firebase
+ * put Keymeter in front of its API (Unkey-style). Runs the same key check as `withApiKey`,
+ * meters the call against the verified key under `endpoint`, and answers 200 with `valid`
+ * either way; only a malformed request body is a 400.
+ */
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { parseBody } from '../http/parse.js';
+import { keyChecker } from '../keys/api-key-runtime.js';
+import type { Limits } from '../keys/key-check.js';
+import { awaitFlush, recordCall, refuseKeyInQuery } from '../keys/with-api-key.js';
+import { SCOPES, scopeSchema, type Scope } from '../shared/contracts.js';
+import type { ErrorCode } from '../shared/errors.js';
+
+export const VERIFY_ENDPOINT = 'POST /v1/keys/verify';
+
+export const verifyKeyRequestSchema = z.strictObject({
+  key: z.string().min(1, 'key is required').max(256),
+  endpoint: z
+    .string()
+    .regex(/^[A-Z]{3,7} \/[!-~]{0,200}$/, 'endpoint is "METHOD /path", e.g. "GET /orders"')
+    .optional(),
+  scopes: z.array(scopeSchema).max(SCOPES.length).optional(),
+});
+
+interface LimitView {
+  limit: number;
+  remaining: number;
+  /** Unix time in seconds, as in the X-RateLimit-Reset header. */
+  reset: number;
+}
+
+export interface VerifyKeyResponse {
+  valid: boolean;
+  code: 'valid' | ErrorCode;
+  message: string | null;
+  key_id: string | null;
+  owner: string | null;
+  scopes: Scope[];
+  ratelimit: LimitView | null;
+  quota: LimitView | null;
+}
+
+function view(limits: Limits | null, which: keyof Limits): LimitView | null {
+  if (limits === null) return null;
+  const state = limits[which];
+  return { limit: state.limit, remaining: state.remaining, reset: Math.ceil(state.resetAt / 1000) };
+}
+
+export async function verifyKey(req: Request, res: Response): Promise<void> {
+  const startedAt = performance.now();
+  const at = new Date();
+  refuseKeyInQuery(req);
+  const body = await parseBody(req, verifyKeyRequestSchema);
+  const endpoint = body.endpoint ?? VERIFY_ENDPOINT;
+  const check = await keyChecker().check(body.key, body.scopes ?? [], endpoint);
+  if (check.key !== null) {
+    const flush = recordCall(check.key, {
+      endpoint,
+      method: endpoint.split(' ')[0] ?? 'POST',
+      status: check.admitted ? 200 : check.error.status,
+      at,
+      startedAt,
+      billable: check.admitted,
+    });
+    await awaitFlush(flush);
+  }
+  const response: VerifyKeyResponse = {
+    valid: check.admitted,
+    code: check.admitted ? 'valid' : check.error.code,
+    message: check.admitted ? null : check.error.message,
+    key_id: check.key?.id ?? null,
+    owner: check.key?.doc.user_id ?? null,
+    scopes: check.key?.doc.scopes ?? [],
+    ratelimit: view(check.limits, 'ratelimit'),
+    quota: view(check.limits, 'quota'),
+  };
+  res.json(response);
+}

@@ -1,0 +1,61 @@
+/** The dashboard API under `/api/dashboard`: every route needs the account holder's ID token. */
+import express, { type Express } from 'express';
+import { deleteAccount } from '../account/delete-account.js';
+import { exportAccount } from '../account/export-account.js';
+import { getMe } from '../account/get-me.js';
+import { adminStats } from '../admin/admin-stats.js';
+import { createCheckout } from '../billing/checkout.js';
+import { createPortal } from '../billing/portal.js';
+import { requireUser } from '../http/auth.js';
+import { errorMiddleware, notFoundMiddleware } from '../http/errors.js';
+import { limitBodySize } from '../http/json-body.js';
+import { assignRequestId } from '../http/request-id.js';
+import { mountRoutes, type Route } from '../http/routes.js';
+import { createKey } from '../keys/create-key.js';
+import { listKeys } from '../keys/list-keys.js';
+import { revokeKey } from '../keys/revoke-key.js';
+import { rollKey } from '../keys/roll-key.js';
+import { updateKey } from '../keys/update-key.js';
+import { exportUsage } from '../usage/export-usage.js';
+import { getStats } from '../usage/get-stats.js';
+import { recentUsage } from '../usage/recent-usage.js';
+
+export const DASHBOARD_BASE_PATH = '/api/dashboard';
+
+/** Every dashboard route; the shared authorisation tests walk this table. */
+export const DASHBOARD_ROUTES: readonly Route[] = [
+  { method: 'GET', path: '/me', handler: getMe },
+  { method: 'DELETE', path: '/me', handler: deleteAccount },
+  { method: 'GET', path: '/me/export', handler: exportAccount },
+  { method: 'GET', path: '/keys', handler: listKeys },
+  { method: 'POST', path: '/keys', handler: createKey },
+  { method: 'PATCH', path: '/keys/:id', handler: updateKey },
+  { method: 'POST', path: '/keys/:id/revoke', handler: revokeKey },
+  { method: 'POST', path: '/keys/:id/roll', handler: rollKey },
+  { method: 'GET', path: '/stats', handler: getStats },
+  { method: 'GET', path: '/usage/recent', handler: recentUsage },
+  { method: 'GET', path: '/usage/export', handler: exportUsage },
+  { method: 'POST', path: '/billing/checkout', handler: createCheckout },
+  { method: 'POST', path: '/billing/portal', handler: createPortal },
+  { method: 'GET', path: '/admin/stats', handler: adminStats },
+];
+
+export function createDashboardApp(): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(assignRequestId);
+  app.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'private, no-store');
+    next();
+  });
+
+  const router = express.Router();
+  router.use(requireUser);
+  router.use(limitBodySize);
+  mountRoutes(router, DASHBOARD_ROUTES);
+  app.use(DASHBOARD_BASE_PATH, router);
+  app.use(notFoundMiddleware);
+  app.use(errorMiddleware);
+  return app;
+}

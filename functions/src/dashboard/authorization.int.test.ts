@@ -1,0 +1,237 @@
+/**
+ * The shared authorisation suite: every dashboard route, one table. Missing and bad tokens get
+ * 401, oversized bodies 413, malformed input 400 naming the field (and writes nothing), and
+ * another account's key id 404. A route added to DASHBOARD_ROUTES without a case here fails.
+ */
+import { request } from 'node:http';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { errorBodySchema } from '../shared/errors.js';
+import {
+  adminDb,
+  clearEmulators,
+  createTestUser,
+  dashboardCall,
+  FUNCTIONS_URL,
+  HOSTING_URL,
+  json,
+  type TestUser,
+} from '../test-support/emulators.js';
+import { createKeyViaApi } from '../test-support/fixtures.js';
+import { API_KEYS } from '../lib/collections.js';
+import { DASHBOARD_ROUTES } from './app.js';
+
+interface RouteCase {
+  /** Concrete path; `{own}` and `{foreign}` stand for the caller's and another account's key id. */
+  path: string;
+  admin?: boolean;
+  malformed: { query?: string; body?: unknown; field: string };
+  /** Where the route names a key: the same call with another account's key id. */
+  foreign?: { path: string; body?: unknown };
+}
+
+const CASES: Record<string, RouteCase> = {
+  'GET /me': { path: '/me', malformed: { query: 'debug=1', field: 'query.debug' } },
+  'DELETE /me': { path: '/me', malformed: { body: { confirm: true }, field: 'confirm' } },
+  'GET /me/export': { path: '/me/export', malformed: { query: 'format=xml', field: 'query.format' } },
+  'GET /keys': { path: '/keys', malformed: { query: 'limit=5', field: 'query.limit' } },
+  'POST /keys': { path: '/keys', malformed: { body: { label: '' }, field: 'label' } },
+  'PATCH /keys/:id': {
+    path: '/keys/{own}',
+    malformed: { body: { label: 42 }, field: 'label' },
+    foreign: { path: '/keys/{foreign}', body: { label: 'mine now' } },
+  },
+  'POST /keys/:id/revoke': {
+    path: '/keys/{own}/revoke',
+    malformed: { body: { reason: 'leaked' }, field: 'reason' },
+    foreign: { path: '/keys/{foreign}/revoke' },
+  },
+  'POST /keys/:id/roll': {
+    path: '/keys/{own}/roll',
+    malformed: { body: { grace_period_hours: 1_000 }, field: 'grace_period_hours' },
+    foreign: { path: '/keys/{foreign}/roll' },
+  },
+  'GET /stats': {
+    path: '/stats?from=2026-10-01&to=2026-10-07',
+    malformed: { query: 'from=2026-13-01&to=2026-10-07', field: 'query.from' },
+    foreign: { path: '/stats?from=2026-10-01&to=2026-10-07&key_id={foreign}' },
+  },
+  'GET /usage/recent': {
+    path: '/usage/recent?key_id={own}',
+    malformed: { query: '', field: 'query.key_id' },
+    foreign: { path: '/usage/recent?key_id={foreign}' },
+  },
+  'GET /usage/export': {
+    path: '/usage/export?from=2026-10-01&to=2026-10-07',
+    malformed: { query: 'from=2026-10-08&to=2026-10-07', field: 'query.from' },
+    foreign: { path: '/usage/export?from=2026-10-01&to=2026-10-07&key_id={foreign}' },
+  },
+  'POST /billing/checkout': {
+    path: '/billing/checkout',
+    malformed: { body: { plan: 'gold' }, field: 'plan' },
+  },
+  'POST /billing/portal': {
+    path: '/billing/portal',
+    malformed: { body: { return_url: 'https://example.test' }, field: 'return_url' },
+  },
+  'GET /admin/stats': {
+    path: '/admin/stats',
+    admin: true,
+    malformed: { query: 'from=last-week', field: 'query.from' },
+  },
+};
+
+let owner: TestUser;
+let admin: TestUser;
+let ownKeyId: string;
+let foreignKeyId: string;
+
+beforeAll(async () => {
+  await clearEmulators();
+  const other = await createTestUser();
+  [owner, admin] = await Promise.all([createTestUser(), createTestUser({ admin: true })]);
+  ownKeyId = (await createKeyViaApi(owner, { label: 'own' })).key.id;
+  foreignKeyId = (await createKeyViaApi(other, { label: 'someone else' })).key.id;
+});
+
+function fill(path: string): string {
+  return path.replace('{own}', ownKeyId).replace('{foreign}', foreignKeyId);
+}
+
+function withQuery(path: string, query: string | undefined): string {
+  if (query === undefined) return path;
+  const [base] = path.split('?');
+  return query === '' ? (base ?? path) : `${base ?? path}?${query}`;
+}
+
+/**
+ * fetch refuses bodies on GET; node:http does not, and a body is a body on any method. The
+ * Hosting emulator drops GET bodies before they reach the function, so GETs go to the
+ * function's own URL.
+ */
+function send(
+  method: string,
+  path: string,
+  token: string,
+  body: string,
+): Promise<{ status: number; text: string }> {
+  const base = method === 'GET' ? `${FUNCTIONS_URL}/dashboardApi` : HOSTING_URL;
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${base}/api/dashboard${path}`,
+      {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function errorOf(response: Response) {
+  return errorBodySchema.parse(await json(response)).error;
+}
+
+function keyCount(userId: string) {
+  return adminDb()
+    .collection(API_KEYS)
+    .where('user_id', '==', userId)
+    .get()
+    .then((snapshot) => snapshot.size);
+}
+
+it('has a case for every dashboard route', () => {
+  expect(Object.keys(CASES).sort()).toEqual(
+    DASHBOARD_ROUTES.map((route) => `${route.method} ${route.path}`).sort(),
+  );
+});
+
+describe.each(
+  DASHBOARD_ROUTES.map((route) => ({ name: `${route.method} ${route.path}`, method: route.method })),
+)('$name', ({ name, method }) => {
+  const routeCase = (): RouteCase => {
+    const found = CASES[name];
+    if (found === undefined) throw new Error(`no case for ${name}`);
+    return found;
+  };
+  const caller = () => (routeCase().admin === true ? admin : owner);
+
+  it('refuses a request without a token with 401', async () => {
+    const response = await dashboardCall(null, fill(routeCase().path), { method });
+    expect(response.status).toBe(401);
+    expect((await errorOf(response)).code).toBe('unauthenticated');
+  });
+
+  it('refuses a forged token with 401', async () => {
+    const forged = { ...caller(), idToken: `${caller().idToken.slice(0, -8)}AAAAAAAA` };
+    const response = await dashboardCall(forged, fill(routeCase().path), { method });
+    expect(response.status).toBe(401);
+    expect((await errorOf(response)).code).toBe('unauthenticated');
+  });
+
+  it('refuses an oversized body with 413', async () => {
+    const body = JSON.stringify({ label: 'x'.repeat(20_000) });
+    const response = await send(method, fill(routeCase().path), caller().idToken, body);
+    expect(response.status).toBe(413);
+    expect(errorBodySchema.parse(JSON.parse(response.text)).error.code).toBe('payload_too_large');
+  });
+
+  it('refuses malformed input with 400 naming the field, and writes nothing', async () => {
+    const { malformed, path } = routeCase();
+    const before = await keyCount(caller().uid);
+    const response = await dashboardCall(caller(), fill(withQuery(path, malformed.query)), {
+      method,
+      ...(malformed.body === undefined ? {} : { body: malformed.body }),
+    });
+    expect(response.status).toBe(400);
+    expect(await errorOf(response)).toMatchObject({ code: 'invalid_request', field: malformed.field });
+    expect(await keyCount(caller().uid)).toBe(before);
+  });
+
+  it("answers 404 for another account's key id, never its data", async () => {
+    const foreign = routeCase().foreign;
+    if (foreign === undefined) {
+      expect(routeCase().path).not.toContain('{own}');
+      return;
+    }
+    const response = await dashboardCall(owner, fill(foreign.path), {
+      method,
+      ...(foreign.body === undefined ? {} : { body: foreign.body }),
+    });
+    expect(response.status).toBe(404);
+    const error = await errorOf(response);
+    expect(error.code).toBe('not_found');
+    expect(JSON.stringify(error)).not.toContain('someone else');
+    const stored = await adminDb().collection(API_KEYS).doc(foreignKeyId).get();
+    expect(stored.get('label')).toBe('someone else');
+    expect(stored.get('is_active')).toBe(true);
+    expect(stored.get('replaced_by')).toBeUndefined();
+  });
+});
+
+describe('operator routes', () => {
+  it('refuses an account without the admin claim with 403', async () => {
+    const response = await dashboardCall(owner, '/admin/stats');
+    expect(response.status).toBe(403);
+    expect((await errorOf(response)).code).toBe('forbidden');
+  });
+});
+
+describe('unknown routes and methods', () => {
+  it('answers 404 for an unknown path and 405 for a known path with another method', async () => {
+    expect((await dashboardCall(owner, '/nope')).status).toBe(404);
+    const response = await dashboardCall(owner, '/keys', { method: 'DELETE' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, POST, HEAD');
+  });
+});

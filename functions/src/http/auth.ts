@@ -1,0 +1,66 @@
+import type { NextFunction, Request, Response } from 'express';
+import { auth } from '../lib/firebase.js';
+import { ApiError } from './api-error.js';
+
+export interface AuthedUser {
+  uid: string;
+  email: string | null;
+  name: string | null;
+  picture: string | null;
+  isAdmin: boolean;
+}
+
+declare module 'express-serve-static-core' {
+  interface Locals {
+    user?: AuthedUser;
+  }
+}
+
+function bearerToken(req: Request): string | undefined {
+  const header = req.headers.authorization;
+  if (header === undefined) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}
+
+function stringClaim(value: unknown): string | null {
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+/** Verifies the Firebase ID token; every dashboard route sits behind this. */
+export async function requireUser(req: Request, res: Response, next: NextFunction): Promise<void> {
+  const token = bearerToken(req);
+  if (token === undefined) {
+    throw new ApiError(
+      'unauthenticated',
+      'Sign in: send your Firebase ID token as Authorization: Bearer <token>.',
+    );
+  }
+  let decoded;
+  try {
+    decoded = await auth().verifyIdToken(token);
+  } catch {
+    throw new ApiError('unauthenticated', 'The ID token is invalid or expired. Sign in again.');
+  }
+  res.locals.user = {
+    uid: decoded.uid,
+    email: stringClaim(decoded.email),
+    name: stringClaim(decoded.name),
+    picture: stringClaim(decoded.picture),
+    isAdmin: decoded.admin === true,
+  };
+  next();
+}
+
+/** Operator routes: the `admin` custom claim, checked after the token itself. */
+export function assertAdmin(res: Response): void {
+  if (res.locals.user?.isAdmin !== true) {
+    throw new ApiError('forbidden', 'This route is for operators (admin claim) only.');
+  }
+}
+
+export function userOf(res: Response): AuthedUser {
+  const user = res.locals.user;
+  if (user === undefined) throw new Error('route mounted without requireUser');
+  return user;
+}

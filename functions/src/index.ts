@@ -1,0 +1,28 @@
+/**
+ * Keymeter's Cloud Functions. This file only wires modules to exports:
+ * - api: the metered `/v1` API (Hosting rewrites /v1/** here)
+ * - dashboardApi: the dashboard's API (Hosting rewrites /api/dashboard/** here)
+ * - foldUsage: folds usage batches into daily and monthly aggregates
+ * - closeMonth: the monthly close, 00:00 UTC on the 1st
+ * - stripeWebhook: Stripe's webhook events (Hosting rewrites /stripe/webhook here)
+ */
+import { setGlobalOptions } from 'firebase-functions/v2';
+import { onRequest } from 'firebase-functions/v2/https';
+import { createApiApp } from './api/app.js';
+import { CHECKOUT_SECRETS } from './billing/config.js';
+import { createDashboardApp } from './dashboard/app.js';
+
+setGlobalOptions({ region: 'us-central1' });
+
+/** Hosting calls the HTTP functions on the caller's behalf, so they must be publicly invokable. */
+export const api = onRequest(
+  { invoker: 'public', concurrency: 80, cpu: 1, timeoutSeconds: 30 },
+  createApiApp(),
+);
+export const dashboardApi = onRequest(
+  { invoker: 'public', timeoutSeconds: 60, secrets: CHECKOUT_SECRETS },
+  createDashboardApp(),
+);
+export { foldUsage } from './usage/fold-usage.js';
+export { closeMonthSchedule as closeMonth } from './usage/close-month-schedule.js';
+export { stripeWebhook } from './billing/stripe-webhook.js';

@@ -1,0 +1,80 @@
+/** The `api_keys/{key_id}` document: its shape, its reading, and its public form. */
+import { Timestamp } from 'firebase-admin/firestore';
+import { z } from 'zod';
+import { KEY_EXPIRING_SOON_DAYS, scopeSchema, type ApiKey, type KeyStatus } from '../shared/contracts.js';
+import { periodSchema, utcPeriod } from '../shared/dates.js';
+import { planTierSchema } from '../shared/plans.js';
+
+const timestamp = z.instanceof(Timestamp);
+
+export const keyDocSchema = z.object({
+  key_hash: z.string(),
+  key_prefix: z.string(),
+  key_hint: z.string(),
+  user_id: z.string(),
+  label: z.string(),
+  scopes: z.array(scopeSchema),
+  tier: planTierSchema,
+  created_at: timestamp,
+  expires_at: timestamp.optional(),
+  last_used_at: timestamp.optional(),
+  is_active: z.boolean(),
+  revoked_at: timestamp.optional(),
+  monthly_usage: z.number().int().nonnegative(),
+  usage_period: periodSchema,
+  rate_limit_monthly: z.number().int().positive(),
+  rate_limit_per_minute: z.number().int().positive(),
+  /** Set on a key that was rolled: the id of its replacement. */
+  replaced_by: z.string().optional(),
+});
+export type KeyDoc = z.infer<typeof keyDocSchema>;
+
+export function readKeyDoc(data: unknown): KeyDoc {
+  return keyDocSchema.parse(data);
+}
+
+const DAY_MS = 86_400_000;
+
+export function keyStatus(doc: KeyDoc, now: Date): KeyStatus {
+  if (!doc.is_active || doc.revoked_at !== undefined) return 'revoked';
+  if (doc.expires_at === undefined) return 'active';
+  const remaining = doc.expires_at.toMillis() - now.getTime();
+  if (remaining <= 0) return 'expired';
+  return remaining <= KEY_EXPIRING_SOON_DAYS * DAY_MS ? 'expiring' : 'active';
+}
+
+/** Usable right now: not revoked and not expired. */
+export function isUsable(doc: KeyDoc, now: Date): boolean {
+  const status = keyStatus(doc, now);
+  return status === 'active' || status === 'expiring';
+}
+
+/** Calls counted against this period's quota; a counter left on an older period counts zero. */
+export function usageThisPeriod(doc: KeyDoc, now: Date): number {
+  return doc.usage_period === utcPeriod(now) ? doc.monthly_usage : 0;
+}
+
+function iso(value: Timestamp | undefined): string | null {
+  return value === undefined ? null : value.toDate().toISOString();
+}
+
+/** The key as the dashboard sees it: never the hash, status computed here. */
+export function toApiKey(id: string, doc: KeyDoc, now: Date): ApiKey {
+  return {
+    id,
+    label: doc.label,
+    key_prefix: doc.key_prefix,
+    key_hint: doc.key_hint,
+    scopes: doc.scopes,
+    tier: doc.tier,
+    status: keyStatus(doc, now),
+    created_at: doc.created_at.toDate().toISOString(),
+    expires_at: iso(doc.expires_at),
+    last_used_at: iso(doc.last_used_at),
+    revoked_at: iso(doc.revoked_at),
+    monthly_usage: usageThisPeriod(doc, now),
+    usage_period: utcPeriod(now),
+    rate_limit_monthly: doc.rate_limit_monthly,
+    rate_limit_per_minute: doc.rate_limit_per_minute,
+  };
+}

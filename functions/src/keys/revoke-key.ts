@@ -1,0 +1,32 @@
+import { Timestamp } from 'firebase-admin/firestore';
+import type { Request, Response } from 'express';
+import { userOf } from '../http/auth.js';
+import { expectNoBody } from '../http/empty-input.js';
+import { db } from '../lib/firebase.js';
+import { log } from '../lib/log.js';
+import type { KeyResponse } from '../shared/contracts.js';
+import { invalidateCachedKey } from './api-key-runtime.js';
+import { toApiKey } from './key-doc.js';
+import { keyIdParam, readOwnedKey } from './owned-key.js';
+
+/**
+ * POST /keys/:id/revoke: immediate and final. Revoking a revoked key changes nothing. Other
+ * instances stop admitting the key within KEY_CACHE_TTL_MS; this one at once.
+ */
+export async function revokeKey(req: Request, res: Response): Promise<void> {
+  const user = userOf(res);
+  const owned = await readOwnedKey(keyIdParam(req), user.uid);
+  await expectNoBody(req);
+  const revoked = await db().runTransaction(async (tx) => {
+    const current = await readOwnedKey(owned.id, user.uid, tx);
+    if (!current.doc.is_active && current.doc.revoked_at !== undefined)
+      return { doc: current.doc, changed: false };
+    const revokedAt = Timestamp.now();
+    tx.update(current.ref, { is_active: false, revoked_at: revokedAt });
+    return { doc: { ...current.doc, is_active: false, revoked_at: revokedAt }, changed: true };
+  });
+  invalidateCachedKey(owned.id);
+  if (revoked.changed) log.keyRevoked({ user_id: user.uid, key_id: owned.id });
+  const response: KeyResponse = { key: toApiKey(owned.id, revoked.doc, new Date()) };
+  res.json(response);
+}

@@ -1,0 +1,161 @@
+/**
+ * The one wrapper that meters an HTTPS endpoint. A metered endpoint is one line:
+ *
+ *   router.get('/v1/time', withApiKey({ scope: 'read' }, () => ({ body: { now: new Date() } })));
+ *
+ * Order on every call: extract the key → key check (format, checksum, lookup, active, expiry,
+ * scope, per-minute limit, monthly quota) → handler → record usage. Every call made with a real
+ * key is recorded, refused or not; recording only buffers, except that the call which finds
+ * the buffer due waits (at most FLUSH_WAIT_MS) for the write it starts — never for aggregation.
+ */
+import type { Request, RequestHandler, Response } from 'express';
+import { ApiError } from '../http/api-error.js';
+import { routeOf, sendError, toApiError } from '../http/errors.js';
+import { requestIdOf } from '../http/request-id.js';
+import { keyCheckMetrics } from '../lib/metrics.js';
+import { log } from '../lib/log.js';
+import type { Scope } from '../shared/contracts.js';
+import { FLUSH_WAIT_MS, usageRecorder, waitAtMost } from '../usage/usage-recorder.js';
+import { keyChecker } from './api-key-runtime.js';
+import type { CachedKey } from './key-cache.js';
+import { limitHeaders, type KeyCheck } from './key-check.js';
+
+export interface MeteredContext {
+  key: CachedKey;
+  requestId: string;
+}
+
+export interface ApiResult {
+  status?: number;
+  body: unknown;
+}
+
+export type ApiHandler = (req: Request, context: MeteredContext) => ApiResult | Promise<ApiResult>;
+
+export interface MeterOptions {
+  scope: Scope;
+  /** `METHOD /path` as recorded; defaults to the method and the route pattern. */
+  endpoint?: string;
+}
+
+const QUERY_KEY_NAMES = new Set(['api_key', 'apikey', 'api-key', 'x-api-key', 'access_token']);
+
+function looksLikeKey(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('sk_live_');
+  if (Array.isArray(value)) return value.some(looksLikeKey);
+  return false;
+}
+
+/** A key in the URL is refused, never used: proxies, servers and browsers keep URLs in their logs. */
+export function refuseKeyInQuery(req: Request): void {
+  for (const [name, value] of Object.entries(req.query)) {
+    if (QUERY_KEY_NAMES.has(name.toLowerCase()) || looksLikeKey(value)) {
+      throw new ApiError(
+        'api_key_in_query',
+        'API keys must not be sent in the URL, where proxies and servers log them. Send the key in the ' +
+          'Authorization header ("Bearer sk_live_…") or in X-API-Key, and consider rolling this key.',
+      );
+    }
+  }
+}
+
+/** The presented key, from `Authorization: Bearer` or `X-API-Key`. Never from the URL. */
+export function extractApiKey(req: Request): string | undefined {
+  refuseKeyInQuery(req);
+  const authorization = req.headers.authorization;
+  const bearer = authorization === undefined ? undefined : /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
+  if (bearer !== undefined) return bearer;
+  const header = req.headers['x-api-key'];
+  if (typeof header === 'string') return header.trim();
+  // An Authorization header of another scheme is a key sent the wrong way, not a missing one.
+  return authorization === undefined ? undefined : '';
+}
+
+/** Records the call against its key and returns the flush it started, if any. */
+export function recordCall(
+  key: CachedKey,
+  call: { endpoint: string; method: string; status: number; at: Date; startedAt: number; billable: boolean },
+): Promise<void> | undefined {
+  return usageRecorder().record({
+    key_id: key.id,
+    user_id: key.doc.user_id,
+    endpoint: call.endpoint,
+    method: call.method,
+    status: call.status,
+    latency_ms: Math.round((performance.now() - call.startedAt) * 10) / 10,
+    at: call.at,
+    billable: call.billable,
+  });
+}
+
+/** Waits, bounded, for a flush this request started: the work must run while CPU is allocated. */
+export async function awaitFlush(flush: Promise<void> | undefined): Promise<void> {
+  if (flush === undefined) return;
+  keyCheckMetrics.flushesAwaited += 1;
+  keyCheckMetrics.awaitedRoundTrips += 1;
+  await waitAtMost(flush, FLUSH_WAIT_MS);
+}
+
+type Outcome = { result: ApiResult } | { failure: unknown };
+
+async function runHandler(handler: ApiHandler, req: Request, context: MeteredContext): Promise<Outcome> {
+  try {
+    return { result: await handler(req, context) };
+  } catch (failure) {
+    return { failure };
+  }
+}
+
+export function withApiKey(options: MeterOptions, handler: ApiHandler): RequestHandler {
+  return async (req: Request, res: Response) => {
+    const startedAt = performance.now();
+    const at = new Date();
+    const endpoint = options.endpoint ?? `${req.method} ${routeOf(req)}`;
+    const requestId = requestIdOf(res);
+
+    let check: KeyCheck;
+    try {
+      check = await keyChecker().check(extractApiKey(req), [options.scope], endpoint);
+    } catch (error) {
+      sendError(req, res, error);
+      return;
+    }
+
+    if (!check.admitted) {
+      log.apiKeyRefused({ code: check.error.code, endpoint, key_id: check.key?.id, request_id: requestId });
+      const headers = check.limits === null ? {} : limitHeaders(check.limits);
+      if (check.key !== null) {
+        const flush = recordCall(check.key, {
+          endpoint,
+          method: req.method,
+          status: check.error.status,
+          at,
+          startedAt,
+          billable: false,
+        });
+        await awaitFlush(flush);
+      }
+      sendError(req, res, check.error, headers);
+      return;
+    }
+
+    const outcome = await runHandler(handler, req, { key: check.key, requestId });
+    const status = 'failure' in outcome ? toApiError(outcome.failure).status : (outcome.result.status ?? 200);
+    const flush = recordCall(check.key, {
+      endpoint,
+      method: req.method,
+      status,
+      at,
+      startedAt,
+      billable: true,
+    });
+    await awaitFlush(flush);
+
+    const headers = limitHeaders(check.limits);
+    if ('failure' in outcome) {
+      sendError(req, res, outcome.failure, headers);
+      return;
+    }
+    res.set(headers).status(status).json(outcome.result.body);
+  };
+}

@@ -1,0 +1,19 @@
+import { getApps, initializeApp } from 'firebase-admin/app';
+import { getAuth, type Auth } from 'firebase-admin/auth';
+import { getFirestore, type Firestore } from 'firebase-admin/firestore';
+
+/** The admin SDK, initialised once per instance and only when first needed. */
+function app() {
+  return getApps()[0] ?? initializeApp();
+}
+
+let firestore: Firestore | undefined;
+
+export function db(): Firestore {
+  firestore ??= getFirestore(app());
+  return firestore;
+}
+
+export function auth(): Auth {
+  return getAuth(app());
+}

@@ -1,0 +1,143 @@
+/**
+ * Keymeter's structured log events, the only way functions log. Each event has a fixed name and
+ * typed fields; no event takes a key, a token or a request body. As a second line of defence
+ * every string is passed through `redactSecrets`, so even an error message that quotes an API
+ * key cannot put it in the logs.
+ */
+import { write, type LogSeverity } from 'firebase-functions/logger';
+
+type FieldValue = string | number | boolean | null | readonly string[];
+type Fields = Readonly<Record<string, FieldValue | undefined>>;
+
+/**
+ * Keymeter keys (`sk_live_…`) and Stripe secret and restricted keys (`sk_test_…`, `rk_live_…`):
+ * anything longer than a key's public prefix (`sk_live_` + 4 characters) is treated as secret.
+ */
+const SECRET_KEY_PATTERN = /\b((?:sk|rk)_(?:live|test)_)[0-9A-Za-z]{5,}/g;
+const WEBHOOK_SECRET_PATTERN = /\bwhsec_[0-9A-Za-z+/=]+/g;
+const BEARER_PATTERN = /(bearer\s+)[^\s"']+/gi;
+
+export function redactSecrets(text: string): string {
+  return text
+    .replace(SECRET_KEY_PATTERN, '$1[redacted]')
+    .replace(WEBHOOK_SECRET_PATTERN, 'whsec_[redacted]')
+    .replace(BEARER_PATTERN, '$1[redacted]');
+}
+
+function emit(severity: LogSeverity, event: string, fields: Fields): void {
+  const entry: Record<string, FieldValue> = {};
+  for (const [name, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    if (typeof value === 'string') entry[name] = redactSecrets(value);
+    else if (Array.isArray(value)) entry[name] = value.map((item: string) => redactSecrets(item));
+    else entry[name] = value as FieldValue;
+  }
+  write({ severity, message: event, event, ...entry });
+}
+
+/** Name, message and stack of an unexpected error, redacted; for logs only, never responses. */
+function describeError(error: unknown): Fields {
+  if (error instanceof Error) {
+    return { error_name: error.name, error_message: error.message, error_stack: error.stack ?? null };
+  }
+  return { error_name: typeof error, error_message: String(error) };
+}
+
+export const log = {
+  profileCreated(fields: { user_id: string }): void {
+    emit('INFO', 'profile_created', fields);
+  },
+  keyCreated(fields: {
+    user_id: string;
+    key_id: string;
+    key_prefix: string;
+    scopes: readonly string[];
+  }): void {
+    emit('INFO', 'key_created', fields);
+  },
+  keyRenamed(fields: { user_id: string; key_id: string }): void {
+    emit('INFO', 'key_renamed', fields);
+  },
+  keyRevoked(fields: { user_id: string; key_id: string }): void {
+    emit('INFO', 'key_revoked', fields);
+  },
+  keyRolled(fields: {
+    user_id: string;
+    key_id: string;
+    new_key_id: string;
+    grace_period_hours: number;
+  }): void {
+    emit('INFO', 'key_rolled', fields);
+  },
+  accountDeleted(fields: { user_id: string; keys: number; documents: number }): void {
+    emit('INFO', 'account_deleted', fields);
+  },
+  apiKeyRefused(fields: { code: string; endpoint: string; key_id?: string; request_id: string }): void {
+    emit('DEBUG', 'api_key_refused', fields);
+  },
+  usageFlushed(fields: { batches: number; calls: number; duration_ms: number; reason: string }): void {
+    emit('DEBUG', 'usage_flushed', fields);
+  },
+  usageFlushFailed(fields: { batches: number; calls: number; attempt: number }, error: unknown): void {
+    emit('WARNING', 'usage_flush_failed', { ...fields, ...describeError(error) });
+  },
+  usageDropped(fields: { calls: number; reason: string }): void {
+    emit('ERROR', 'usage_dropped', fields);
+  },
+  usageFolded(fields: { batch_id: string; key_id: string; calls: number }): void {
+    emit('DEBUG', 'usage_folded', fields);
+  },
+  usageFoldSkipped(fields: {
+    batch_id: string;
+    reason: 'already_folded' | 'key_deleted' | 'missing' | 'invalid';
+  }): void {
+    emit('DEBUG', 'usage_fold_skipped', fields);
+  },
+  monthClosed(fields: { period: string; accounts: number; keys_reset: number; duration_ms: number }): void {
+    emit('INFO', 'month_closed', fields);
+  },
+  billingNotConfigured(fields: { function: string; problems: readonly string[] }): void {
+    emit('ERROR', 'billing_not_configured', fields);
+  },
+  stripeCustomerCreated(fields: { user_id: string; customer_id: string }): void {
+    emit('INFO', 'stripe_customer_created', fields);
+  },
+  stripeCustomerDiscarded(fields: { user_id: string; customer_id: string; kept_customer_id: string }): void {
+    emit('WARNING', 'stripe_customer_discarded', fields);
+  },
+  checkoutSessionCreated(fields: { user_id: string; plan: string; session_id: string }): void {
+    emit('INFO', 'checkout_session_created', fields);
+  },
+  portalSessionCreated(fields: { user_id: string }): void {
+    emit('INFO', 'portal_session_created', fields);
+  },
+  stripeWebhookRejected(fields: { reason: string; detail?: string }): void {
+    emit('WARNING', 'stripe_webhook_rejected', fields);
+  },
+  stripeWebhookIgnored(fields: { event_id: string; type: string; reason: string }): void {
+    emit('DEBUG', 'stripe_webhook_ignored', fields);
+  },
+  stripeWebhookApplied(fields: {
+    event_id: string;
+    type: string;
+    user_id: string;
+    customer_id: string;
+    plan_tier: string;
+    subscription_status: string | null;
+    keys_updated: number;
+  }): void {
+    emit('INFO', 'stripe_webhook_applied', fields);
+  },
+  stripeWebhookFailed(fields: { event_id: string; type: string }, error: unknown): void {
+    emit('ERROR', 'stripe_webhook_failed', { ...fields, ...describeError(error) });
+  },
+  stripePriceUnmapped(fields: { customer_id: string; subscription_ids: readonly string[] }): void {
+    emit('ERROR', 'stripe_price_unmapped', fields);
+  },
+  requestFailed(fields: { request_id: string; method: string; route: string }, error: unknown): void {
+    emit('ERROR', 'request_failed', { ...fields, ...describeError(error) });
+  },
+  taskFailed(fields: { task: string }, error: unknown): void {
+    emit('ERROR', 'task_failed', { ...fields, ...describeError(error) });
+  },
+};

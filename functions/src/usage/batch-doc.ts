@@ -1,0 +1,69 @@
+/**
+ * `api_usage_events/{batch_id}`: one document per flushed group of calls of one key on one UTC
+ * day (SPEC.md describes one document per call; batching is what keeps writes per call far
+ * below one, see functions/README.md). `folded_at` is set by foldUsage, once.
+ */
+import { Timestamp, type DocumentData } from 'firebase-admin/firestore';
+import { z } from 'zod';
+import { isoDateSchema, periodSchema } from '../shared/dates.js';
+import type { UsageBatch } from './usage-buffer.js';
+
+/** Raw usage is kept this long; a Firestore TTL policy on `expire_at` deletes it. */
+export const USAGE_RETENTION_DAYS = 30;
+const DAY_MS = 86_400_000;
+
+const timestamp = z.instanceof(Timestamp);
+
+export const batchCallSchema = z.object({
+  endpoint: z.string(),
+  method: z.string(),
+  status: z.number().int(),
+  latency_ms: z.number().nonnegative(),
+  at: timestamp,
+});
+export type BatchCall = z.infer<typeof batchCallSchema>;
+
+export const batchDocSchema = z.object({
+  key_id: z.string(),
+  user_id: z.string(),
+  date: isoDateSchema,
+  period: periodSchema,
+  count: z.number().int().positive(),
+  billable_count: z.number().int().nonnegative(),
+  error_count: z.number().int().nonnegative(),
+  first_at: timestamp,
+  /** The last call's time: recent-usage queries order batches by it. */
+  at: timestamp,
+  calls: z.array(batchCallSchema),
+  expire_at: timestamp,
+  folded_at: timestamp.optional(),
+});
+export type BatchDoc = z.infer<typeof batchDocSchema>;
+
+export function isErrorStatus(status: number): boolean {
+  return status >= 400;
+}
+
+export function toBatchDoc(batch: UsageBatch): DocumentData {
+  const times = batch.calls.map((call) => call.at.getTime());
+  const last = Math.max(...times);
+  return {
+    key_id: batch.key_id,
+    user_id: batch.user_id,
+    date: batch.date,
+    period: batch.period,
+    count: batch.calls.length,
+    billable_count: batch.billable,
+    error_count: batch.calls.filter((call) => isErrorStatus(call.status)).length,
+    first_at: Timestamp.fromMillis(Math.min(...times)),
+    at: Timestamp.fromMillis(last),
+    calls: batch.calls.map((call) => ({
+      endpoint: call.endpoint,
+      method: call.method,
+      status: call.status,
+      latency_ms: call.latency_ms,
+      at: Timestamp.fromDate(call.at),
+    })),
+    expire_at: Timestamp.fromMillis(last + USAGE_RETENTION_DAYS * DAY_MS),
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * `api_usage_daily/{user_id}_{date}`: SPEC's fields, plus `key_stats`, the same figures per key
+ * so the dashboard can filter by key. `api_usage_monthly/{user_id}_{period}` has the same
+ * account-level figures summed over the period's days.
+ */
+import { FieldValue, type DocumentData } from 'firebase-admin/firestore';
+import { z } from 'zod';
+import { isErrorStatus } from './batch-doc.js';
+
+const count = z.number().nonnegative().default(0);
+const countMap = z.record(z.string(), z.number()).default({});
+
+export const keyStatsSchema = z.object({
+  requests: count,
+  errors: count,
+  latency_ms_sum: count,
+  by_endpoint: countMap,
+  by_status: countMap,
+});
+export type KeyStats = z.infer<typeof keyStatsSchema>;
+
+export const dailyDocSchema = z.object({
+  user_id: z.string(),
+  date: z.string(),
+  total_requests: count,
+  error_count: count,
+  latency_ms_sum: count,
+  requests_by_endpoint: countMap,
+  requests_by_status: countMap,
+  requests_by_key: countMap,
+  key_stats: z.record(z.string(), keyStatsSchema).default({}),
+});
+export type DailyDoc = z.infer<typeof dailyDocSchema>;
+
+export function readDailyDoc(data: unknown): DailyDoc {
+  return dailyDocSchema.parse(data);
+}
+
+/** Counts of a set of calls, the unit in which usage is folded. */
+export interface UsageTotals {
+  requests: number;
+  errors: number;
+  latency_ms_sum: number;
+  by_endpoint: Record<string, number>;
+  by_status: Record<string, number>;
+}
+
+function bump(map: Record<string, number>, name: string, by = 1): void {
+  map[name] = (map[name] ?? 0) + by;
+}
+
+export function summarizeCalls(
+  calls: readonly { endpoint: string; status: number; latency_ms: number }[],
+): UsageTotals {
+  const totals: UsageTotals = { requests: 0, errors: 0, latency_ms_sum: 0, by_endpoint: {}, by_status: {} };
+  for (const call of calls) {
+    totals.requests += 1;
+    if (isErrorStatus(call.status)) totals.errors += 1;
+    totals.latency_ms_sum += call.latency_ms;
+    bump(totals.by_endpoint, call.endpoint);
+    bump(totals.by_status, String(call.status));
+  }
+  return totals;
+}
+
+function increments(map: Record<string, number>): Record<string, FieldValue> {
+  return Object.fromEntries(Object.entries(map).map(([name, value]) => [name, FieldValue.increment(value)]));
+}
+
+/**
+ * Increments for a `set(…, { merge: true })`. Map keys such as `GET /v1/forecast` go in as
+ * nested object keys, never as dotted update paths, so spaces, slashes and dots are safe.
+ */
+export function accountIncrements(keyId: string, totals: UsageTotals): DocumentData {
+  return {
+    total_requests: FieldValue.increment(totals.requests),
+    error_count: FieldValue.increment(totals.errors),
+    latency_ms_sum: FieldValue.increment(totals.latency_ms_sum),
+    requests_by_endpoint: increments(totals.by_endpoint),
+    requests_by_status: increments(totals.by_status),
+    requests_by_key: { [keyId]: FieldValue.increment(totals.requests) },
+  };
+}
+
+export function dailyIncrements(keyId: string, totals: UsageTotals): DocumentData {
+  return {
+    ...accountIncrements(keyId, totals),
+    key_stats: {
+      [keyId]: {
+        requests: FieldValue.increment(totals.requests),
+        errors: FieldValue.increment(totals.errors),
+        latency_ms_sum: FieldValue.increment(totals.latency_ms_sum),
+        by_endpoint: increments(totals.by_endpoint),
+        by_status: increments(totals.by_status),
+      },
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import type { QueryDocumentSnapshot } from 'firebase-admin/firestore';
+import type { Request, Response } from 'express';
+import { userOf } from '../http/auth.js';
+import { parseQuery } from '../http/parse.js';
+import { readOwnedKey } from '../keys/owned-key.js';
+import { db } from '../lib/firebase.js';
+import { API_KEYS } from '../lib/collections.js';
+import { log } from '../lib/log.js';
+import { requestIdOf } from '../http/request-id.js';
+import { exportQuerySchema, USAGE_EXPORT_COLUMNS } from '../shared/contracts.js';
+import { csvRow } from './csv.js';
+import { readDailyDoc } from './daily-doc.js';
+import { accountDaysQuery } from './daily-queries.js';
+import { averageLatency } from './stats-series.js';
+
+const PAGE_SIZE = 100;
+
+async function keyLabels(userId: string): Promise<Map<string, string>> {
+  const snapshot = await db().collection(API_KEYS).where('user_id', '==', userId).select('label').get();
+  return new Map(snapshot.docs.map((doc) => [doc.id, String(doc.get('label') ?? '')]));
+}
+
+/**
+ * GET /usage/export?from&to&key_id: CSV with one row per day and key that had calls, streamed
+ * page by page so a year of usage never sits in memory at once.
+ */
+export async function exportUsage(req: Request, res: Response): Promise<void> {
+  const user = userOf(res);
+  const query = parseQuery(req, exportQuerySchema);
+  if (query.key_id !== undefined) await readOwnedKey(query.key_id, user.uid);
+  const labels = await keyLabels(user.uid);
+
+  res.status(200);
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader(
+    'Content-Disposition',
+    `attachment; filename="keymeter-usage-${query.from}-to-${query.to}.csv"`,
+  );
+  res.write(csvRow(USAGE_EXPORT_COLUMNS));
+  try {
+    let cursor: QueryDocumentSnapshot | undefined;
+    for (;;) {
+      let page = accountDaysQuery(user.uid, query.from, query.to).limit(PAGE_SIZE);
+      if (cursor !== undefined) page = page.startAfter(cursor);
+      const snapshot = await page.get();
+      for (const doc of snapshot.docs) {
+        const day = readDailyDoc(doc.data());
+        const keyIds = Object.keys(day.key_stats)
+          .filter((keyId) => query.key_id === undefined || keyId === query.key_id)
+          .sort();
+        for (const keyId of keyIds) {
+          const stats = day.key_stats[keyId];
+          if (stats === undefined || stats.requests === 0) continue;
+          res.write(
+            csvRow([
+              day.date,
+              keyId,
+              labels.get(keyId) ?? '',
+              stats.requests,
+              stats.errors,
+              averageLatency(stats.latency_ms_sum, stats.requests),
+            ]),
+          );
+        }
+      }
+      cursor = snapshot.docs.at(-1);
+      if (snapshot.size < PAGE_SIZE || cursor === undefined) break;
+    }
+  } catch (error) {
+    // The status line is gone: abort the transfer so the client cannot take a truncated file for a whole one.
+    log.requestFailed(
+      { request_id: requestIdOf(res), method: req.method, route: 'GET /usage/export' },
+      error,
+    );
+    res.destroy();
+    return;
+  }
+  res.end();
+}

@@ -1,0 +1,113 @@
+/**
+ * foldUsage: folds one usage batch into the account's daily document, the key's monthly counter
+ * and, for a batch that arrives after its month was closed, the monthly document.
+ *
+ * Triggers are delivered at least once and in any order. One transaction reads the batch's
+ * `folded_at` marker and sets it with the increments, so a redelivered batch changes nothing;
+ * increments commute, the key's period only moves forward and `last_used_at` only grows, so the
+ * order of delivery does not matter either.
+ */
+import { FieldValue, Timestamp } from 'firebase-admin/firestore';
+import { onDocumentCreated } from 'firebase-functions/v2/firestore';
+import { db } from '../lib/firebase.js';
+import {
+  API_KEYS,
+  API_USAGE_DAILY,
+  API_USAGE_EVENTS,
+  API_USAGE_MONTHLY,
+  dailyDocId,
+  monthlyDocId,
+} from '../lib/collections.js';
+import { log } from '../lib/log.js';
+import { batchDocSchema } from './batch-doc.js';
+import { accountIncrements, dailyIncrements, summarizeCalls } from './daily-doc.js';
+
+export type FoldOutcome = 'folded' | 'already_folded' | 'missing' | 'key_deleted' | 'invalid';
+
+/** Folds of batches of one key contend on the key document; give them room to retry. */
+const FOLD_MAX_ATTEMPTS = 20;
+
+/** `identity` is the batch's immutable fields as delivered with the event (key, user, period). */
+export async function foldUsageBatch(
+  batchId: string,
+  identity: { key_id: string; user_id: string; date: string; period: string },
+): Promise<FoldOutcome> {
+  const firestore = db();
+  const batchRef = firestore.collection(API_USAGE_EVENTS).doc(batchId);
+  const keyRef = firestore.collection(API_KEYS).doc(identity.key_id);
+  const dailyRef = firestore.collection(API_USAGE_DAILY).doc(dailyDocId(identity.user_id, identity.date));
+  const monthlyRef = firestore
+    .collection(API_USAGE_MONTHLY)
+    .doc(monthlyDocId(identity.user_id, identity.period));
+
+  let calls = 0;
+  const outcome = await firestore.runTransaction(
+    async (tx): Promise<FoldOutcome> => {
+      const [batchSnap, keySnap, monthlySnap] = await tx.getAll(batchRef, keyRef, monthlyRef);
+      if (batchSnap === undefined || !batchSnap.exists) return 'missing';
+      // Not ours (or damaged): retrying cannot help, and with retries on it would loop for days.
+      const parsed = batchDocSchema.safeParse(batchSnap.data());
+      if (!parsed.success) return 'invalid';
+      const batch = parsed.data;
+      if (batch.folded_at !== undefined) return 'already_folded';
+      if (keySnap === undefined || !keySnap.exists) {
+        // The account was deleted while this usage was buffered: it must not reappear.
+        tx.delete(batchRef);
+        return 'key_deleted';
+      }
+
+      const totals = summarizeCalls(batch.calls);
+      calls = totals.requests;
+      tx.set(
+        dailyRef,
+        {
+          user_id: batch.user_id,
+          date: batch.date,
+          ...dailyIncrements(batch.key_id, totals),
+          updated_at: FieldValue.serverTimestamp(),
+        },
+        { merge: true },
+      );
+      // A monthly document exists once the month was closed: late usage is added to it too.
+      if (monthlySnap?.exists === true)
+        tx.set(monthlyRef, accountIncrements(batch.key_id, totals), { merge: true });
+
+      const keyPeriod: unknown = keySnap.get('usage_period');
+      const lastUsed: unknown = keySnap.get('last_used_at');
+      const keyUpdate: Record<string, unknown> = {};
+      if (keyPeriod === batch.period) {
+        keyUpdate.monthly_usage = FieldValue.increment(batch.billable_count);
+      } else if (typeof keyPeriod !== 'string' || keyPeriod < batch.period) {
+        // First usage of a new month reaches the key before the monthly close: start the period here.
+        keyUpdate.usage_period = batch.period;
+        keyUpdate.monthly_usage = batch.billable_count;
+      }
+      // A batch of an earlier period than the key's counts only in that period's aggregates.
+      if (!(lastUsed instanceof Timestamp) || lastUsed.toMillis() < batch.at.toMillis()) {
+        keyUpdate.last_used_at = batch.at;
+      }
+      if (Object.keys(keyUpdate).length > 0) tx.update(keyRef, keyUpdate);
+      tx.update(batchRef, { folded_at: FieldValue.serverTimestamp() });
+      return 'folded';
+    },
+    { maxAttempts: FOLD_MAX_ATTEMPTS },
+  );
+
+  if (outcome === 'folded') log.usageFolded({ batch_id: batchId, key_id: identity.key_id, calls });
+  else log.usageFoldSkipped({ batch_id: batchId, reason: outcome });
+  return outcome;
+}
+
+export const foldUsage = onDocumentCreated(
+  { document: `${API_USAGE_EVENTS}/{batchId}`, retry: true },
+  async (event) => {
+    const identity = batchDocSchema
+      .pick({ key_id: true, user_id: true, date: true, period: true })
+      .safeParse(event.data?.data());
+    if (!identity.success) {
+      log.usageFoldSkipped({ batch_id: event.params.batchId, reason: 'invalid' });
+      return;
+    }
+    await foldUsageBatch(event.params.batchId, identity.data);
+  },
+);

@@ -1,0 +1,44 @@
+import type { Request, Response } from 'express';
+import { userOf } from '../http/auth.js';
+import { parseQuery } from '../http/parse.js';
+import { readOwnedKey } from '../keys/owned-key.js';
+import { db } from '../lib/firebase.js';
+import { API_USAGE_EVENTS } from '../lib/collections.js';
+import {
+  RECENT_USAGE_LIMIT,
+  recentUsageQuerySchema,
+  type RecentUsageResponse,
+  type UsageEvent,
+} from '../shared/contracts.js';
+import { batchDocSchema } from './batch-doc.js';
+
+/**
+ * GET /usage/recent?key_id: the key's last 50 calls. Calls are stored in batches ordered by
+ * their last call, and each of the 50 most recent calls sits in one of the 50 most recent
+ * batches, so reading 50 batches is always enough.
+ */
+export async function recentUsage(req: Request, res: Response): Promise<void> {
+  const user = userOf(res);
+  const query = parseQuery(req, recentUsageQuerySchema);
+  const key = await readOwnedKey(query.key_id, user.uid);
+  const snapshot = await db()
+    .collection(API_USAGE_EVENTS)
+    .where('key_id', '==', key.id)
+    .orderBy('at', 'desc')
+    .limit(RECENT_USAGE_LIMIT)
+    .get();
+  const events: UsageEvent[] = snapshot.docs
+    .flatMap((doc) => batchDocSchema.parse(doc.data()).calls)
+    .sort((a, b) => b.at.toMillis() - a.at.toMillis())
+    .slice(0, RECENT_USAGE_LIMIT)
+    .map((call) => ({
+      key_id: key.id,
+      endpoint: call.endpoint,
+      method: call.method,
+      status: call.status,
+      latency_ms: call.latency_ms,
+      at: call.at.toDate().toISOString(),
+    }));
+  const body: RecentUsageResponse = { events };
+  res.json(body);
+}

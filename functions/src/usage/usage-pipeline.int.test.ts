@@ -1,0 +1,228 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { API_KEYS, API_USAGE_DAILY, API_USAGE_EVENTS } from '../lib/collections.js';
+import { recentUsageResponseSchema, statsResponseSchema, RECENT_USAGE_LIMIT } from '../shared/contracts.js';
+import { utcDate } from '../shared/dates.js';
+import { redeliverCreated } from '../test-support/cloud-events.js';
+import {
+  adminDb,
+  apiCall,
+  clearEmulators,
+  createTestUser,
+  dashboardCall,
+  emulatorLog,
+  json,
+  waitForQuery,
+} from '../test-support/emulators.js';
+import { insertKey, type InsertedKey } from '../test-support/fixtures.js';
+
+beforeAll(async () => {
+  await clearEmulators();
+});
+
+const BIG_LIMITS = { rate_limit_monthly: 5_000_000, rate_limit_per_minute: 6_000 };
+
+interface Expected {
+  total: number;
+  errors: number;
+  byKey: Map<string, number>;
+  byEndpoint: Map<string, number>;
+  byStatus: Map<string, number>;
+}
+
+function bump(map: Map<string, number>, name: string): void {
+  map.set(name, (map.get(name) ?? 0) + 1);
+}
+
+/** A mix of endpoints and outcomes; call `i` is deterministic so the test knows what to expect. */
+async function oneCall(key: InsertedKey, i: number): Promise<{ endpoint: string; status: number }> {
+  if (i % 10 === 0) {
+    const response = await apiCall(key.secret, '/convert', {
+      method: 'POST',
+      body: { amount: i, from: 'USD', to: 'XXX' },
+    });
+    await response.arrayBuffer();
+    return { endpoint: 'POST /v1/convert', status: response.status };
+  }
+  if (i % 3 === 0) {
+    const response = await apiCall(key.secret, '/convert', {
+      method: 'POST',
+      body: { amount: i, from: 'USD', to: 'EUR' },
+    });
+    await response.arrayBuffer();
+    return { endpoint: 'POST /v1/convert', status: response.status };
+  }
+  if (i % 3 === 1) {
+    const response = await apiCall(key.secret, `/forecast?city=City${i % 7}`);
+    await response.arrayBuffer();
+    return { endpoint: 'GET /v1/forecast', status: response.status };
+  }
+  const response = await apiCall(key.secret, '/time');
+  await response.arrayBuffer();
+  return { endpoint: 'GET /v1/time', status: response.status };
+}
+
+async function dailyTotal(userId: string): Promise<number> {
+  const days = await adminDb().collection(API_USAGE_DAILY).where('user_id', '==', userId).get();
+  return days.docs.reduce((sum, doc) => sum + Number(doc.get('total_requests') ?? 0), 0);
+}
+
+async function snapshotAggregates(userId: string, keys: InsertedKey[]) {
+  const days = await adminDb().collection(API_USAGE_DAILY).where('user_id', '==', userId).get();
+  const keyDocs = await Promise.all(keys.map((key) => adminDb().collection(API_KEYS).doc(key.id).get()));
+  return {
+    days: days.docs.map((doc) => ({ id: doc.id, data: doc.data() })).sort((a, b) => a.id.localeCompare(b.id)),
+    keys: keyDocs.map((doc) => ({
+      monthly_usage: doc.get('monthly_usage'),
+      usage_period: doc.get('usage_period'),
+    })),
+  };
+}
+
+describe('usage pipeline: aggregates under concurrency', () => {
+  // Slow by nature in the emulator: every call is a request to a worker process (about 40 calls/s on 2 cores).
+  it(
+    '2,000 calls from 20 concurrent callers over 3 keys: aggregates equal the calls made; redelivery changes nothing',
+    { timeout: 300_000 },
+    async () => {
+      const user = await createTestUser();
+      const keys = await Promise.all(
+        [0, 1, 2].map((i) => insertKey(user.uid, { label: `key ${i}`, limits: BIG_LIMITS })),
+      );
+      const expected: Expected = {
+        total: 0,
+        errors: 0,
+        byKey: new Map(),
+        byEndpoint: new Map(),
+        byStatus: new Map(),
+      };
+
+      const CALLERS = 20;
+      const CALLS_EACH = 100;
+      await Promise.all(
+        Array.from({ length: CALLERS }, async (_, caller) => {
+          for (let j = 0; j < CALLS_EACH; j += 1) {
+            const i = caller * CALLS_EACH + j;
+            const key = keys[i % 3];
+            if (key === undefined) throw new Error('no key');
+            const { endpoint, status } = await oneCall(key, i);
+            expected.total += 1;
+            if (status >= 400) expected.errors += 1;
+            bump(expected.byKey, key.id);
+            bump(expected.byEndpoint, endpoint);
+            bump(expected.byStatus, String(status));
+          }
+        }),
+      );
+      expect(expected.total).toBe(2_000);
+      expect(expected.byStatus.get('400')).toBe(200);
+
+      const daysQuery = adminDb().collection(API_USAGE_DAILY).where('user_id', '==', user.uid);
+      const days = await waitForQuery(
+        daysQuery,
+        (docs) => docs.reduce((sum, doc) => sum + Number(doc.get('total_requests') ?? 0), 0) >= 2_000,
+        120_000,
+      );
+      const sumOf = (field: string) => days.reduce((sum, doc) => sum + Number(doc.get(field) ?? 0), 0);
+      const sumMap = (field: string) => {
+        const out = new Map<string, number>();
+        for (const doc of days) {
+          for (const [name, value] of Object.entries((doc.get(field) ?? {}) as Record<string, number>)) {
+            out.set(name, (out.get(name) ?? 0) + value);
+          }
+        }
+        return out;
+      };
+      expect(sumOf('total_requests')).toBe(expected.total);
+      expect(sumOf('error_count')).toBe(expected.errors);
+      expect(sumMap('requests_by_key')).toEqual(expected.byKey);
+      expect(sumMap('requests_by_endpoint')).toEqual(expected.byEndpoint);
+      expect(sumMap('requests_by_status')).toEqual(expected.byStatus);
+
+      for (const key of keys) {
+        const stored = await adminDb().collection(API_KEYS).doc(key.id).get();
+        // Every call passed the key check, so every call is billable; handler 400s included.
+        expect(stored.get('monthly_usage')).toBe(expected.byKey.get(key.id));
+        expect(stored.get('last_used_at')).toBeDefined();
+      }
+
+      const batches = await adminDb().collection(API_USAGE_EVENTS).where('user_id', '==', user.uid).get();
+      expect(batches.docs.reduce((sum, doc) => sum + Number(doc.get('count')), 0)).toBe(2_000);
+      expect(batches.docs.every((doc) => doc.get('folded_at') !== undefined)).toBe(true);
+      expect(batches.size).toBeLessThan(2_000);
+
+      // At-least-once delivery: deliver every usage event again. Nothing may change.
+      const before = await snapshotAggregates(user.uid, keys);
+      for (let start = 0; start < batches.docs.length; start += 10) {
+        const responses = await Promise.all(
+          batches.docs.slice(start, start + 10).map((doc) => redeliverCreated('foldUsage', doc)),
+        );
+        for (const response of responses) {
+          expect(response.status).toBe(200);
+          expect(await response.json()).toEqual({ status: 'acknowledged' });
+        }
+      }
+      // Each redelivery reached foldUsage, which saw the batch's marker and skipped it.
+      const skipped = emulatorLog()
+        .split('\n')
+        .filter((line) => line.includes('"reason":"already_folded"'))
+        .join('\n');
+      for (const doc of batches.docs) expect(skipped).toContain(`"batch_id":"${doc.id}"`);
+      const after = await snapshotAggregates(user.uid, keys);
+      expect(after.keys).toEqual(before.keys);
+      expect(after.days).toEqual(before.days);
+      expect(await dailyTotal(user.uid)).toBe(2_000);
+    },
+  );
+});
+
+describe('usage pipeline: what the dashboard reads', () => {
+  it('recent usage returns the key’s last 50 calls, newest first, and stats reflect every call', async () => {
+    const user = await createTestUser();
+    const key = await insertKey(user.uid, { limits: BIG_LIMITS });
+    for (let i = 0; i < 60; i += 1) {
+      const response = await apiCall(key.secret, i % 2 === 0 ? '/time' : '/forecast?city=Oslo');
+      expect(response.status).toBe(200);
+    }
+    await waitForQuery(
+      adminDb().collection(API_USAGE_DAILY).where('user_id', '==', user.uid),
+      (docs) => docs.reduce((sum, doc) => sum + Number(doc.get('total_requests') ?? 0), 0) === 60,
+    );
+
+    const recent = recentUsageResponseSchema.parse(
+      await json(await dashboardCall(user, `/usage/recent?key_id=${key.id}`)),
+    );
+    expect(recent.events).toHaveLength(RECENT_USAGE_LIMIT);
+    const times = recent.events.map((event) => Date.parse(event.at));
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+    expect(recent.events[0]).toMatchObject({ key_id: key.id, status: 200, method: 'GET' });
+
+    const today = utcDate(new Date());
+    const stats = statsResponseSchema.parse(
+      await json(await dashboardCall(user, `/stats?from=${today}&to=${today}&key_id=${key.id}`)),
+    );
+    expect(stats.totals.requests).toBe(60);
+    expect(stats.by_endpoint).toEqual([
+      { endpoint: 'GET /v1/forecast', requests: 30 },
+      { endpoint: 'GET /v1/time', requests: 30 },
+    ]);
+  });
+
+  it('exports usage as CSV, one row per day and key, quoted per RFC 4180', async () => {
+    const user = await createTestUser();
+    const key = await insertKey(user.uid, { label: 'Label, with "quotes"', limits: BIG_LIMITS });
+    for (let i = 0; i < 3; i += 1) expect((await apiCall(key.secret, '/time')).status).toBe(200);
+    await waitForQuery(
+      adminDb().collection(API_USAGE_DAILY).where('user_id', '==', user.uid),
+      (docs) => docs.reduce((sum, doc) => sum + Number(doc.get('total_requests') ?? 0), 0) === 3,
+    );
+    const today = utcDate(new Date());
+    const response = await dashboardCall(user, `/usage/export?from=${today}&to=${today}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="keymeter-usage-/);
+    const lines = (await response.text()).split('\r\n');
+    expect(lines[0]).toBe('date,key_id,key_label,requests,errors,avg_latency_ms');
+    expect(lines[1]).toMatch(new RegExp(`^${today},${key.id},"Label, with ""quotes""",3,0,\\d+(\\.\\d)?$`));
+    expect(lines[2]).toBe('');
+  });
+});

@@ -1,0 +1,118 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readKeyDoc, toApiKey } from '../functions/src/keys/key-doc.js';
+import { hashApiKey } from '../functions/src/keys/key-format.js';
+import { API_KEYS, API_USAGE_DAILY, API_USAGE_EVENTS, USERS } from '../functions/src/lib/collections.js';
+import { statsResponseSchema } from '../functions/src/shared/contracts.js';
+import { addDays, utcDate } from '../functions/src/shared/dates.js';
+import {
+  adminAuth,
+  adminDb,
+  apiCall,
+  clearEmulators,
+  dashboardCall,
+  dumpFirestore,
+  json,
+} from '../functions/src/test-support/emulators.js';
+import { DEMO_EMAIL, seedDemo } from './seed-demo.js';
+
+const AUTH_HOST = process.env.FIREBASE_AUTH_EMULATOR_HOST ?? '127.0.0.1:9099';
+
+beforeAll(async () => {
+  await clearEmulators();
+});
+
+async function counts(uid: string) {
+  const [keys, days, batches, users] = await Promise.all([
+    adminDb().collection(API_KEYS).where('user_id', '==', uid).get(),
+    adminDb().collection(API_USAGE_DAILY).where('user_id', '==', uid).get(),
+    adminDb().collection(API_USAGE_EVENTS).where('user_id', '==', uid).get(),
+    adminDb().collection(USERS).get(),
+  ]);
+  const total = days.docs.reduce((sum, doc) => sum + Number(doc.get('total_requests')), 0);
+  return { keys: keys.size, days: days.size, batches: batches.size, users: users.size, total };
+}
+
+describe('seedDemo', () => {
+  it('creates the demo account once, however often it runs', async () => {
+    const first = await seedDemo({ quiet: true });
+    const afterFirst = await counts(first.uid);
+    const second = await seedDemo({ quiet: true });
+    expect(second.uid).toBe(first.uid);
+    expect(second.demoKey).toBe(first.demoKey);
+    expect(await counts(first.uid)).toEqual(afterFirst);
+    expect(afterFirst).toMatchObject({ keys: 6, days: 90, users: 1 });
+    expect(afterFirst.total).toBeGreaterThan(50_000);
+    expect((await adminAuth().listUsers()).users).toHaveLength(1);
+  });
+
+  it('signs the demo user in with Google and GitHub, listed in the emulator’s account chooser', async () => {
+    const { uid } = await seedDemo({ quiet: true });
+    const user = await adminAuth().getUser(uid);
+    expect(user.email).toBe(DEMO_EMAIL);
+    expect(user.displayName).toBe('Demo Developer');
+    expect(user.providerData.map((provider) => provider.providerId).sort()).toEqual([
+      'github.com',
+      'google.com',
+    ]);
+    for (const providerId of ['google.com', 'github.com']) {
+      const chooser = await fetch(
+        `http://${AUTH_HOST}/emulator/auth/handler?apiKey=demo&providerId=${providerId}`,
+      );
+      expect(await chooser.text()).toContain(encodeURIComponent(DEMO_EMAIL));
+    }
+    expect((await adminDb().collection(USERS).doc(uid).get()).get('plan_tier')).toBe('pro');
+  });
+
+  it('seeds keys in every state, and only the demo key works, stored as a hash', async () => {
+    const { uid, demoKey } = await seedDemo({ quiet: true });
+    const keys = await adminDb().collection(API_KEYS).where('user_id', '==', uid).get();
+    const statuses = keys.docs
+      .map((doc) => toApiKey(doc.id, readKeyDoc(doc.data()), new Date()).status)
+      .sort();
+    expect(statuses).toEqual(['active', 'active', 'active', 'expired', 'expiring', 'revoked']);
+    expect(keys.docs.some((doc) => doc.get('key_hash') === hashApiKey(demoKey))).toBe(true);
+    expect(await dumpFirestore()).not.toContain(demoKey);
+    expect((await apiCall(demoKey, '/time')).status).toBe(200);
+  });
+
+  it('gives the dashboard 90 days of usage with errors and a weekly shape', async () => {
+    const { uid } = await seedDemo({ quiet: true });
+    const signIn = await fetch(
+      `http://${AUTH_HOST}/identitytoolkit.googleapis.com/v1/accounts:signInWithIdp?key=demo`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          postBody: `providerId=google.com&id_token=${encodeURIComponent(JSON.stringify({ sub: 'keymeter-demo-google', email: DEMO_EMAIL }))}`,
+          requestUri: 'http://localhost',
+          returnSecureToken: true,
+        }),
+      },
+    );
+    const { idToken, localId } = (await signIn.json()) as { idToken: string; localId: string };
+    expect(localId).toBe(uid);
+    const today = utcDate(new Date());
+    const stats = statsResponseSchema.parse(
+      await json(
+        await dashboardCall(
+          { uid, email: DEMO_EMAIL, idToken },
+          `/stats?from=${addDays(today, -89)}&to=${today}`,
+        ),
+      ),
+    );
+    expect(stats.daily.every((day) => day.requests > 0)).toBe(true);
+    expect(stats.totals.errors).toBeGreaterThan(0);
+    expect(stats.by_status.map((entry) => entry.status)).toEqual(
+      expect.arrayContaining(['200', '400', '401', '429', '500']),
+    );
+    expect(stats.by_endpoint.length).toBeGreaterThanOrEqual(4);
+    const weekday = stats.daily.filter(
+      (day) => ![0, 6].includes(new Date(`${day.date}T00:00:00Z`).getUTCDay()),
+    );
+    const weekend = stats.daily.filter((day) =>
+      [0, 6].includes(new Date(`${day.date}T00:00:00Z`).getUTCDay()),
+    );
+    const mean = (days: typeof weekday) => days.reduce((sum, day) => sum + day.requests, 0) / days.length;
+    expect(mean(weekday.slice(0, -1))).toBeGreaterThan(mean(weekend) * 1.5);
+  });
+});

@@ -1,0 +1,448 @@
+/**
+ * Seeds the demo account into the running emulator suite: a Google (and GitHub) user
+ * demo@keymeter.dev on the Pro plan, six keys in every state, 90 days of usage and a few recent
+ * calls. Idempotent: documents have fixed ids and are overwritten, the Auth user is found by its
+ * provider id, so seeding twice leaves one account with the same keys.
+ *
+ *   npx tsx scripts/seed-demo.ts        (with the suite running; `npm start` calls seedDemo())
+ *
+ * Only the "Production" key's plaintext is ever printed, because it is the demo key a newcomer
+ * curls /v1 with; it is derived from a fixed seed so it stays the same across runs. Only its
+ * hash is stored, like every other key.
+ */
+import { createHash } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { FieldValue, Timestamp, type DocumentData } from 'firebase-admin/firestore';
+import { generateApiKey, hashApiKey, keyHint, keyPrefix } from '../functions/src/keys/key-format.js';
+import { keyStatus, readKeyDoc } from '../functions/src/keys/key-doc.js';
+import { auth, db } from '../functions/src/lib/firebase.js';
+import {
+  API_KEYS,
+  API_USAGE_DAILY,
+  API_USAGE_EVENTS,
+  USERS,
+  dailyDocId,
+} from '../functions/src/lib/collections.js';
+import type { Scope } from '../functions/src/shared/contracts.js';
+import { addDays, periodEnd, previousPeriod, utcDate, utcPeriod } from '../functions/src/shared/dates.js';
+import { planLimits } from '../functions/src/shared/plans.js';
+import { closeMonth } from '../functions/src/usage/close-month.js';
+import { emulatorConfig } from './lib/emulator-suite.js';
+import { PROJECT_ID } from './lib/paths.js';
+
+export const DEMO_EMAIL = 'demo@keymeter.dev';
+export const DEMO_NAME = 'Demo Developer';
+const DEMO_DAYS = 90;
+const DAY_MS = 86_400_000;
+
+interface DemoKeySpec {
+  id: string;
+  label: string;
+  scopes: Scope[];
+  /** Share of the account's daily calls. */
+  share: number;
+  /** Days ago the key was created; it has usage from then on. */
+  createdDaysAgo: number;
+  expiresInDays?: number;
+  revokedDaysAgo?: number;
+}
+
+const KEYS: readonly DemoKeySpec[] = [
+  { id: 'demo-production', label: 'Production', scopes: ['read', 'write'], share: 0.55, createdDaysAgo: 120 },
+  { id: 'demo-mobile', label: 'Mobile app', scopes: ['read'], share: 0.2, createdDaysAgo: 75 },
+  { id: 'demo-staging', label: 'Staging', scopes: ['read', 'write'], share: 0.12, createdDaysAgo: 100 },
+  {
+    id: 'demo-ci',
+    label: 'CI smoke tests',
+    scopes: ['read'],
+    share: 0.05,
+    createdDaysAgo: 30,
+    expiresInDays: 3,
+  },
+  {
+    id: 'demo-partner',
+    label: 'Partner trial',
+    scopes: ['read'],
+    share: 0.05,
+    createdDaysAgo: 95,
+    expiresInDays: -12,
+  },
+  {
+    id: 'demo-leaked',
+    label: 'Old laptop (leaked)',
+    scopes: ['read', 'write'],
+    share: 0.03,
+    createdDaysAgo: 110,
+    revokedDaysAgo: 21,
+  },
+];
+const PRINTED_KEY_ID = 'demo-production';
+
+const ENDPOINTS = [
+  { endpoint: 'GET /v1/forecast', share: 0.48, latency: 42 },
+  { endpoint: 'GET /v1/time', share: 0.27, latency: 9 },
+  { endpoint: 'POST /v1/convert', share: 0.18, latency: 23 },
+  { endpoint: 'POST /v1/keys/verify', share: 0.07, latency: 14 },
+] as const;
+
+/** Small, seeded PRNG: the same date always gives the same usage, so re-seeding changes nothing. */
+function random(seed: string): () => number {
+  let state = createHash('sha256').update(seed).digest().readUInt32LE(0);
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** The printed demo key, the same on every run: its "random" bytes come from a fixed seed. */
+function demoKeySecret(): string {
+  let counter = 0;
+  return generateApiKey((size) => {
+    const out = Buffer.alloc(size);
+    for (let offset = 0; offset < size; offset += 32) {
+      createHash('sha256').update(`keymeter demo key ${counter}`).digest().copy(out, offset);
+      counter += 1;
+    }
+    return out;
+  });
+}
+
+function emulatorEnv(): { authHost: string } {
+  const config = emulatorConfig();
+  process.env.GCLOUD_PROJECT ??= PROJECT_ID;
+  process.env.FIRESTORE_EMULATOR_HOST ??= `${config.firestore.host}:${config.firestore.port}`;
+  process.env.FIREBASE_AUTH_EMULATOR_HOST ??= `${config.auth.host}:${config.auth.port}`;
+  return { authHost: process.env.FIREBASE_AUTH_EMULATOR_HOST };
+}
+
+async function signInWithIdp(authHost: string, providerId: string, claims: object, idToken?: string) {
+  const response = await fetch(
+    `http://${authHost}/identitytoolkit.googleapis.com/v1/accounts:signInWithIdp?key=demo`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        postBody: `providerId=${providerId}&id_token=${encodeURIComponent(JSON.stringify(claims))}`,
+        requestUri: 'http://localhost',
+        returnSecureToken: true,
+        ...(idToken === undefined ? {} : { idToken }),
+      }),
+    },
+  );
+  const body = (await response.json()) as {
+    localId?: string;
+    idToken?: string;
+    error?: { message?: string };
+  };
+  if (!response.ok || body.localId === undefined || body.idToken === undefined) {
+    throw new Error(
+      `Auth emulator sign-in with ${providerId} failed: ${body.error?.message ?? response.status}`,
+    );
+  }
+  return { uid: body.localId, idToken: body.idToken };
+}
+
+/**
+ * The demo user, signed in through the emulator's Google provider so the account chooser lists
+ * it, with GitHub linked so the GitHub button finds the same account.
+ */
+async function ensureDemoUser(authHost: string): Promise<string> {
+  const google = await signInWithIdp(authHost, 'google.com', {
+    sub: 'keymeter-demo-google',
+    email: DEMO_EMAIL,
+    email_verified: true,
+    name: DEMO_NAME,
+  });
+  const user = await auth().getUser(google.uid);
+  if (!user.providerData.some((provider) => provider.providerId === 'github.com')) {
+    await signInWithIdp(
+      authHost,
+      'github.com',
+      {
+        sub: 'keymeter-demo-github',
+        email: DEMO_EMAIL,
+        email_verified: true,
+        name: DEMO_NAME,
+        screen_name: 'keymeter-demo',
+      },
+      google.idToken,
+    );
+  }
+  return google.uid;
+}
+
+function keyDoc(
+  spec: DemoKeySpec,
+  uid: string,
+  secret: string,
+  now: Date,
+  monthlyUsage: number,
+  lastUsed: Date | undefined,
+): DocumentData {
+  const limits = planLimits('pro');
+  return {
+    key_hash: hashApiKey(secret),
+    key_prefix: keyPrefix(secret),
+    key_hint: keyHint(secret),
+    user_id: uid,
+    label: spec.label,
+    scopes: spec.scopes,
+    tier: 'pro',
+    created_at: Timestamp.fromMillis(now.getTime() - spec.createdDaysAgo * DAY_MS),
+    ...(spec.expiresInDays === undefined
+      ? {}
+      : { expires_at: Timestamp.fromMillis(now.getTime() + spec.expiresInDays * DAY_MS) }),
+    ...(lastUsed === undefined ? {} : { last_used_at: Timestamp.fromDate(lastUsed) }),
+    is_active: spec.revokedDaysAgo === undefined,
+    ...(spec.revokedDaysAgo === undefined
+      ? {}
+      : { revoked_at: Timestamp.fromMillis(now.getTime() - spec.revokedDaysAgo * DAY_MS) }),
+    monthly_usage: monthlyUsage,
+    usage_period: utcPeriod(now),
+    ...limits,
+  };
+}
+
+/** Was the key usable on this day? (Its calls before creation or after revocation/expiry are refusals.) */
+function keyActiveOn(spec: DemoKeySpec, daysAgo: number): boolean {
+  if (daysAgo > spec.createdDaysAgo) return false;
+  if (spec.revokedDaysAgo !== undefined && daysAgo < spec.revokedDaysAgo) return false;
+  if (spec.expiresInDays !== undefined && spec.expiresInDays < 0 && daysAgo < -spec.expiresInDays)
+    return false;
+  return true;
+}
+
+interface DaySeed {
+  doc: DocumentData;
+  byKey: Map<string, number>;
+}
+
+function bump(map: Record<string, number>, name: string, by: number): void {
+  if (by > 0) map[name] = (map[name] ?? 0) + by;
+}
+
+function seedDay(uid: string, date: string, daysAgo: number, dayFraction: number): DaySeed {
+  const rand = random(`keymeter demo ${date}`);
+  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+  const weekly = weekday === 0 ? 0.35 : weekday === 6 ? 0.45 : 1;
+  const growth = 1 + (DEMO_DAYS - daysAgo) * 0.006;
+  const incident = rand() < 0.04;
+  const base = Math.round(2_400 * weekly * growth * (0.85 + rand() * 0.3) * dayFraction);
+
+  const doc = {
+    user_id: uid,
+    date,
+    total_requests: 0,
+    error_count: 0,
+    latency_ms_sum: 0,
+    requests_by_endpoint: {} as Record<string, number>,
+    requests_by_status: {} as Record<string, number>,
+    requests_by_key: {} as Record<string, number>,
+    key_stats: {} as Record<string, DocumentData>,
+  };
+  const byKey = new Map<string, number>();
+  for (const spec of KEYS) {
+    if (daysAgo > spec.createdDaysAgo) continue;
+    const active = keyActiveOn(spec, daysAgo);
+    // A revoked or expired key still gets the odd call from a forgotten client: all refused.
+    const calls = active ? Math.round(base * spec.share) : Math.round(rand() * 6 * dayFraction);
+    if (calls === 0) continue;
+    const stats = {
+      requests: 0,
+      errors: 0,
+      latency_ms_sum: 0,
+      by_endpoint: {} as Record<string, number>,
+      by_status: {} as Record<string, number>,
+    };
+    let remaining = calls;
+    ENDPOINTS.forEach(({ endpoint, share, latency }, index) => {
+      const count =
+        index === ENDPOINTS.length - 1 ? remaining : Math.min(remaining, Math.round(calls * share));
+      remaining -= count;
+      if (count <= 0) return;
+      let byStatus: Record<string, number>;
+      if (!active) {
+        byStatus = { '401': count };
+      } else {
+        const serverErrors = Math.round(count * (incident ? 0.03 : 0.002 + rand() * 0.003));
+        const clientErrors = Math.round(count * (0.01 + rand() * 0.02));
+        const limited = Math.round(count * (spec.id === 'demo-ci' ? 0.04 : rand() * 0.008));
+        byStatus = {
+          '200': count - serverErrors - clientErrors - limited,
+          '400': clientErrors,
+          '429': limited,
+          '500': serverErrors,
+        };
+      }
+      const avgLatency = latency * (0.8 + rand() * 0.5) * (incident ? 2.5 : 1);
+      for (const [status, n] of Object.entries(byStatus)) {
+        if (n <= 0) continue;
+        const errors = Number(status) >= 400 ? n : 0;
+        const latencySum = Math.round(n * (status === '401' || status === '429' ? 3 : avgLatency));
+        stats.requests += n;
+        stats.errors += errors;
+        stats.latency_ms_sum += latencySum;
+        bump(stats.by_endpoint, endpoint, n);
+        bump(stats.by_status, status, n);
+        bump(doc.requests_by_endpoint, endpoint, n);
+        bump(doc.requests_by_status, status, n);
+        doc.total_requests += n;
+        doc.error_count += errors;
+        doc.latency_ms_sum += latencySum;
+      }
+    });
+    doc.key_stats[spec.id] = stats;
+    bump(doc.requests_by_key, spec.id, stats.requests);
+    // Billable: calls the key check let through (not 401 or 429).
+    byKey.set(spec.id, stats.requests - (stats.by_status['401'] ?? 0) - (stats.by_status['429'] ?? 0));
+  }
+  return { doc, byKey };
+}
+
+/** A few recent calls per active key, as already-folded usage batches (foldUsage skips them). */
+function recentBatch(spec: DemoKeySpec, uid: string, now: Date): DocumentData {
+  const rand = random(`keymeter demo recent ${spec.id}`);
+  const calls = Array.from({ length: 30 }, (_, index) => {
+    const endpoint = ENDPOINTS[Math.floor(rand() * ENDPOINTS.length)] ?? ENDPOINTS[0];
+    const roll = rand();
+    const status = roll < 0.9 ? 200 : roll < 0.96 ? 400 : roll < 0.99 ? 429 : 500;
+    return {
+      endpoint: endpoint.endpoint,
+      method: endpoint.endpoint.split(' ')[0] ?? 'GET',
+      status,
+      latency_ms: Math.round(endpoint.latency * (0.6 + rand()) * 10) / 10,
+      at: Timestamp.fromMillis(now.getTime() - (30 - index) * 97_000),
+    };
+  });
+  const first = calls[0]?.at ?? Timestamp.fromDate(now);
+  const last = calls.at(-1)?.at ?? Timestamp.fromDate(now);
+  return {
+    key_id: spec.id,
+    user_id: uid,
+    date: utcDate(last.toDate()),
+    period: utcPeriod(last.toDate()),
+    count: calls.length,
+    billable_count: calls.filter((call) => call.status !== 429).length,
+    error_count: calls.filter((call) => call.status >= 400).length,
+    first_at: first,
+    at: last,
+    calls,
+    expire_at: Timestamp.fromMillis(last.toMillis() + 30 * DAY_MS),
+    folded_at: Timestamp.fromDate(now),
+  };
+}
+
+export interface SeedResult {
+  uid: string;
+  email: string;
+  /** The one key whose plaintext is shown, so a newcomer can call /v1 straight away. */
+  demoKey: string;
+  keys: { id: string; label: string; status: string }[];
+  days: number;
+}
+
+export async function seedDemo(options: { now?: Date; quiet?: boolean } = {}): Promise<SeedResult> {
+  const now = options.now ?? new Date();
+  const { authHost } = emulatorEnv();
+  const firestore = db();
+  const uid = await ensureDemoUser(authHost);
+
+  const today = utcDate(now);
+  const period = utcPeriod(now);
+  const secondsToday = (now.getTime() - Date.parse(`${today}T00:00:00Z`)) / DAY_MS;
+  const monthly = new Map<string, number>();
+  const lastUsed = new Map<string, Date>();
+  let writer = firestore.batch();
+  let pending = 0;
+  const flush = async () => {
+    if (pending === 0) return;
+    await writer.commit();
+    writer = firestore.batch();
+    pending = 0;
+  };
+
+  for (let daysAgo = DEMO_DAYS - 1; daysAgo >= 0; daysAgo -= 1) {
+    const date = addDays(today, -daysAgo);
+    const { doc, byKey } = seedDay(uid, date, daysAgo, daysAgo === 0 ? Math.max(0.05, secondsToday) : 1);
+    writer.set(firestore.collection(API_USAGE_DAILY).doc(dailyDocId(uid, date)), doc);
+    pending += 1;
+    for (const [keyId, billable] of byKey) {
+      if (date.startsWith(period)) monthly.set(keyId, (monthly.get(keyId) ?? 0) + billable);
+      if (billable > 0)
+        lastUsed.set(keyId, new Date(Math.min(now.getTime(), Date.parse(`${date}T17:00:00Z`))));
+    }
+    if (pending >= 400) await flush();
+  }
+
+  const demoKey = demoKeySecret();
+  const keysOut: SeedResult['keys'] = [];
+  for (const spec of KEYS) {
+    const ref = firestore.collection(API_KEYS).doc(spec.id);
+    const existing = await ref.get();
+    // Keep the hash of an existing key: its plaintext was never kept, and re-seeding must not change it.
+    const secret = spec.id === PRINTED_KEY_ID ? demoKey : generateApiKey();
+    const doc = keyDoc(spec, uid, secret, now, monthly.get(spec.id) ?? 0, lastUsed.get(spec.id));
+    if (existing.exists && spec.id !== PRINTED_KEY_ID) {
+      for (const field of ['key_hash', 'key_prefix', 'key_hint'] as const) doc[field] = existing.get(field);
+    }
+    writer.set(ref, doc);
+    pending += 1;
+    keysOut.push({ id: spec.id, label: spec.label, status: keyStatus(readKeyDoc(doc), now) });
+    if (keyActiveOn(spec, 0)) {
+      writer.set(
+        firestore.collection(API_USAGE_EVENTS).doc(`demo-recent-${spec.id}`),
+        recentBatch(spec, uid, now),
+      );
+      pending += 1;
+    }
+  }
+
+  const userRef = firestore.collection(USERS).doc(uid);
+  const profile = await userRef.get();
+  writer.set(
+    userRef,
+    {
+      email: DEMO_EMAIL,
+      display_name: DEMO_NAME,
+      photo_url: null,
+      plan_tier: 'pro',
+      created_at: profile.exists
+        ? profile.get('created_at')
+        : Timestamp.fromMillis(now.getTime() - 120 * DAY_MS),
+      updated_at: FieldValue.serverTimestamp(),
+    },
+    { merge: true },
+  );
+  pending += 1;
+  await flush();
+
+  // The months before this one are closed, as the scheduled job would have done.
+  const firstPeriod = utcPeriod(new Date(`${addDays(today, -(DEMO_DAYS - 1))}T00:00:00Z`));
+  for (let closing = previousPeriod(period); closing >= firstPeriod; closing = previousPeriod(closing)) {
+    await closeMonth(closing);
+  }
+
+  const result: SeedResult = { uid, email: DEMO_EMAIL, demoKey, keys: keysOut, days: DEMO_DAYS };
+  if (options.quiet !== true) {
+    console.log(`Seeded the demo account ${DEMO_EMAIL} (uid ${uid}, Pro plan, Google and GitHub sign-in):`);
+    for (const key of keysOut) console.log(`  key ${key.id.padEnd(16)} ${key.status.padEnd(9)} ${key.label}`);
+    console.log(
+      `  ${DEMO_DAYS} days of usage up to ${today} (quota resets ${periodEnd(period).toISOString()}), recent calls on active keys`,
+    );
+    console.log(`  demo key (Production): ${demoKey}`);
+  }
+  return result;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  seedDemo().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(1);
+    },
+  );
+}
