@@ -13,17 +13,20 @@ export const STAND_IN_HOST = '127.0.0.1';
 export const STAND_IN_PORT = 12111;
 export const STAND_IN_SECRET_KEY = 'sk_test_keymeter_stand_in';
 const secretFile = path.join(repoRoot, 'functions', '.secret.local');
+const localEnvFile = path.join(repoRoot, 'functions', '.env.local');
+/** The parameters functions/.env.demo-keymeter sets for the stand-in. */
+const REAL_STRIPE_PARAMS = ['STRIPE_API_BASE_URL', 'STRIPE_PRICE_PRO', 'STRIPE_PRICE_ENTERPRISE'] as const;
 
-export type StripeMode =
-  | { kind: 'stand-in'; webhookSecret: string }
-  | { kind: 'stripe'; reason: string };
+export type StripeMode = { kind: 'stand-in'; webhookSecret: string } | { kind: 'stripe'; reason: string };
 
 function readDotenv(file: string): Record<string, string> {
   if (!existsSync(file)) return {};
   const entries = readFileSync(file, 'utf8')
     .split('\n')
     .map((line) => /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line))
-    .flatMap((match) => (match?.[1] === undefined || match[2] === undefined ? [] : [[match[1], match[2]] as const]));
+    .flatMap((match) =>
+      match?.[1] === undefined || match[2] === undefined ? [] : [[match[1], match[2]] as const],
+    );
   return Object.fromEntries(entries);
 }
 
@@ -36,7 +39,15 @@ export function prepareStripeSecrets(): StripeMode {
   const key = secrets.STRIPE_SECRET_KEY;
   const webhookSecret = secrets.STRIPE_WEBHOOK_SECRET;
   if (key !== undefined && key !== STAND_IN_SECRET_KEY) {
-    return { kind: 'stripe', reason: `STRIPE_SECRET_KEY in ${path.relative(repoRoot, secretFile)}` };
+    // functions/.env.demo-keymeter points billing at the stand-in; real Stripe needs overrides.
+    const overrides = readDotenv(localEnvFile);
+    const missing = REAL_STRIPE_PARAMS.filter((name) => overrides[name] === undefined);
+    const hint =
+      missing.length === 0
+        ? ''
+        : `; set ${missing.join(', ')} in ${path.relative(repoRoot, localEnvFile)} ` +
+          '(STRIPE_API_BASE_URL empty, your price ids), or billing still calls the stand-in';
+    return { kind: 'stripe', reason: `STRIPE_SECRET_KEY in ${path.relative(repoRoot, secretFile)}${hint}` };
   }
   if (key === STAND_IN_SECRET_KEY && webhookSecret !== undefined && webhookSecret !== '') {
     return { kind: 'stand-in', webhookSecret };
@@ -86,7 +97,10 @@ export async function startStripeStandIn(options: {
 
   await new Promise<void>((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`the Stripe stand-in did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`the Stripe stand-in did not start:\n${output}`)),
+      30_000,
+    );
     const onData = (chunk: Buffer) => {
       options.echo?.write(chunk);
       output += chunk.toString('utf8');

@@ -1,0 +1,98 @@
+import type { Request, Response } from 'express';
+import Stripe from 'stripe';
+import { ensureProfile } from '../account/profile.js';
+import { ApiError } from '../http/api-error.js';
+import { userOf } from '../http/auth.js';
+import { expectNoQuery } from '../http/empty-input.js';
+import { parseBody } from '../http/parse.js';
+import { log } from '../lib/log.js';
+import { checkoutRequestSchema, type RedirectResponse } from '../shared/contracts.js';
+import { PLANS, type PaidPlanTier } from '../shared/plans.js';
+import { checkoutConfig } from './config.js';
+import { ensureStripeCustomer, UID_METADATA_KEY } from './customer.js';
+import { readBillingState } from './read-billing-state.js';
+import { stripeClient } from './stripe-client.js';
+
+/** Where Stripe sends the browser back; `{CHECKOUT_SESSION_ID}` is filled in by Stripe. */
+export function checkoutReturnUrls(appUrl: string): { success_url: string; cancel_url: string } {
+  const billing = `${appUrl}/dashboard/billing`;
+  return {
+    success_url: `${billing}?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
+    cancel_url: `${billing}?checkout=canceled`,
+  };
+}
+
+/**
+ * Only the newest Checkout can be paid: an older one left open in another tab would otherwise
+ * start a second subscription.
+ */
+async function expireOpenSessions(stripe: Stripe, customerId: string): Promise<void> {
+  for await (const session of stripe.checkout.sessions.list({
+    customer: customerId,
+    status: 'open',
+    limit: 100,
+  })) {
+    try {
+      await stripe.checkout.sessions.expire(session.id);
+    } catch (error) {
+      // Completed or expired in the meantime: nothing left to close.
+      if (!(error instanceof Stripe.errors.StripeInvalidRequestError)) throw error;
+    }
+  }
+}
+
+function alreadyOnPlan(plan: PaidPlanTier): ApiError {
+  return new ApiError('already_on_plan', `You are already on the ${PLANS[plan].name} plan.`);
+}
+
+/**
+ * POST /billing/checkout {plan}: a Checkout Session (subscription mode) for the account's own
+ * customer; answers `{url}` to redirect to.
+ *
+ * Checkout only ever starts a first subscription. An account that already pays for a plan
+ * switches plans in the Customer Portal (409 `already_subscribed`), where Stripe changes the
+ * existing subscription; a second Checkout would bill it for two plans at once. Stripe is asked,
+ * not only Firestore, so a subscription whose webhook is still on its way counts too.
+ */
+export async function createCheckout(req: Request, res: Response): Promise<void> {
+  const user = userOf(res);
+  expectNoQuery(req);
+  const { plan } = await parseBody(req, checkoutRequestSchema);
+  const config = checkoutConfig();
+  const profile = await ensureProfile(user);
+  if (profile.plan_tier === plan) throw alreadyOnPlan(plan);
+
+  const stripe = stripeClient(config);
+  const { customerId, isNew } = await ensureStripeCustomer(
+    stripe,
+    { uid: user.uid, email: profile.email ?? user.email, name: profile.display_name ?? user.name },
+    profile.stripe_customer_id,
+  );
+  if (!isNew) {
+    const { state } = await readBillingState(stripe, customerId, config.prices);
+    if (state.plan_tier === plan) throw alreadyOnPlan(plan);
+    if (state.plan_tier !== 'free') {
+      throw new ApiError(
+        'already_subscribed',
+        `You already have a ${PLANS[state.plan_tier].name} subscription. Change plans in the billing portal (Manage billing).`,
+      );
+    }
+  }
+
+  if (!isNew) await expireOpenSessions(stripe, customerId);
+
+  const metadata = { [UID_METADATA_KEY]: user.uid, plan_tier: plan };
+  const session = await stripe.checkout.sessions.create({
+    mode: 'subscription',
+    customer: customerId,
+    client_reference_id: user.uid,
+    line_items: [{ price: config.prices[plan], quantity: 1 }],
+    metadata,
+    subscription_data: { metadata },
+    ...checkoutReturnUrls(config.appUrl),
+  });
+  if (session.url === null) throw new Error('Stripe returned a Checkout Session without a url');
+  log.checkoutSessionCreated({ user_id: user.uid, plan, session_id: session.id });
+  const body: RedirectResponse = { url: session.url };
+  res.json(body);
+}

@@ -1,0 +1,231 @@
+/**
+ * Billing configuration: Firebase params and secrets, checked once per instance. A missing or
+ * malformed value never crashes a function at import; the billing routes answer 503
+ * `unavailable` and one log event names the parameters at fault (never their values).
+ */
+import { defineSecret, defineString } from 'firebase-functions/params';
+import { z } from 'zod';
+import { ApiError } from '../http/api-error.js';
+import { log } from '../lib/log.js';
+import type { PaidPlanTier } from '../shared/plans.js';
+
+export const stripeSecretKey = defineSecret('STRIPE_SECRET_KEY');
+export const stripeWebhookSecret = defineSecret('STRIPE_WEBHOOK_SECRET');
+const proPriceId = defineString('STRIPE_PRICE_PRO', {
+  description: 'Stripe price id of the Pro plan (price_…)',
+});
+const enterprisePriceId = defineString('STRIPE_PRICE_ENTERPRISE', {
+  description: 'Stripe price id of the Enterprise plan (price_…)',
+});
+const appUrl = defineString('APP_URL', {
+  description: 'Public URL of the dashboard host, e.g. https://keymeter.web.app (no trailing slash)',
+});
+const stripeApiBaseUrl = defineString('STRIPE_API_BASE_URL', {
+  default: '',
+  description: 'Leave empty for Stripe itself; the local Stripe stand-in is http://127.0.0.1:12111',
+});
+
+/** Secrets each HTTP function must declare so that the runtime mounts them. */
+export const CHECKOUT_SECRETS = [stripeSecretKey];
+export const WEBHOOK_SECRETS = [stripeSecretKey, stripeWebhookSecret];
+
+export type PriceIds = Readonly<Record<PaidPlanTier, string>>;
+
+/** Where the SDK sends requests when it is not Stripe itself (the stand-in). */
+export interface StripeApiTarget {
+  protocol: 'http' | 'https';
+  host: string;
+  port: number;
+}
+
+export interface StripeConfig {
+  secretKey: string;
+  /** `null`: api.stripe.com. */
+  api: StripeApiTarget | null;
+  prices: PriceIds;
+}
+
+export interface CheckoutConfig extends StripeConfig {
+  /** Origin of the dashboard, without a trailing slash. */
+  appUrl: string;
+}
+
+export interface WebhookConfig extends StripeConfig {
+  webhookSecret: string;
+}
+
+/** The raw parameter values, by parameter name. */
+export type RawBillingParams = Readonly<Record<ParamName, string>>;
+type ParamName =
+  | 'STRIPE_SECRET_KEY'
+  | 'STRIPE_WEBHOOK_SECRET'
+  | 'STRIPE_PRICE_PRO'
+  | 'STRIPE_PRICE_ENTERPRISE'
+  | 'APP_URL'
+  | 'STRIPE_API_BASE_URL';
+
+export type ConfigResult<T> = { ok: true; config: T } | { ok: false; problems: string[] };
+
+const secretKeySchema = z
+  .string()
+  .min(1, 'not set')
+  .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, 'not a Stripe secret key (sk_test_… or sk_live_…)');
+
+const priceIdSchema = z
+  .string()
+  .min(1, 'not set')
+  .regex(/^price_[A-Za-z0-9_]+$/, 'not a Stripe price id (price_…)');
+
+const httpUrl = (value: string): URL | undefined => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const appUrlSchema = z
+  .string()
+  .min(1, 'not set')
+  .refine((value) => {
+    const url = httpUrl(value);
+    return url !== undefined && url.pathname === '/' && url.search === '' && url.hash === '';
+  }, 'not an http(s) origin such as https://keymeter.web.app')
+  .transform((value) => value.replace(/\/+$/, ''));
+
+const apiBaseSchema = z
+  .string()
+  .refine((value) => {
+    if (value === '') return true;
+    const url = httpUrl(value);
+    return url !== undefined && url.pathname === '/' && url.search === '';
+  }, 'not an http(s) origin such as http://127.0.0.1:12111 (leave it empty for Stripe itself)')
+  .transform((value): StripeApiTarget | null => {
+    const url = httpUrl(value);
+    if (url === undefined) return null;
+    const protocol = url.protocol === 'https:' ? 'https' : 'http';
+    const port = url.port === '' ? (protocol === 'https' ? 443 : 80) : Number(url.port);
+    return { protocol, host: url.hostname, port };
+  });
+
+const stripeShape = {
+  STRIPE_SECRET_KEY: secretKeySchema,
+  STRIPE_PRICE_PRO: priceIdSchema,
+  STRIPE_PRICE_ENTERPRISE: priceIdSchema,
+  STRIPE_API_BASE_URL: apiBaseSchema,
+};
+
+function stripeChecks(
+  value: {
+    STRIPE_SECRET_KEY: string;
+    STRIPE_PRICE_PRO: string;
+    STRIPE_PRICE_ENTERPRISE: string;
+    STRIPE_API_BASE_URL: StripeApiTarget | null;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  if (value.STRIPE_PRICE_PRO === value.STRIPE_PRICE_ENTERPRISE) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['STRIPE_PRICE_ENTERPRISE'],
+      message: 'the same price as STRIPE_PRICE_PRO',
+    });
+  }
+  // A live key is only ever sent to Stripe itself, never to a stand-in or a proxy.
+  if (value.STRIPE_API_BASE_URL !== null && /^(sk|rk)_live_/.test(value.STRIPE_SECRET_KEY)) {
+    ctx.addIssue({ code: 'custom', path: ['STRIPE_API_BASE_URL'], message: 'must be empty with a live key' });
+  }
+}
+
+const checkoutSchema = z
+  .object({ ...stripeShape, APP_URL: appUrlSchema })
+  .superRefine(stripeChecks)
+  .transform((value): CheckoutConfig => ({
+    secretKey: value.STRIPE_SECRET_KEY,
+    api: value.STRIPE_API_BASE_URL,
+    prices: { pro: value.STRIPE_PRICE_PRO, enterprise: value.STRIPE_PRICE_ENTERPRISE },
+    appUrl: value.APP_URL,
+  }));
+
+const webhookSchema = z
+  .object({
+    ...stripeShape,
+    STRIPE_WEBHOOK_SECRET: z
+      .string()
+      .min(1, 'not set')
+      .regex(/^whsec_\S+$/, 'not a webhook signing secret (whsec_…)'),
+  })
+  .superRefine(stripeChecks)
+  .transform((value): WebhookConfig => ({
+    secretKey: value.STRIPE_SECRET_KEY,
+    api: value.STRIPE_API_BASE_URL,
+    prices: { pro: value.STRIPE_PRICE_PRO, enterprise: value.STRIPE_PRICE_ENTERPRISE },
+    webhookSecret: value.STRIPE_WEBHOOK_SECRET,
+  }));
+
+function check<T>(schema: z.ZodType<T>, raw: Partial<RawBillingParams>): ConfigResult<T> {
+  const result = schema.safeParse(raw);
+  if (result.success) return { ok: true, config: result.data };
+  // Messages name the parameter and what is wrong with it; they never repeat the value.
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path[0] === undefined ? 'billing configuration' : String(issue.path[0]);
+    return `${name}: ${issue.code === 'invalid_type' ? 'not set' : issue.message}`;
+  });
+  return { ok: false, problems: [...new Set(problems)] };
+}
+
+/** What the dashboard's billing routes need: the Stripe key, the prices and the app URL. */
+export function parseCheckoutConfig(raw: Partial<RawBillingParams>): ConfigResult<CheckoutConfig> {
+  return check(checkoutSchema, raw);
+}
+
+/** What the webhook needs: the Stripe key (to re-read subscriptions), its secret, the prices. */
+export function parseWebhookConfig(raw: Partial<RawBillingParams>): ConfigResult<WebhookConfig> {
+  return check(webhookSchema, raw);
+}
+
+function readParams(): Partial<RawBillingParams> {
+  return {
+    STRIPE_SECRET_KEY: stripeSecretKey.value(),
+    STRIPE_PRICE_PRO: proPriceId.value(),
+    STRIPE_PRICE_ENTERPRISE: enterprisePriceId.value(),
+    STRIPE_API_BASE_URL: stripeApiBaseUrl.value(),
+    APP_URL: appUrl.value(),
+  };
+}
+
+function unavailable(): ApiError {
+  return new ApiError(
+    'unavailable',
+    'Billing is not available right now: Stripe is not configured on this server.',
+  );
+}
+
+let checkoutResult: ConfigResult<CheckoutConfig> | undefined;
+let webhookResult: ConfigResult<WebhookConfig> | undefined;
+
+/** The dashboard routes' configuration, or a 503 `unavailable` ApiError. */
+export function checkoutConfig(): CheckoutConfig {
+  if (checkoutResult === undefined) {
+    checkoutResult = parseCheckoutConfig(readParams());
+    if (!checkoutResult.ok)
+      log.billingNotConfigured({ function: 'dashboardApi', problems: checkoutResult.problems });
+  }
+  if (!checkoutResult.ok) throw unavailable();
+  return checkoutResult.config;
+}
+
+/** The webhook's configuration, or a 503 `unavailable` ApiError (Stripe retries the event). */
+export function webhookConfig(): WebhookConfig {
+  if (webhookResult === undefined) {
+    webhookResult = parseWebhookConfig({
+      ...readParams(),
+      STRIPE_WEBHOOK_SECRET: stripeWebhookSecret.value(),
+    });
+    if (!webhookResult.ok)
+      log.billingNotConfigured({ function: 'stripeWebhook', problems: webhookResult.problems });
+  }
+  if (!webhookResult.ok) throw unavailable();
+  return webhookResult.config;
+}

@@ -1,0 +1,231 @@
+/**
+ * The webhook's security and idempotency: only a correct signature over the exact body, recent
+ * enough, gets through; nothing is written otherwise; an event delivered twice has one effect.
+ */
+import { randomBytes } from 'node:crypto';
+import type { DocumentData } from 'firebase-admin/firestore';
+import { beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { API_KEYS, STRIPE_EVENTS } from '../lib/collections.js';
+import { errorBodySchema } from '../shared/errors.js';
+import { planLimits } from '../shared/plans.js';
+import { accountRef, expectKeysOnPlan, subscribe, waitForAccount } from '../test-support/billing.js';
+import {
+  adminDb,
+  clearEmulators,
+  createTestUser,
+  emulatorLog,
+  HOSTING_URL,
+  json,
+  type TestUser,
+} from '../test-support/emulators.js';
+import { createKeyViaApi } from '../test-support/fixtures.js';
+import { postWebhook, signature, useStripeStandIn, type StandIn } from '../test-support/stripe-stand-in.js';
+import { STRIPE_API_VERSION } from './stripe-client.js';
+
+let standIn: StandIn;
+let user: TestUser;
+let customerId: string;
+let subscriptionId: string;
+
+/** Puts the account back on Free, as if Stripe's state had not reached it yet. */
+async function makeStale(uid: string): Promise<void> {
+  const keys = await adminDb().collection(API_KEYS).where('user_id', '==', uid).get();
+  const batch = adminDb().batch();
+  batch.update(accountRef(uid), { plan_tier: 'free', subscription_status: null });
+  for (const key of keys.docs) batch.update(key.ref, { tier: 'free', ...planLimits('free') });
+  await batch.commit();
+}
+
+async function snapshotOf(uid: string): Promise<DocumentData[]> {
+  const keys = await adminDb().collection(API_KEYS).where('user_id', '==', uid).get();
+  const byId = [...keys.docs].sort((a, b) => a.id.localeCompare(b.id));
+  return [(await accountRef(uid).get()).data() ?? {}, ...byId.map((doc) => doc.data())];
+}
+
+/** An event as Stripe would send it about this customer's subscription, with a fresh id. */
+function eventPayload(type = 'customer.subscription.updated'): { id: string; payload: string } {
+  const id = `evt_test_${randomBytes(8).toString('hex')}`;
+  const event = {
+    id,
+    object: 'event',
+    api_version: STRIPE_API_VERSION,
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    type,
+    data: {
+      object: {
+        id: subscriptionId,
+        object: 'subscription',
+        customer: customerId,
+        metadata: { firebase_uid: user.uid },
+      },
+    },
+  };
+  return { id, payload: JSON.stringify(event, null, 2) };
+}
+
+async function markerExists(eventId: string): Promise<boolean> {
+  return (await adminDb().collection(STRIPE_EVENTS).doc(eventId).get()).exists;
+}
+
+beforeAll(async () => {
+  await clearEmulators();
+  standIn = await useStripeStandIn();
+  user = await createTestUser();
+  await createKeyViaApi(user, { label: 'one' });
+  await createKeyViaApi(user, { label: 'two' });
+  ({ customerId, subscriptionId } = await subscribe(standIn, user, 'pro'));
+  await waitForAccount(user.uid, (data) => data.plan_tier === 'pro');
+  await standIn.idle();
+});
+
+afterAll(async () => {
+  await standIn.idle();
+  await standIn.stop();
+});
+
+describe('webhook security: refused without a valid signature, and nothing written', () => {
+  const cases: [
+    string,
+    () => { id: string; payload: string; body: string; headers: Record<string, string> },
+  ][] = [
+    [
+      'no Stripe-Signature header',
+      () => {
+        const { id, payload } = eventPayload();
+        return { id, payload, body: payload, headers: {} };
+      },
+    ],
+    [
+      'a signature made with another secret',
+      () => {
+        const { id, payload } = eventPayload();
+        const wrong = `whsec_${randomBytes(24).toString('base64url')}`;
+        return {
+          id,
+          payload,
+          body: payload,
+          headers: { 'stripe-signature': signature(standIn.stripe, payload, wrong) },
+        };
+      },
+    ],
+    [
+      'a body changed after signing',
+      () => {
+        const { id, payload } = eventPayload();
+        const header = signature(standIn.stripe, payload, standIn.webhookSecret);
+        const tampered = payload.replace(
+          '"customer.subscription.updated"',
+          '"customer.subscription.deleted"',
+        );
+        return { id, payload, body: tampered, headers: { 'stripe-signature': header } };
+      },
+    ],
+    [
+      'a timestamp older than the 300 s tolerance (a replay)',
+      () => {
+        const { id, payload } = eventPayload();
+        const stale = Math.floor(Date.now() / 1000) - 301;
+        return {
+          id,
+          payload,
+          body: payload,
+          headers: { 'stripe-signature': signature(standIn.stripe, payload, standIn.webhookSecret, stale) },
+        };
+      },
+    ],
+    [
+      'a malformed header',
+      () => {
+        const { id, payload } = eventPayload();
+        return { id, payload, body: payload, headers: { 'stripe-signature': 't=yesterday,v1=' } };
+      },
+    ],
+  ];
+
+  it.each(cases)('refuses %s with 400 invalid_signature', async (_name, make) => {
+    await makeStale(user.uid);
+    const before = await snapshotOf(user.uid);
+    const { id, body, headers } = make();
+    const response = await postWebhook(body, headers);
+    expect(response.status).toBe(400);
+    expect(errorBodySchema.parse(await json(response)).error.code).toBe('invalid_signature');
+    expect(await markerExists(id)).toBe(false);
+    expect(await snapshotOf(user.uid)).toEqual(before);
+  });
+
+  it('accepts the same event correctly signed, and moves the account and its keys', async () => {
+    await makeStale(user.uid);
+    const { id, payload } = eventPayload();
+    const response = await postWebhook(payload, {
+      'stripe-signature': signature(standIn.stripe, payload, standIn.webhookSecret),
+    });
+    expect(response.status).toBe(200);
+    expect(await json(response)).toEqual({ received: true, outcome: 'applied' });
+    expect(await markerExists(id)).toBe(true);
+    expect((await accountRef(user.uid).get()).data()).toMatchObject({
+      plan_tier: 'pro',
+      subscription_status: 'active',
+    });
+    await expectKeysOnPlan(user.uid, 'pro', 2);
+  });
+
+  it('answers 405 to anything but POST', async () => {
+    const response = await fetch(`${HOSTING_URL}/stripe/webhook`);
+    expect(response.status).toBe(405);
+  });
+
+  it('never logs the signing secret or the account email', () => {
+    const log = emulatorLog();
+    expect(log).not.toContain(standIn.webhookSecret);
+    expect(log).not.toContain(user.email);
+  });
+});
+
+describe('webhook idempotency', () => {
+  it('gives the same event, delivered twice, one effect', async () => {
+    const { id, payload } = eventPayload();
+    const send = () =>
+      postWebhook(payload, { 'stripe-signature': signature(standIn.stripe, payload, standIn.webhookSecret) });
+    await makeStale(user.uid);
+    const first = await send();
+    expect(await json(first)).toEqual({ received: true, outcome: 'applied' });
+    expect((await accountRef(user.uid).get()).get('plan_tier')).toBe('pro');
+
+    // Had the second delivery been processed, it would have put the account back on Pro.
+    await makeStale(user.uid);
+    const second = await send();
+    expect(second.status).toBe(200);
+    expect(await json(second)).toEqual({ received: true, outcome: 'duplicate' });
+    expect((await accountRef(user.uid).get()).get('plan_tier')).toBe('free');
+    await expectKeysOnPlan(user.uid, 'free', 2);
+    expect(await markerExists(id)).toBe(true);
+  });
+
+  it('ignores a real event the stand-in delivers again (same id)', async () => {
+    const events = await standIn.stripe.events.list({ type: 'customer.subscription.created', limit: 100 });
+    const created = events.data.find((event) => (event.data.object as { id?: string }).id === subscriptionId);
+    if (created === undefined) throw new Error('no customer.subscription.created event for the subscription');
+    expect(await markerExists(created.id)).toBe(true);
+
+    await makeStale(user.uid);
+    const delivery = await standIn.resend(created.id);
+    expect(delivery).toMatchObject({ resend: true, status: 'succeeded' });
+    expect(delivery.attempts.map((attempt) => attempt.status_code)).toEqual([200]);
+    expect((await accountRef(user.uid).get()).get('plan_tier')).toBe('free');
+  });
+
+  it('answers 2xx to event types it does not handle, without recording them', async () => {
+    for (const type of ['customer.created', 'invoice.created', 'checkout.session.expired']) {
+      const { id, payload } = eventPayload(type);
+      const response = await postWebhook(payload, {
+        'stripe-signature': signature(standIn.stripe, payload, standIn.webhookSecret),
+      });
+      expect(response.status).toBe(200);
+      expect(await json(response)).toEqual({ received: true, outcome: 'ignored' });
+      expect(await markerExists(id)).toBe(false);
+    }
+  });
+});
