@@ -39,6 +39,11 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
+    // Scripts the browser tests serve to pages.
+    files: ['e2e/support/**/*.js'],
+    languageOptions: { globals: { ...globals.browser }, sourceType: 'script' },
+  },
+  {
     files: ['src/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks, 'import-x': importX },

@@ -13,7 +13,7 @@
   var MARK = 'keymeter-gapi-iframes-shim';
   var PING_INTERVAL_MS = 50;
   var nextId = 1;
-  var pendingReplies = {};
+  var pendingReplies = new Map();
   var channels = [];
 
   function post(win, message) {
@@ -42,24 +42,23 @@
 
   Iframe.prototype.send = function (type, data, callback) {
     var id = nextId++;
-    pendingReplies[id] = callback || function () {};
+    pendingReplies.set(id, callback || function () {});
     post(this.win, { kind: 'request', id: id, type: type, data: data });
   };
 
   /** Resolves (and calls back) once the other window runs this shim and answers. */
   Iframe.prototype.ping = function (callback) {
-    var self = this;
-    return new Promise(function (resolve) {
+    return new Promise((resolve) => {
       var done = false;
       var id = nextId++;
-      pendingReplies[id] = function () {
+      pendingReplies.set(id, () => {
         done = true;
         clearInterval(timer);
         if (callback) callback();
         resolve();
-      };
-      var send = function () {
-        if (!done) post(self.win, { kind: 'request', id: id, type: '_ping', data: null });
+      });
+      var send = () => {
+        if (!done) post(this.win, { kind: 'request', id: id, type: '_ping', data: null });
       };
       var timer = setInterval(send, PING_INTERVAL_MS);
       send();
@@ -100,8 +99,8 @@
     if (!channel) return;
 
     if (message.kind === 'reply') {
-      var reply = pendingReplies[message.id];
-      delete pendingReplies[message.id];
+      var reply = pendingReplies.get(message.id);
+      pendingReplies.delete(message.id);
       if (reply) reply(message.responses);
     } else if (message.kind === 'request') {
       if (message.type === '_ping') {

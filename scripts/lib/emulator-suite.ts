@@ -60,7 +60,11 @@ export function emulatorConfig(): EmulatorConfig {
   };
 }
 
-export function suiteEnv(config: EmulatorConfig, logFile: string, firestore: FirestoreChoice): Record<string, string> {
+export function suiteEnv(
+  config: EmulatorConfig,
+  logFile: string,
+  firestore: FirestoreChoice,
+): Record<string, string> {
   const at = ({ host, port }: HostPort) => `${host}:${port}`;
   return {
     GCLOUD_PROJECT: PROJECT_ID,

@@ -8,8 +8,7 @@ import { repoRoot } from './paths.js';
 const MIN_JAVA_FOR_OFFICIAL = 21;
 
 export type FirestoreChoice =
-  | { kind: 'official'; jar: string; reason: string }
-  | { kind: 'keymeter'; reason: string };
+  { kind: 'official'; jar: string; reason: string } | { kind: 'keymeter'; reason: string };
 
 /**
  * Decides which Firestore emulator the suite runs: Google's where Java 21+ and its jar are both
@@ -34,7 +33,11 @@ export function chooseFirestoreEmulator(env: NodeJS.ProcessEnv = process.env): F
     );
   }
   const missing = [
-    java === undefined ? 'no Java' : java < MIN_JAVA_FOR_OFFICIAL ? `Java ${java} < ${MIN_JAVA_FOR_OFFICIAL}` : '',
+    java === undefined
+      ? 'no Java'
+      : java < MIN_JAVA_FOR_OFFICIAL
+        ? `Java ${java} < ${MIN_JAVA_FOR_OFFICIAL}`
+        : '',
     jar === undefined ? 'no official emulator jar' : '',
   ].filter(Boolean);
   return { kind: 'keymeter', reason: missing.join(', ') };
