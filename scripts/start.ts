@@ -4,10 +4,9 @@
  * Emulator data is kept in .emulator-data/ between runs.
  */
 import path from 'node:path';
-import { startEmulatorSuite, type EmulatorSuite } from './lib/emulator-suite.js';
+import { startLocalStack, type LocalStack } from './lib/local-stack.js';
 import { repoRoot } from './lib/paths.js';
 import { run } from './lib/processes.js';
-import { prepareStripeSecrets, startStripeStandIn, type RunningStandIn } from './lib/stripe.js';
 
 const dataDir = path.join(repoRoot, '.emulator-data');
 
@@ -15,36 +14,29 @@ async function main(): Promise<number> {
   console.log('Building the functions, the tools and the dashboard…');
   if ((await run('npm', ['run', '--silent', 'build'], { cwd: repoRoot })) !== 0) return 1;
 
-  const stripeMode = prepareStripeSecrets();
   console.log('Starting the emulator suite…');
-  const suite = await startEmulatorSuite({ dataDir });
-  Object.assign(process.env, suite.env);
+  const stack = await startLocalStack({
+    dataDir,
+    standInDataFile: path.join(dataDir, 'stripe-stand-in.json'),
+  });
+  Object.assign(process.env, stack.env);
+  console.log(
+    stack.standIn === undefined
+      ? `Stripe: real Stripe test mode (${stack.stripe.kind === 'stripe' ? stack.stripe.reason : ''}).`
+      : `Stripe: no Stripe key configured, so billing uses the local stand-in at ${stack.standIn.url}.`,
+  );
 
-  let standIn: RunningStandIn | undefined;
   let stopping = false;
   const stopAll = async () => {
     if (stopping) return;
     stopping = true;
     console.log('\nStopping (saving emulator data to .emulator-data/)…');
-    await standIn?.stop();
-    await suite.stop();
+    await stack.stop();
   };
 
   try {
-    if (stripeMode.kind === 'stand-in') {
-      standIn = await startStripeStandIn({
-        webhookUrl: `${suite.env.KEYMETER_HOSTING_URL}/stripe/webhook`,
-        webhookSecret: stripeMode.webhookSecret,
-        dataFile: path.join(dataDir, 'stripe-stand-in.json'),
-      });
-      console.log(`Stripe: no Stripe key configured, so billing uses the local stand-in at ${standIn.url}.`);
-    } else {
-      console.log(`Stripe: real Stripe test mode (${stripeMode.reason}).`);
-    }
-
     const { seedDemo } = await import('./seed-demo.js');
-    const demo = await seedDemo();
-    printWelcome(suite, demo);
+    printWelcome(stack, await seedDemo());
   } catch (error) {
     await stopAll();
     throw error;
@@ -53,16 +45,16 @@ async function main(): Promise<number> {
   return new Promise<number>((resolve) => {
     process.once('SIGINT', () => void stopAll().then(() => resolve(0)));
     process.once('SIGTERM', () => void stopAll().then(() => resolve(0)));
-    void suite.exited.then((code) => {
+    void stack.suite.exited.then((code) => {
       if (stopping) return;
-      console.error(`The emulator suite stopped unexpectedly (code ${code}); see ${suite.logFile}.`);
+      console.error(`The emulator suite stopped unexpectedly (code ${code}); see ${stack.suite.logFile}.`);
       void stopAll().then(() => resolve(1));
     });
   });
 }
 
-function printWelcome(suite: EmulatorSuite, demo: { email: string; demoKey?: string }): void {
-  const hosting = suite.env.KEYMETER_HOSTING_URL ?? '';
+function printWelcome(stack: LocalStack, demo: { email: string; demoKey?: string }): void {
+  const hosting = stack.env.KEYMETER_HOSTING_URL ?? '';
   console.log(`
 Keymeter is running.
 
@@ -74,7 +66,7 @@ Keymeter is running.
       ? ''
       : `\n              curl -H "Authorization: Bearer ${demo.demoKey}" ${hosting}/v1/time`
   }
-  Logs        ${suite.logFile}
+  Logs        ${stack.suite.logFile}
 
 Press Ctrl-C to stop; data is kept in .emulator-data/ for the next start.`);
 }

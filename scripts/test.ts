@@ -4,10 +4,9 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { startEmulatorSuite } from './lib/emulator-suite.js';
+import { startLocalStack } from './lib/local-stack.js';
 import { cacheDir, repoRoot } from './lib/paths.js';
 import { run } from './lib/processes.js';
-import { prepareStripeSecrets, startStripeStandIn } from './lib/stripe.js';
 
 interface VitestReport {
   numTotalTests: number;
@@ -96,27 +95,11 @@ async function main(): Promise<number> {
     await step(
       'integration and browser tests (emulator suite)',
       async () => {
-        const stripeMode = prepareStripeSecrets();
-        if (stripeMode.kind !== 'stand-in') {
-          throw new Error(`tests run against the Stripe stand-in, but ${stripeMode.reason} is set`);
-        }
-        const suite = await startEmulatorSuite();
-        const stripe = await startStripeStandIn({
-          webhookUrl: `${suite.env.KEYMETER_HOSTING_URL}/stripe/webhook`,
-          webhookSecret: stripeMode.webhookSecret,
-        }).catch(async (error: unknown) => {
-          await suite.stop();
-          throw error;
-        });
+        const stack = await startLocalStack({ requireStandIn: true });
         try {
-          return await vitest(['integration', 'e2e'], reportFor('suite'), {
-            ...process.env,
-            ...suite.env,
-            ...stripe.env,
-          });
+          return await vitest(['integration', 'e2e'], reportFor('suite'), { ...process.env, ...stack.env });
         } finally {
-          await stripe.stop();
-          await suite.stop();
+          await stack.stop();
         }
       },
       reportFor('suite'),

@@ -6,13 +6,11 @@
  * - closeMonth: the monthly close, 00:00 UTC on the 1st
  * - stripeWebhook: Stripe's webhook events (Hosting rewrites /stripe/webhook here)
  */
-import { setGlobalOptions } from 'firebase-functions/v2';
+import './lib/global-options.js';
 import { onRequest } from 'firebase-functions/v2/https';
 import { createApiApp } from './api/app.js';
 import { CHECKOUT_SECRETS } from './billing/config.js';
 import { createDashboardApp } from './dashboard/app.js';
-
-setGlobalOptions({ region: 'us-central1' });
 
 /** Hosting calls the HTTP functions on the caller's behalf, so they must be publicly invokable. */
 export const api = onRequest(

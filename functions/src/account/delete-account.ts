@@ -1,6 +1,7 @@
 import { Timestamp } from 'firebase-admin/firestore';
 import type { Request, Response } from 'express';
 import { userOf } from '../http/auth.js';
+import { closeBillingAccount } from '../billing/close-billing-account.js';
 import { expectNoBody, expectNoQuery } from '../http/empty-input.js';
 import { invalidateCachedKey } from '../keys/api-key-runtime.js';
 import { auth, db } from '../lib/firebase.js';
@@ -49,7 +50,8 @@ function isUserNotFound(error: unknown): boolean {
 }
 
 /**
- * DELETE /me: revokes every key first (so a failure half-way leaves no usable key), then deletes
+ * DELETE /me: closes the Stripe customer (so nothing is charged again), revokes every key (so a
+ * failure half-way leaves no usable key), then deletes
  * keys, raw usage, aggregates and the profile, and last the Auth user. Each step finds only what
  * is left, so repeating the request after a failure finishes the job. Usage still buffered on an
  * API instance is discarded by foldUsage once the keys are gone.
@@ -58,6 +60,9 @@ export async function deleteAccount(req: Request, res: Response): Promise<void> 
   const user = userOf(res);
   expectNoQuery(req);
   await expectNoBody(req);
+  const profile = await db().collection(USERS).doc(user.uid).get();
+  const customerId: unknown = profile.get('stripe_customer_id');
+  await closeBillingAccount(user.uid, typeof customerId === 'string' ? customerId : undefined);
   const keys = await revokeAll(user.uid);
   let documents = 0;
   for (const collection of [API_USAGE_EVENTS, API_USAGE_DAILY, API_USAGE_MONTHLY, API_KEYS]) {

@@ -59,6 +59,7 @@ export function toProfile(user: AuthedUser, doc: UserDoc): MeResponse['user'] {
     subscription_status: doc.subscription_status ?? null,
     current_period_end: doc.current_period_end?.toDate().toISOString() ?? null,
     cancel_at_period_end: doc.cancel_at_period_end ?? false,
+    has_billing_account: doc.stripe_customer_id !== undefined,
     created_at: doc.created_at.toDate().toISOString(),
     is_admin: user.isAdmin,
   };

@@ -118,3 +118,22 @@ describe('subscription lifecycle', () => {
     expect(active.plan_tier).toBe('pro');
   });
 });
+
+describe('billing account and account deletion', () => {
+  it('/me says whether there is a billing account; deleting the account ends the subscription', async () => {
+    const user = await createTestUser();
+    const before = meResponseSchema.parse(await json(await dashboardCall(user, '/me')));
+    expect(before.user.has_billing_account).toBe(false);
+
+    const { customerId, subscriptionId } = await subscribe(standIn, user, 'pro');
+    await waitForAccount(user.uid, (data) => data.plan_tier === 'pro');
+    const after = meResponseSchema.parse(await json(await dashboardCall(user, '/me')));
+    expect(after.user.has_billing_account).toBe(true);
+
+    expect((await dashboardCall(user, '/me', { method: 'DELETE' })).status).toBe(204);
+    // A deleted account is never charged again: its customer and subscription are gone at Stripe.
+    expect((await standIn.stripe.subscriptions.retrieve(subscriptionId)).status).toBe('canceled');
+    expect(await standIn.stripe.customers.retrieve(customerId)).toMatchObject({ deleted: true });
+    expect((await accountRef(user.uid).get()).exists).toBe(false);
+  });
+});

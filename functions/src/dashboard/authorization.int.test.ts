@@ -57,7 +57,7 @@ const CASES: Record<string, RouteCase> = {
   },
   'GET /usage/recent': {
     path: '/usage/recent?key_id={own}',
-    malformed: { query: '', field: 'query.key_id' },
+    malformed: { query: 'key_id=not%20an%20id', field: 'query.key_id' },
     foreign: { path: '/usage/recent?key_id={foreign}' },
   },
   'GET /usage/export': {

@@ -102,6 +102,9 @@ export const log = {
   stripeCustomerCreated(fields: { user_id: string; customer_id: string }): void {
     emit('INFO', 'stripe_customer_created', fields);
   },
+  stripeCustomerDeleted(fields: { user_id: string; customer_id: string }): void {
+    emit('INFO', 'stripe_customer_deleted', fields);
+  },
   stripeCustomerDiscarded(fields: { user_id: string; customer_id: string; kept_customer_id: string }): void {
     emit('WARNING', 'stripe_customer_discarded', fields);
   },

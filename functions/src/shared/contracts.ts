@@ -121,6 +121,8 @@ export const meResponseSchema = z.object({
     subscription_status: subscriptionStatusSchema.nullable(),
     current_period_end: timestampSchema.nullable(),
     cancel_at_period_end: z.boolean(),
+    /** A Stripe customer exists, so the Customer Portal can be opened. */
+    has_billing_account: z.boolean(),
     created_at: timestampSchema,
     is_admin: z.boolean(),
   }),
@@ -170,7 +172,8 @@ export type StatsQuery = z.infer<typeof statsQuerySchema>;
 export const exportQuerySchema = statsQuerySchema;
 export type ExportQuery = StatsQuery;
 
-export const recentUsageQuerySchema = z.strictObject({ key_id: keyIdSchema });
+/** Without `key_id`: the account's latest calls across all its keys. */
+export const recentUsageQuerySchema = z.strictObject({ key_id: keyIdSchema.optional() });
 
 export const dailyPointSchema = z.object({
   date: isoDateSchema,

@@ -199,6 +199,21 @@ export function emulatorLog(): string {
   return readFileSync(required('KEYMETER_EMULATOR_LOG'), 'utf8');
 }
 
+/**
+ * Waits until the emulator log satisfies `done`. Function output reaches the log through
+ * firebase-tools' pipe, so a line can land after the function's HTTP response did.
+ */
+export async function waitForLog(done: (log: string) => boolean, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const log = emulatorLog();
+    if (done(log)) return log;
+    if (Date.now() > deadline)
+      throw new Error(`the emulator log did not show what was expected in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Every document in every collection, as text, for "this secret is stored nowhere" checks. */
 export async function dumpFirestore(): Promise<string> {
   const parts: string[] = [];

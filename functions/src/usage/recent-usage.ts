@@ -13,26 +13,29 @@ import {
 import { batchDocSchema } from './batch-doc.js';
 
 /**
- * GET /usage/recent?key_id: the key's last 50 calls. Calls are stored in batches ordered by
- * their last call, and each of the 50 most recent calls sits in one of the 50 most recent
- * batches, so reading 50 batches is always enough.
+ * GET /usage/recent?key_id: the last 50 calls of one key, or of the whole account without
+ * `key_id`. Calls are stored in batches ordered by their last call, and each of the 50 most
+ * recent calls sits in one of the 50 most recent batches, so reading 50 batches is always enough.
  */
 export async function recentUsage(req: Request, res: Response): Promise<void> {
   const user = userOf(res);
   const query = parseQuery(req, recentUsageQuerySchema);
-  const key = await readOwnedKey(query.key_id, user.uid);
-  const snapshot = await db()
-    .collection(API_USAGE_EVENTS)
-    .where('key_id', '==', key.id)
-    .orderBy('at', 'desc')
-    .limit(RECENT_USAGE_LIMIT)
-    .get();
+  const scope =
+    query.key_id === undefined
+      ? db().collection(API_USAGE_EVENTS).where('user_id', '==', user.uid)
+      : db()
+          .collection(API_USAGE_EVENTS)
+          .where('key_id', '==', (await readOwnedKey(query.key_id, user.uid)).id);
+  const snapshot = await scope.orderBy('at', 'desc').limit(RECENT_USAGE_LIMIT).get();
   const events: UsageEvent[] = snapshot.docs
-    .flatMap((doc) => batchDocSchema.parse(doc.data()).calls)
-    .sort((a, b) => b.at.toMillis() - a.at.toMillis())
+    .flatMap((doc) => {
+      const batch = batchDocSchema.parse(doc.data());
+      return batch.calls.map((call) => ({ key_id: batch.key_id, call }));
+    })
+    .sort((a, b) => b.call.at.toMillis() - a.call.at.toMillis())
     .slice(0, RECENT_USAGE_LIMIT)
-    .map((call) => ({
-      key_id: key.id,
+    .map(({ key_id, call }) => ({
+      key_id,
       endpoint: call.endpoint,
       method: call.method,
       status: call.status,

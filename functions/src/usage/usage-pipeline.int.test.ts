@@ -9,7 +9,7 @@ import {
   clearEmulators,
   createTestUser,
   dashboardCall,
-  emulatorLog,
+  waitForLog,
   json,
   waitForQuery,
 } from '../test-support/emulators.js';
@@ -162,11 +162,14 @@ describe('usage pipeline: aggregates under concurrency', () => {
         }
       }
       // Each redelivery reached foldUsage, which saw the batch's marker and skipped it.
-      const skipped = emulatorLog()
-        .split('\n')
-        .filter((line) => line.includes('"reason":"already_folded"'))
-        .join('\n');
-      for (const doc of batches.docs) expect(skipped).toContain(`"batch_id":"${doc.id}"`);
+      const skippedAll = (log: string) => {
+        const skipped = log
+          .split('\n')
+          .filter((line) => line.includes('"reason":"already_folded"'))
+          .join('\n');
+        return batches.docs.every((doc) => skipped.includes(`"batch_id":"${doc.id}"`));
+      };
+      await waitForLog(skippedAll);
       const after = await snapshotAggregates(user.uid, keys);
       expect(after.keys).toEqual(before.keys);
       expect(after.days).toEqual(before.days);
@@ -205,6 +208,26 @@ describe('usage pipeline: what the dashboard reads', () => {
       { endpoint: 'GET /v1/forecast', requests: 30 },
       { endpoint: 'GET /v1/time', requests: 30 },
     ]);
+  });
+
+  it('recent usage without key_id returns the account’s latest calls across its keys, and only its own', async () => {
+    const user = await createTestUser();
+    const stranger = await createTestUser();
+    const first = await insertKey(user.uid, { limits: BIG_LIMITS });
+    const second = await insertKey(user.uid, { limits: BIG_LIMITS });
+    const theirs = await insertKey(stranger.uid, { limits: BIG_LIMITS });
+    for (const key of [first, second, theirs, first]) {
+      expect((await apiCall(key.secret, '/time')).status).toBe(200);
+    }
+    await waitForQuery(
+      adminDb().collection(API_USAGE_DAILY).where('user_id', 'in', [user.uid, stranger.uid]),
+      (docs) => docs.reduce((sum, doc) => sum + Number(doc.get('total_requests') ?? 0), 0) === 4,
+    );
+
+    const recent = recentUsageResponseSchema.parse(await json(await dashboardCall(user, '/usage/recent')));
+    expect(recent.events.map((event) => event.key_id).sort()).toEqual([first.id, first.id, second.id].sort());
+    const times = recent.events.map((event) => Date.parse(event.at));
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
   });
 
   it('exports usage as CSV, one row per day and key, quoted per RFC 4180', async () => {

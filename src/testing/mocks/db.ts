@@ -51,6 +51,7 @@ function defaultProfile(): Profile {
     subscription_status: null,
     current_period_end: null,
     cancel_at_period_end: false,
+    has_billing_account: false,
     created_at: isoAgo(120 * DAY),
     is_admin: false,
   };

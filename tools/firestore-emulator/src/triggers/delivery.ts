@@ -27,7 +27,17 @@ export interface DeliveryOptions {
   readonly requestTimeoutMs?: number;
 }
 
-type Outcome = { kind: 'delivered' } | { kind: 'retry'; reason: string } | { kind: 'failed'; reason: string };
+type Outcome =
+  | { kind: 'delivered' }
+  | { kind: 'retry'; reason: string; functionFailed?: boolean }
+  | { kind: 'failed'; reason: string };
+
+/**
+ * Attempts at an event whose function fails (HTTP 500). Production redelivers failed events of
+ * functions deployed with `retry: true` (Keymeter's Firestore triggers are, and fold idempotently);
+ * the Functions emulator also answers 500 when a worker cannot start in time under load.
+ */
+const FUNCTION_FAILURE_ATTEMPTS = 3;
 
 /** Registrations this young may not be known to the Functions emulator yet (it records them after registering). */
 const REGISTRATION_GRACE_MS = 3000;
@@ -37,8 +47,8 @@ const REGISTRATION_GRACE_MS = 3000;
  * Events for the same trigger and document go out one at a time in commit order (the next is
  * sent only after the previous one was answered); different documents are delivered
  * concurrently. Connection failures and "busy" answers (429, 502, 503, 504) are retried with
- * backoff; a 500 means the function itself failed and is not retried (like a v2 trigger without
- * retry); nothing is dropped while the Functions emulator is merely slow.
+ * backoff; a 500 (the function failed) is retried FUNCTION_FAILURE_ATTEMPTS times in all, as for
+ * a v2 trigger deployed with retry; nothing is dropped while the Functions emulator is merely slow.
  */
 export class TriggerDelivery {
   private readonly queues = new Map<string, DeliveryJob[]>();
@@ -117,9 +127,11 @@ export class TriggerDelivery {
     const counts = this.countsFor(job.project);
     const maxAttempts = this.options.maxAttempts ?? 8;
     let outcome: Outcome = { kind: 'failed', reason: 'not attempted' };
+    let functionFailures = 0;
     for (let attempt = 1; attempt <= maxAttempts && !this.closed; attempt++) {
       outcome = await this.attempt(job);
       if (outcome.kind !== 'retry') break;
+      if (outcome.functionFailed === true && ++functionFailures >= FUNCTION_FAILURE_ATTEMPTS) break;
       if (attempt < maxAttempts) await sleep(Math.min(5000, 100 * 2 ** (attempt - 1)));
     }
     counts.pending--;
@@ -184,6 +196,8 @@ export class TriggerDelivery {
               resolve({ kind: 'retry', reason: `HTTP ${status}: ${text}` });
             } else if (status === 404 && Date.now() - job.registeredAtMs < REGISTRATION_GRACE_MS) {
               resolve({ kind: 'retry', reason: `HTTP 404 (trigger not loaded yet): ${text}` });
+            } else if (status === 500) {
+              resolve({ kind: 'retry', reason: `HTTP 500: ${text}`, functionFailed: true });
             } else resolve({ kind: 'failed', reason: `HTTP ${status}: ${text}` });
           });
           response.on('error', (error) => resolve({ kind: 'retry', reason: error.message }));

@@ -1,0 +1,52 @@
+import { startEmulatorSuite, type EmulatorSuite, type StartOptions } from './emulator-suite.js';
+import { prepareStripeSecrets, startStripeStandIn, type RunningStandIn, type StripeMode } from './stripe.js';
+
+export interface LocalStack {
+  suite: EmulatorSuite;
+  stripe: StripeMode;
+  standIn: RunningStandIn | undefined;
+  /** Everything a test, script or SDK needs to reach the running stack. */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole system on this machine: the emulator suite, and the Stripe stand-in unless real
+ * Stripe secrets are configured. `npm start`, `npm test` and `npm run emulators` all start it here.
+ */
+export async function startLocalStack(
+  options: StartOptions & { standInDataFile?: string; requireStandIn?: boolean } = {},
+): Promise<LocalStack> {
+  const stripe = prepareStripeSecrets();
+  if (options.requireStandIn === true && stripe.kind !== 'stand-in') {
+    throw new Error(`this needs the Stripe stand-in, but ${stripe.reason} is set`);
+  }
+  const suite = await startEmulatorSuite(options);
+  let standIn: RunningStandIn | undefined;
+  if (stripe.kind === 'stand-in') {
+    try {
+      standIn = await startStripeStandIn({
+        webhookUrl: `${suite.env.KEYMETER_HOSTING_URL}/stripe/webhook`,
+        webhookSecret: stripe.webhookSecret,
+        ...(options.standInDataFile === undefined ? {} : { dataFile: options.standInDataFile }),
+      });
+    } catch (error) {
+      await suite.stop();
+      throw error;
+    }
+  }
+  let stopped: Promise<void> | undefined;
+  return {
+    suite,
+    stripe,
+    standIn,
+    env: { ...suite.env, ...standIn?.env },
+    stop: () => {
+      stopped ??= (async () => {
+        await standIn?.stop();
+        await suite.stop();
+      })();
+      return stopped;
+    },
+  };
+}
