@@ -6,7 +6,7 @@
  * The functions and the dashboard must be built first (`npm run build`).
  */
 import { startLocalStack } from './lib/local-stack.js';
-import { run } from './lib/processes.js';
+import { onShutdownSignal, run } from './lib/processes.js';
 
 async function main(): Promise<number> {
   const [mode, ...rest] = process.argv.slice(2);
@@ -14,20 +14,27 @@ async function main(): Promise<number> {
     console.error('usage: npm run emulators -- start | exec "<command>"');
     return 2;
   }
+  // Registered first: a Ctrl-C at any point must stop whatever has started, never orphan it.
+  const interrupted = new AbortController();
+  const shutdown = new Promise<number>((resolve) =>
+    onShutdownSignal(() => {
+      interrupted.abort();
+      resolve(130);
+    }),
+  );
 
-  const stack = await startLocalStack({ echo: mode === 'start' ? process.stdout : undefined });
+  const stack = await startLocalStack({
+    echo: mode === 'start' ? process.stdout : undefined,
+    abortSignal: interrupted.signal,
+  });
   console.log(`Emulator suite ready (log: ${stack.suite.logFile}).`);
-
-  if (mode === 'start') {
-    return new Promise<number>((resolve) => {
-      const stop = (code: number) => void stack.stop().then(() => resolve(code));
-      process.once('SIGINT', () => stop(0));
-      process.once('SIGTERM', () => stop(0));
-      void stack.suite.exited.then((code) => stop(code ?? 1));
-    });
-  }
-
-  const code = await run(rest.join(' '), [], { shell: true, env: { ...process.env, ...stack.env } });
+  const code = await Promise.race([
+    shutdown,
+    stack.suite.exited.then((exitCode) => exitCode ?? 1),
+    ...(mode === 'exec'
+      ? [run(rest.join(' '), [], { shell: true, env: { ...process.env, ...stack.env } })]
+      : []),
+  ]);
   await stack.stop();
   return code;
 }

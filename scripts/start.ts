@@ -6,18 +6,29 @@
 import path from 'node:path';
 import { startLocalStack, type LocalStack } from './lib/local-stack.js';
 import { repoRoot } from './lib/paths.js';
-import { run } from './lib/processes.js';
+import { onShutdownSignal, run } from './lib/processes.js';
 
 const dataDir = path.join(repoRoot, '.emulator-data');
 
 async function main(): Promise<number> {
+  // Registered first: a Ctrl-C at any point must stop whatever has started, never orphan it.
+  const interrupted = new AbortController();
+  const shutdown = new Promise<number>((resolve) =>
+    onShutdownSignal(() => {
+      interrupted.abort();
+      resolve(0);
+    }),
+  );
+
   console.log('Building the functions, the tools and the dashboard…');
   if ((await run('npm', ['run', '--silent', 'build'], { cwd: repoRoot })) !== 0) return 1;
+  if (interrupted.signal.aborted) return 130;
 
   console.log('Starting the emulator suite…');
   const stack = await startLocalStack({
     dataDir,
     standInDataFile: path.join(dataDir, 'stripe-stand-in.json'),
+    abortSignal: interrupted.signal,
   });
   Object.assign(process.env, stack.env);
   console.log(
@@ -26,31 +37,29 @@ async function main(): Promise<number> {
       : `Stripe: no Stripe key configured, so billing uses the local stand-in at ${stack.standIn.url}.`,
   );
 
-  let stopping = false;
-  const stopAll = async () => {
-    if (stopping) return;
-    stopping = true;
-    console.log('\nStopping (saving emulator data to .emulator-data/)…');
-    await stack.stop();
-  };
-
   try {
     const { seedDemo } = await import('./seed-demo.js');
     printWelcome(stack, await seedDemo());
   } catch (error) {
-    await stopAll();
+    await stack.stop();
     throw error;
   }
 
-  return new Promise<number>((resolve) => {
-    process.once('SIGINT', () => void stopAll().then(() => resolve(0)));
-    process.once('SIGTERM', () => void stopAll().then(() => resolve(0)));
-    void stack.suite.exited.then((code) => {
-      if (stopping) return;
-      console.error(`The emulator suite stopped unexpectedly (code ${code}); see ${stack.suite.logFile}.`);
-      void stopAll().then(() => resolve(1));
-    });
-  });
+  let stopping = false;
+  const code = await Promise.race([
+    shutdown,
+    stack.suite.exited.then((exitCode) => {
+      if (stopping) return 0;
+      console.error(
+        `The emulator suite stopped unexpectedly (code ${exitCode}); see ${stack.suite.logFile}.`,
+      );
+      return 1;
+    }),
+  ]);
+  stopping = true;
+  console.log('\nStopping (saving emulator data to .emulator-data/)…');
+  await stack.stop();
+  return code;
 }
 
 function printWelcome(stack: LocalStack, demo: { email: string; demoKey?: string }): void {

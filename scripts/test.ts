@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { startLocalStack } from './lib/local-stack.js';
 import { cacheDir, repoRoot } from './lib/paths.js';
-import { run } from './lib/processes.js';
+import { onShutdownSignal, run } from './lib/processes.js';
 
 interface VitestReport {
   numTotalTests: number;
@@ -25,8 +25,11 @@ interface StepResult {
 
 const reportsDir = path.join(cacheDir, 'test-reports');
 const results: StepResult[] = [];
+/** Set by Ctrl-C: the running step's own processes get the signal too; no further step starts. */
+let interrupted = false;
 
 async function step(name: string, body: () => Promise<boolean>, report?: string): Promise<boolean> {
+  if (interrupted) return false;
   console.log(`\n▶ ${name}`);
   const started = Date.now();
   let ok: boolean;
@@ -71,6 +74,9 @@ function vitest(projects: string[], report: string, env?: NodeJS.ProcessEnv) {
 }
 
 async function main(): Promise<number> {
+  onShutdownSignal(() => {
+    interrupted = true;
+  });
   const started = Date.now();
   rmSync(reportsDir, { recursive: true, force: true });
   mkdirSync(reportsDir, { recursive: true });

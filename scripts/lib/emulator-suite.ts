@@ -36,6 +36,8 @@ export interface EmulatorSuite {
 export interface StartOptions {
   /** Load Firestore and Auth data from this folder, and save them there on exit. */
   dataDir?: string;
+  /** Aborting before the suite is ready stops what has started and rejects. */
+  abortSignal?: AbortSignal;
   /** Echo the emulators' log to this stream (the log file always gets it). */
   echo?: NodeJS.WritableStream;
 }
@@ -142,6 +144,10 @@ export async function startEmulatorSuite(options: StartOptions = {}): Promise<Em
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`the emulator suite exited (code ${code}) before it was ready`));
+    });
+    options.abortSignal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(new Error('interrupted before the emulator suite was ready'));
     });
   });
 

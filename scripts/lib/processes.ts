@@ -42,3 +42,18 @@ export function run(command: string, args: readonly string[], options: SpawnOpti
     child.once('exit', (code, signal) => resolve(code ?? (signal === null ? 1 : 128)));
   });
 }
+
+/**
+ * Calls `stop` once, on the first SIGINT, SIGTERM or SIGHUP. A terminal's Ctrl-C reaches the
+ * whole foreground group (npm, tsx and this script), and tsx relays it once more, so later
+ * signals must be absorbed: dying half-way would orphan the emulators.
+ */
+export function onShutdownSignal(stop: () => void): void {
+  let stopping = false;
+  const handle = () => {
+    if (stopping) return;
+    stopping = true;
+    stop();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, handle);
+}
