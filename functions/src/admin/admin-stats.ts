@@ -1,10 +1,9 @@
-import type { QueryDocumentSnapshot } from 'firebase-admin/firestore';
 import { Timestamp } from 'firebase-admin/firestore';
 import type { Request, Response } from 'express';
 import { assertAdmin } from '../http/auth.js';
 import { parseInput, parseQuery } from '../http/parse.js';
 import { db } from '../lib/firebase.js';
-import { API_KEYS, API_USAGE_DAILY, USERS } from '../lib/collections.js';
+import { API_KEYS, USERS } from '../lib/collections.js';
 import {
   ADMIN_STATS_DEFAULT_DAYS,
   ADMIN_TOP_ACCOUNTS,
@@ -14,6 +13,7 @@ import {
 } from '../shared/contracts.js';
 import { addDays, utcDate } from '../shared/dates.js';
 import { planTierSchema } from '../shared/plans.js';
+import { allAccountDays } from '../usage/daily-queries.js';
 import { averageLatency, datesInRange } from '../usage/stats-series.js';
 
 const PAGE_SIZE = 1_000;
@@ -27,31 +27,19 @@ interface DayTotals {
 async function platformDays(from: string, to: string) {
   const byDate = new Map<string, DayTotals>();
   const byUser = new Map<string, number>();
-  let cursor: QueryDocumentSnapshot | undefined;
-  for (;;) {
-    let query = db()
-      .collection(API_USAGE_DAILY)
-      .where('date', '>=', from)
-      .where('date', '<=', to)
-      .orderBy('date')
-      .select('user_id', 'date', 'total_requests', 'error_count', 'latency_ms_sum')
-      .limit(PAGE_SIZE);
-    if (cursor !== undefined) query = query.startAfter(cursor);
-    const page = await query.get();
-    for (const doc of page.docs) {
-      const date = String(doc.get('date'));
-      const userId = String(doc.get('user_id'));
-      const requests = Number(doc.get('total_requests') ?? 0);
-      const day = byDate.get(date) ?? { requests: 0, errors: 0, latency: 0 };
-      day.requests += requests;
-      day.errors += Number(doc.get('error_count') ?? 0);
-      day.latency += Number(doc.get('latency_ms_sum') ?? 0);
-      byDate.set(date, day);
-      byUser.set(userId, (byUser.get(userId) ?? 0) + requests);
-    }
-    cursor = page.docs.at(-1);
-    if (page.size < PAGE_SIZE || cursor === undefined) return { byDate, byUser };
+  const fields = ['user_id', 'total_requests', 'error_count', 'latency_ms_sum'];
+  for await (const doc of allAccountDays({ from, to }, fields, PAGE_SIZE)) {
+    const date = String(doc.get('date'));
+    const userId = String(doc.get('user_id'));
+    const requests = Number(doc.get('total_requests') ?? 0);
+    const day = byDate.get(date) ?? { requests: 0, errors: 0, latency: 0 };
+    day.requests += requests;
+    day.errors += Number(doc.get('error_count') ?? 0);
+    day.latency += Number(doc.get('latency_ms_sum') ?? 0);
+    byDate.set(date, day);
+    byUser.set(userId, (byUser.get(userId) ?? 0) + requests);
   }
+  return { byDate, byUser };
 }
 
 async function usableKeyCount(): Promise<number> {

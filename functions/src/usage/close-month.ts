@@ -15,6 +15,7 @@ import { API_KEYS, API_USAGE_DAILY, API_USAGE_MONTHLY, monthlyDocId } from '../l
 import { log } from '../lib/log.js';
 import { addDays, periodEnd, periodSchema, utcDate, utcPeriod } from '../shared/dates.js';
 import { readDailyDoc, type DailyDoc } from './daily-doc.js';
+import { allAccountDays } from './daily-queries.js';
 
 /** Firestore allows 500 writes per batch. */
 export const CLOSE_PAGE_SIZE = 500;
@@ -67,26 +68,11 @@ export function periodDays(period: string): { from: string; to: string } {
 
 async function accountsWithUsage(from: string, to: string, pageSize: number): Promise<string[]> {
   const users = new Set<string>();
-  let cursor: QueryDocumentSnapshot | undefined;
-  for (;;) {
-    let query = db()
-      .collection(API_USAGE_DAILY)
-      .where('date', '>=', from)
-      .where('date', '<=', to)
-      .orderBy('date')
-      .orderBy(FieldPath.documentId())
-      // The cursor needs every ordered field, so `date` comes along.
-      .select('user_id', 'date')
-      .limit(pageSize);
-    if (cursor !== undefined) query = query.startAfter(cursor);
-    const page = await query.get();
-    for (const doc of page.docs) {
-      const userId: unknown = doc.get('user_id');
-      if (typeof userId === 'string') users.add(userId);
-    }
-    cursor = page.docs.at(-1);
-    if (page.size < pageSize || cursor === undefined) return [...users];
+  for await (const doc of allAccountDays({ from, to }, ['user_id'], pageSize)) {
+    const userId: unknown = doc.get('user_id');
+    if (typeof userId === 'string') users.add(userId);
   }
+  return [...users];
 }
 
 async function writeMonthly(userId: string, period: string): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Query } from 'firebase-admin/firestore';
+import { FieldPath, type Query, type QueryDocumentSnapshot } from 'firebase-admin/firestore';
 import { db } from '../lib/firebase.js';
 import { API_USAGE_DAILY } from '../lib/collections.js';
 import { readDailyDoc, type DailyDoc } from './daily-doc.js';
@@ -25,4 +25,32 @@ export async function loadAccountDays(
       return [day.date, day];
     }),
   );
+}
+
+/**
+ * Every account's daily documents in a date range, read page by page (cursor on date and
+ * document id) with only `fields`, so a platform-wide walk never holds more than one page.
+ */
+export async function* allAccountDays(
+  range: { from: string; to: string },
+  fields: readonly string[],
+  pageSize: number,
+): AsyncGenerator<QueryDocumentSnapshot> {
+  let cursor: QueryDocumentSnapshot | undefined;
+  for (;;) {
+    let query = db()
+      .collection(API_USAGE_DAILY)
+      .where('date', '>=', range.from)
+      .where('date', '<=', range.to)
+      .orderBy('date')
+      .orderBy(FieldPath.documentId())
+      // A cursor needs every ordered field, so `date` always comes along.
+      .select('date', ...fields)
+      .limit(pageSize);
+    if (cursor !== undefined) query = query.startAfter(cursor);
+    const page = await query.get();
+    yield* page.docs;
+    cursor = page.docs.at(-1);
+    if (page.size < pageSize || cursor === undefined) return;
+  }
 }
