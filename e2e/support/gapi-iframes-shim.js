@@ -101,7 +101,15 @@
     if (message.kind === 'reply') {
       var reply = pendingReplies.get(message.id);
       pendingReplies.delete(message.id);
-      if (reply) reply(message.responses);
+      if (reply) {
+        // gapi contains what a reply callback throws. The Auth SDK relies on it: its
+        // webStorageSupport callback calls back and then always throws auth/internal-error.
+        try {
+          reply(message.responses);
+        } catch (ignored) {
+          void ignored;
+        }
+      }
     } else if (message.kind === 'request') {
       if (message.type === '_ping') {
         post(channel.win, { kind: 'reply', id: message.id, responses: [] });

@@ -130,6 +130,7 @@ function validMe() {
       subscription_status: null,
       current_period_end: null,
       cancel_at_period_end: false,
+      has_billing_account: false,
       created_at: '2025-01-01T00:00:00.000Z',
       is_admin: false,
     },

@@ -11,6 +11,11 @@ export function formatNumber(value: number): string {
   return integer.format(value);
 }
 
+/** "1 call", "1,204 calls": a count with its noun. */
+export function formatCount(value: number, singular: string, plural = `${singular}s`): string {
+  return `${integer.format(value)} ${value === 1 ? singular : plural}`;
+}
+
 /** 1.2K, 3.4M — for chart axes and tight spaces. */
 export function formatCompact(value: number): string {
   return compact.format(value);
@@ -84,4 +89,13 @@ export function formatRelative(iso: string, now: Date = new Date()): string {
     }
   }
   return 'just now';
+}
+
+/**
+ * A metered call's method and path. Usage records name endpoints `METHOD /path` (as in the
+ * endpoint breakdown), so the path is what follows the method.
+ */
+export function requestParts(method: string, endpoint: string): { method: string; path: string } {
+  const prefix = `${method} `;
+  return { method, path: endpoint.startsWith(prefix) ? endpoint.slice(prefix.length) : endpoint };
 }

@@ -10,7 +10,14 @@ import {
   type TooltipContentProps,
 } from 'recharts';
 import type { DailyPoint } from '@shared/contracts';
-import { formatCompact, formatDay, formatLatency, formatNumber, formatPercent } from '@/lib/format';
+import {
+  formatCompact,
+  formatCount,
+  formatDay,
+  formatLatency,
+  formatNumber,
+  formatPercent,
+} from '@/lib/format';
 
 const BRAND = 'var(--color-brand-600)';
 const ERROR = 'var(--color-rose-500)';
@@ -69,9 +76,9 @@ export function CallsChart({
     (best, point) => (!best || point.requests > best.requests ? point : best),
     undefined,
   );
-  const summary = `${label}: ${formatNumber(total)} calls and ${formatNumber(errors)} errors${
+  const summary = `${label}: ${formatCount(total, 'call')} and ${formatCount(errors, 'error')}${
     peak && peak.requests > 0
-      ? `, busiest day ${formatDay(peak.date)} with ${formatNumber(peak.requests)} calls`
+      ? `, busiest day ${formatDay(peak.date)} with ${formatCount(peak.requests, 'call')}`
       : ''
   }.`;
 

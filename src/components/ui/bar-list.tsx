@@ -30,16 +30,19 @@ export function BarList({
       <tbody>
         {rows.map((row) => (
           <tr key={row.key}>
-            <td className="relative w-full py-1 pr-3">
-              <div
-                aria-hidden
-                className={cn(
-                  'absolute inset-y-1 left-0 rounded-md',
-                  row.barClassName ?? barClassName ?? 'bg-brand-100',
-                )}
-                style={{ width: `${Math.max((row.value / max) * 100, 1)}%` }}
-              />
-              <div className="relative truncate px-2 py-1 font-mono text-xs text-zinc-800">{row.name}</div>
+            <td className="w-full py-1 pr-3">
+              {/* The bar is measured inside the cell's padding, so the longest never touches its number. */}
+              <div className="relative">
+                <div
+                  aria-hidden
+                  className={cn(
+                    'absolute inset-y-0 left-0 rounded-md',
+                    row.barClassName ?? barClassName ?? 'bg-brand-100',
+                  )}
+                  style={{ width: `${Math.max((row.value / max) * 100, 1)}%` }}
+                />
+                <div className="relative truncate px-2 py-1 font-mono text-xs text-zinc-800">{row.name}</div>
+              </div>
             </td>
             <td className="py-1 text-right font-medium text-zinc-900 tabular-nums">
               {formatNumber(row.value)}

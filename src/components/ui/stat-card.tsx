@@ -1,5 +1,5 @@
 import type { LucideIcon } from 'lucide-react';
-import type { ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import { Card } from '@/components/ui/card';
 import { Skeleton } from '@/components/ui/skeleton';
 
@@ -16,10 +16,13 @@ export function StatCard({
   icon?: LucideIcon;
   loading?: boolean;
 }) {
+  const labelId = useId();
   return (
-    <Card className="p-5">
+    <Card className="p-5" aria-labelledby={labelId}>
       <div className="flex items-center justify-between gap-2">
-        <p className="text-sm font-medium text-zinc-500">{label}</p>
+        <p id={labelId} className="text-sm font-medium text-zinc-500">
+          {label}
+        </p>
         {Icon && <Icon className="size-4 text-zinc-400" aria-hidden />}
       </div>
       {loading ? (

@@ -2,8 +2,9 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import { recentUsageResponseSchema, type UsageEvent } from '@shared/contracts';
 import { apiRequest } from '@/lib/api-client';
 
+/** The latest metered calls of one key, or of the whole account when `keyId` is null. */
 export async function getRecentUsage(
-  keyId: string,
+  keyId: string | null,
   { signal }: { signal?: AbortSignal } = {},
 ): Promise<UsageEvent[]> {
   const { events } = await apiRequest('/usage/recent', recentUsageResponseSchema, {
@@ -15,14 +16,14 @@ export async function getRecentUsage(
 
 export const recentUsageQueryKeyRoot = ['usage-recent'] as const;
 
-export function recentUsageQueryOptions(keyId: string) {
+export function recentUsageQueryOptions(keyId: string | null) {
   return queryOptions({
     queryKey: [...recentUsageQueryKeyRoot, keyId] as const,
     queryFn: ({ signal }) => getRecentUsage(keyId, { signal }),
   });
 }
 
-/** A key's latest metered calls, newest first (Usage, Overview's recent activity). */
+/** Latest calls, newest first: one key's (Usage) or the account's across keys (Overview, Usage). */
 export function useRecentUsage(keyId: string | null) {
-  return useQuery({ ...recentUsageQueryOptions(keyId ?? ''), enabled: keyId !== null });
+  return useQuery(recentUsageQueryOptions(keyId));
 }

@@ -106,7 +106,7 @@ export function buildKey(overrides: Partial<ApiKey> = {}): ApiKey {
 export function buildEvent(keyId: string, overrides: Partial<UsageEvent> = {}): UsageEvent {
   return {
     key_id: keyId,
-    endpoint: '/v1/time',
+    endpoint: 'GET /v1/time',
     method: 'GET',
     status: 200,
     latency_ms: 42,
@@ -146,15 +146,20 @@ export function seedAccount(): { active: ApiKey; staging: ApiKey; revoked: ApiKe
   });
   db.keys = [active, staging, revoked, expired];
   db.events = [
-    buildEvent(active.id, { endpoint: '/v1/forecast', status: 200, latency_ms: 88, at: isoAgo(3 * 60_000) }),
     buildEvent(active.id, {
-      endpoint: '/v1/convert',
+      endpoint: 'GET /v1/forecast',
+      status: 200,
+      latency_ms: 88,
+      at: isoAgo(3 * 60_000),
+    }),
+    buildEvent(active.id, {
+      endpoint: 'POST /v1/convert',
       method: 'POST',
       status: 429,
       latency_ms: 4,
       at: isoAgo(9 * 60_000),
     }),
-    buildEvent(staging.id, { endpoint: '/v1/time', status: 200, latency_ms: 21, at: isoAgo(2 * DAY) }),
+    buildEvent(staging.id, { endpoint: 'GET /v1/time', status: 200, latency_ms: 21, at: isoAgo(2 * DAY) }),
   ];
   db.callsPerDay = 120;
   return { active, staging, revoked, expired };

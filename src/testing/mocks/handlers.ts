@@ -190,7 +190,7 @@ export const handlers = [
       const parsed = recentUsageQuerySchema.safeParse(query);
       if (!parsed.success) return invalid(parsed.error);
       const events = db.events
-        .filter((event) => event.key_id === parsed.data.key_id)
+        .filter((event) => parsed.data.key_id === undefined || event.key_id === parsed.data.key_id)
         .sort((a, b) => b.at.localeCompare(a.at));
       return respond(recentUsageResponseSchema, { events });
     }),
@@ -239,6 +239,8 @@ export const handlers = [
     route(({ body }) => {
       const parsed = checkoutRequestSchema.safeParse(body);
       if (!parsed.success) return invalid(parsed.error);
+      if (db.profile.plan_tier === parsed.data.plan) return apiError('already_on_plan', 'already on it');
+      if (db.profile.plan_tier !== 'free') return apiError('already_subscribed', 'use the portal');
       return respond(redirectResponseSchema, {
         url: `https://checkout.stripe.test/session/${parsed.data.plan}`,
       });
@@ -248,7 +250,7 @@ export const handlers = [
   http.post(
     `${API}/billing/portal`,
     route(() =>
-      db.profile.subscription_status
+      db.profile.has_billing_account
         ? respond(redirectResponseSchema, { url: 'https://billing.stripe.test/portal' })
         : apiError('no_billing_account', 'no Stripe customer yet'),
     ),

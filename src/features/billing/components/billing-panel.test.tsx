@@ -1,15 +1,38 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { delay, http } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { PLANS } from '@shared/plans';
+import { formatDate } from '@/lib/format';
 import { leaveTo } from '@/lib/navigation';
 import { BillingPanel } from '@/features/billing/components/billing-panel';
-import { db, seedAccount } from '@/testing/mocks/db';
+import { buildKey, db, seedAccount } from '@/testing/mocks/db';
 import { apiError, apiLog } from '@/testing/mocks/handlers';
 import { server } from '@/testing/mocks/server';
 import { renderWithProviders, waitForLoaded } from '@/testing/test-utils';
 
 vi.mock('@/lib/navigation', () => ({ leaveTo: vi.fn() }));
+
+/** Checkout's confirmation wait, shortened so the tests see every stage quickly. */
+const FAST = { pollMs: 50, timeoutMs: 10_000 };
+
+function currentPlan() {
+  return screen.getByRole('region', { name: 'Current plan' });
+}
+
+function subscribe(overrides: Partial<typeof db.profile> = {}) {
+  db.profile = {
+    ...db.profile,
+    plan_tier: 'pro',
+    subscription_status: 'active',
+    current_period_end: '2099-01-31T00:00:00.000Z',
+    has_billing_account: true,
+    ...overrides,
+  };
+}
+
+function meRequests() {
+  return apiLog.filter((entry) => entry.path === '/me').length;
+}
 
 describe('billing panel', () => {
   describe('states', () => {
@@ -20,7 +43,7 @@ describe('billing panel', () => {
     });
 
     it('shows an error with a retry', async () => {
-      server.use(http.get('/api/dashboard/me', () => apiError('unavailable', 'down'), { once: true }));
+      server.use(http.get('/api/dashboard/me', () => apiError('internal', 'down'), { once: true }));
       const { user } = renderWithProviders(<BillingPanel />);
       const alert = await screen.findByRole('alert');
       expect(alert).toHaveTextContent("Couldn't load your plan");
@@ -30,13 +53,22 @@ describe('billing panel', () => {
   });
 
   describe('free account', () => {
-    it('shows the plan from /me and every plan from the shared plan table', async () => {
+    it('shows the plan, each key’s usage against its quota, and every plan from the shared table', async () => {
       seedAccount();
       renderWithProviders(<BillingPanel />);
       await waitForLoaded();
-      const current = screen.getByRole('region', { name: 'Current plan' });
+      const current = currentPlan();
       expect(current).toHaveTextContent('Free');
       expect(current).toHaveTextContent('Free forever');
+      expect(current).toHaveTextContent('Calls per key, monthly1,000');
+      expect(current).toHaveTextContent('This month: 735 calls');
+      const quotas = within(current).getAllByRole('progressbar');
+      expect(quotas.map((bar) => bar.getAttribute('aria-label'))).toEqual([
+        'Production server: calls this month against its quota',
+        'Staging: calls this month against its quota',
+      ]);
+      expect(quotas[0]).toHaveAttribute('aria-valuenow', '640');
+      expect(quotas[0]).toHaveAttribute('aria-valuemax', '1000');
       expect(within(current).queryByRole('button', { name: 'Manage billing' })).not.toBeInTheDocument();
 
       for (const plan of Object.values(PLANS)) {
@@ -46,6 +78,8 @@ describe('billing panel', () => {
       expect(
         within(screen.getByRole('region', { name: 'Free' })).getByText('Current plan'),
       ).toBeInTheDocument();
+      expect(screen.getByRole('button', { name: 'Upgrade to Pro' })).toBeEnabled();
+      expect(screen.getByRole('button', { name: 'Upgrade to Enterprise' })).toBeEnabled();
     });
 
     it('upgrades through Stripe Checkout', async () => {
@@ -55,56 +89,117 @@ describe('billing panel', () => {
         expect(leaveTo).toHaveBeenCalledWith('https://checkout.stripe.test/session/pro'),
       );
       expect(apiLog.find((entry) => entry.path === '/billing/checkout')?.body).toEqual({ plan: 'pro' });
+      // While the browser leaves for Checkout, nothing else can be started.
+      expect(screen.getByRole('button', { name: 'Upgrade to Enterprise' })).toBeDisabled();
     });
 
-    it('says why checkout could not start', async () => {
+    it('says billing is unavailable when Stripe is not configured', async () => {
+      server.use(
+        http.post('/api/dashboard/billing/checkout', () => apiError('unavailable', 'billing not configured')),
+      );
+      const { user } = renderWithProviders(<BillingPanel />);
+      await user.click(await screen.findByRole('button', { name: 'Upgrade to Pro' }));
+      const alert = await screen.findByRole('alert');
+      expect(alert).toHaveTextContent("Couldn't start checkout");
+      expect(alert).toHaveTextContent(
+        'Billing is unavailable: payments are not set up on this Keymeter server.',
+      );
+      expect(alert).not.toHaveTextContent(/briefly/);
+      expect(leaveTo).not.toHaveBeenCalled();
+      expect(screen.getByRole('button', { name: 'Upgrade to Pro' })).toBeEnabled();
+    });
+
+    it('offers the billing portal when the account turns out to have a subscription already', async () => {
+      // Paid in another tab: the webhook has not reached this page's /me yet, Stripe knows.
+      db.profile.has_billing_account = true;
+      server.use(
+        http.post('/api/dashboard/billing/checkout', () =>
+          apiError('already_subscribed', 'You already have a Pro subscription.'),
+        ),
+      );
+      const { user } = renderWithProviders(<BillingPanel />);
+      await user.click(await screen.findByRole('button', { name: 'Upgrade to Enterprise' }));
+      const alert = await screen.findByRole('alert');
+      expect(alert).toHaveTextContent(
+        'You already pay for a plan. Plan changes happen in the billing portal',
+      );
+      await user.click(within(alert).getByRole('button', { name: 'Manage billing' }));
+      await vi.waitFor(() => expect(leaveTo).toHaveBeenCalledWith('https://billing.stripe.test/portal'));
+      expect(leaveTo).toHaveBeenCalledTimes(1);
+    });
+
+    it('says why checkout could not start, and can be dismissed', async () => {
       server.use(
         http.post('/api/dashboard/billing/checkout', () => apiError('already_on_plan', 'already pro')),
       );
       const { user } = renderWithProviders(<BillingPanel />);
       await user.click(await screen.findByRole('button', { name: 'Upgrade to Enterprise' }));
-      expect(await screen.findByText('You are already on that plan.')).toBeInTheDocument();
-      expect(screen.getByRole('button', { name: 'Upgrade to Enterprise' })).toBeEnabled();
-      expect(leaveTo).not.toHaveBeenCalled();
+      const alert = await screen.findByRole('alert');
+      expect(alert).toHaveTextContent('You are already on that plan.');
+      expect(within(alert).queryByRole('button', { name: 'Manage billing' })).not.toBeInTheDocument();
+      await user.click(within(alert).getByRole('button', { name: 'Dismiss' }));
+      expect(screen.queryByRole('alert')).not.toBeInTheDocument();
     });
   });
 
   describe('back from Checkout', () => {
-    it('thanks the user and picks up the new plan when the webhook has landed', async () => {
-      renderWithProviders(<BillingPanel />, { path: '/billing?checkout=success' });
-      expect(await screen.findByText(/Thanks for upgrading!/)).toBeInTheDocument();
-      expect(
-        within(screen.getByRole('region', { name: 'Current plan' })).getByText('Free'),
-      ).toBeInTheDocument();
+    it('waits for Stripe’s confirmation, then shows the new plan and its limits', async () => {
+      seedAccount();
+      renderWithProviders(<BillingPanel confirmation={FAST} />, {
+        path: '/billing?checkout=success&session_id=cs_test_1',
+      });
+      const waiting = await screen.findByText('Payment received, confirming your upgrade…');
+      expect(waiting.closest('[role=status]')).toHaveTextContent('this page updates by itself');
+      expect(currentPlan()).toHaveTextContent('Free');
+      // The page keeps asking for the plan on its own.
+      await waitFor(() => expect(meRequests()).toBeGreaterThanOrEqual(3));
 
-      db.profile.plan_tier = 'pro';
-      db.profile.subscription_status = 'active';
-      expect(
-        await within(screen.getByRole('region', { name: 'Current plan' })).findByText(
-          'Pro',
-          {},
-          { timeout: 5000 },
-        ),
-      ).toBeInTheDocument();
+      // The webhook lands: the account and its keys move to Pro.
+      subscribe();
+      for (const key of db.keys) key.rate_limit_monthly = PLANS.pro.monthly_limit;
+      const done = await screen.findByText('You’re on the Pro plan');
+      expect(done.closest('[role=status]')).toHaveTextContent(
+        'Every one of your keys now has Pro’s limits: 100,000 calls a month and 600 a minute.',
+      );
+      expect(currentPlan()).toHaveTextContent('Calls per key, monthly100,000');
+      expect(within(currentPlan()).getAllByRole('progressbar')[0]).toHaveAttribute('aria-valuemax', '100000');
+      expect(screen.queryByText(/confirming your upgrade/)).not.toBeInTheDocument();
     });
 
-    it('says nothing was charged when Checkout was cancelled', async () => {
-      renderWithProviders(<BillingPanel />, { path: '/billing?checkout=cancel' });
-      expect(
-        await screen.findByText('Checkout was cancelled. You have not been charged.'),
-      ).toBeInTheDocument();
+    it('says calmly when the confirmation takes long, and checks again on request', async () => {
+      const { user } = renderWithProviders(<BillingPanel confirmation={{ pollMs: 50, timeoutMs: 300 }} />, {
+        path: '/billing?checkout=success&session_id=cs_test_slow',
+      });
+      const slow = await screen.findByText('Your upgrade is taking longer than usual', {}, { timeout: 4000 });
+      const notice = slow.closest('[role=status]');
+      expect(notice).toHaveTextContent('There’s no need to pay again');
+      expect(notice).toHaveTextContent('cs_test_slow');
+      // It stopped asking by itself.
+      const asked = meRequests();
+
+      subscribe();
+      await user.click(screen.getByRole('button', { name: 'Check again' }));
+      expect(await screen.findByText('You’re on the Pro plan')).toBeInTheDocument();
+      expect(meRequests()).toBe(asked + 1);
+    });
+
+    it('says nothing was charged when Checkout was canceled', async () => {
+      const { user } = renderWithProviders(<BillingPanel />, { path: '/billing?checkout=canceled' });
+      const notice = (await screen.findByText('Checkout canceled')).closest('[role=status]');
+      expect(notice).toHaveTextContent('You haven’t been charged, and your plan hasn’t changed.');
+      await user.click(screen.getByRole('button', { name: 'Dismiss' }));
+      expect(screen.queryByText('Checkout canceled')).not.toBeInTheDocument();
     });
   });
 
   describe('paying account', () => {
     it('manages the subscription in the Customer Portal', async () => {
-      db.profile.plan_tier = 'pro';
-      db.profile.subscription_status = 'active';
-      db.profile.current_period_end = '2099-01-31T00:00:00.000Z';
+      subscribe();
       const { user } = renderWithProviders(<BillingPanel />);
       await waitForLoaded();
-      const current = screen.getByRole('region', { name: 'Current plan' });
+      const current = currentPlan();
       expect(current).toHaveTextContent('Pro');
+      expect(within(current).getByText('Active')).toBeInTheDocument();
       expect(current).toHaveTextContent('Renews on');
       expect(screen.queryByRole('button', { name: /Upgrade to/ })).not.toBeInTheDocument();
 
@@ -112,13 +207,56 @@ describe('billing panel', () => {
       await vi.waitFor(() => expect(leaveTo).toHaveBeenCalledWith('https://billing.stripe.test/portal'));
     });
 
-    it('tells a cancelling subscriber when the plan ends', async () => {
-      db.profile.plan_tier = 'pro';
-      db.profile.subscription_status = 'active';
-      db.profile.cancel_at_period_end = true;
-      db.profile.current_period_end = '2099-01-31T00:00:00.000Z';
+    it('changes plan through the portal, never a second Checkout', async () => {
+      subscribe();
+      const { user } = renderWithProviders(<BillingPanel />);
+      await user.click(await screen.findByRole('button', { name: 'Switch to Enterprise' }));
+      await vi.waitFor(() => expect(leaveTo).toHaveBeenCalledWith('https://billing.stripe.test/portal'));
+      expect(screen.getByRole('button', { name: 'Downgrade to Free' })).toBeDisabled();
+      expect(apiLog.filter((entry) => entry.path === '/billing/checkout')).toHaveLength(0);
+    });
+
+    it('says when a canceled plan ends and what happens then', async () => {
+      const ends = '2099-01-31T00:00:00.000Z';
+      subscribe({ cancel_at_period_end: true, current_period_end: ends });
       renderWithProviders(<BillingPanel />);
-      expect(await screen.findByText(/Your subscription is canceled and ends on/)).toBeInTheDocument();
+      await waitForLoaded();
+      const current = currentPlan();
+      expect(current).toHaveTextContent(`Cancels on${formatDate(ends)}`);
+      expect(current).toHaveTextContent(`Your Pro plan ends on ${formatDate(ends)}`);
+      expect(current).toHaveTextContent(
+        'after that they move to the Free plan’s 1,000 calls per key each month',
+      );
+      expect(within(current).getByText('Doesn’t renew')).toBeInTheDocument();
+    });
+
+    it('warns about a failed payment and says the plan is kept while Stripe retries', async () => {
+      subscribe({ subscription_status: 'past_due' });
+      renderWithProviders(<BillingPanel />);
+      await waitForLoaded();
+      const current = currentPlan();
+      expect(within(current).getByText('Payment overdue')).toBeInTheDocument();
+      expect(current).toHaveTextContent('Your last payment didn’t go through');
+      expect(current).toHaveTextContent('You keep the Pro plan while Stripe retries the payment.');
+      expect(current).toHaveTextContent('Pro');
+    });
+
+    it('explains a subscription on hold after its payment failed', async () => {
+      db.profile = { ...db.profile, subscription_status: 'unpaid', has_billing_account: true };
+      renderWithProviders(<BillingPanel />);
+      await waitForLoaded();
+      expect(currentPlan()).toHaveTextContent('Your subscription is on hold');
+      expect(screen.getByRole('button', { name: 'Upgrade to Pro' })).toBeEnabled();
+    });
+
+    it('cannot open the portal for a paid plan without a Stripe customer', async () => {
+      db.profile.plan_tier = 'pro';
+      db.keys = [buildKey({ label: 'Only key' })];
+      renderWithProviders(<BillingPanel />);
+      await waitForLoaded();
+      expect(within(currentPlan()).queryByRole('button', { name: 'Manage billing' })).not.toBeInTheDocument();
+      expect(screen.getByRole('button', { name: 'Switch to Enterprise' })).toBeDisabled();
+      expect(screen.getByText(/plan was set up without a Stripe subscription/)).toBeInTheDocument();
     });
   });
 });

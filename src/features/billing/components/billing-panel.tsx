@@ -1,97 +1,112 @@
-import { useQuery } from '@tanstack/react-query';
-import { CheckCircle2, Info } from 'lucide-react';
-import { useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { ExternalLink, X } from 'lucide-react';
+import { useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import type { SubscriptionStatus } from '@shared/contracts';
 import type { PaidPlanTier } from '@shared/plans';
+import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { ErrorState } from '@/components/ui/error-state';
+import { Notice } from '@/components/ui/notice';
 import { LoadingRegion, Skeleton } from '@/components/ui/skeleton';
-import { useToast } from '@/components/ui/toast';
+import { keysQueryKey } from '@/lib/api/get-keys';
 import { meQueryOptions } from '@/lib/api/get-me';
-import { describeError } from '@/lib/api-error';
 import { leaveTo } from '@/lib/navigation';
 import { useCreateCheckout } from '@/features/billing/api/create-checkout';
 import { useCreatePortal } from '@/features/billing/api/create-portal';
+import { describeBillingError } from '@/features/billing/billing-errors';
+import { CheckoutReturnNotice, checkoutOutcome } from '@/features/billing/components/checkout-return-notice';
 import { CurrentPlanCard } from '@/features/billing/components/current-plan-card';
-import { PlanComparison } from '@/features/billing/components/plan-comparison';
+import { PlanComparison, type BillingAction } from '@/features/billing/components/plan-comparison';
 
-/** Statuses with a live Stripe subscription, whose plan changes go through the portal. */
-const LIVE: ReadonlySet<SubscriptionStatus> = new Set([
-  'active',
-  'trialing',
-  'past_due',
-  'unpaid',
-  'paused',
-  'incomplete',
-]);
+/** After Checkout, how often and how long to ask for the new plan while Stripe's webhook arrives. */
+export const CHECKOUT_CONFIRMATION = { pollMs: 2_000, timeoutMs: 60_000 };
 
-function CheckoutNotice() {
-  const [params] = useSearchParams();
-  const outcome = params.get('checkout');
-  if (outcome === 'success') {
-    return (
-      <p
-        role="status"
-        className="flex gap-2 rounded-lg bg-emerald-50 p-3 text-sm text-emerald-800 ring-1 ring-emerald-200"
-      >
-        <CheckCircle2 className="mt-0.5 size-4 shrink-0" aria-hidden />
-        Thanks for upgrading! Your new plan and limits appear here as soon as the payment is confirmed.
-      </p>
-    );
-  }
-  if (outcome === 'cancel' || outcome === 'cancelled' || outcome === 'canceled') {
-    return (
-      <p role="status" className="flex gap-2 rounded-lg bg-zinc-100 p-3 text-sm text-zinc-700">
-        <Info className="mt-0.5 size-4 shrink-0" aria-hidden />
-        Checkout was cancelled. You have not been charged.
-      </p>
-    );
-  }
-  return null;
+interface Failure {
+  action: 'checkout' | 'portal';
+  error: unknown;
 }
 
-/** After Checkout, how long to keep asking for the new plan while Stripe's webhook arrives. */
-const CONFIRMATION_POLL_MS = 3_000;
-const CONFIRMATION_WAIT_MS = 60_000;
+export function BillingPanel({
+  confirmation = CHECKOUT_CONFIRMATION,
+}: {
+  /** Tests shorten the wait. */
+  confirmation?: { pollMs: number; timeoutMs: number };
+}) {
+  const [params, setParams] = useSearchParams();
+  const outcome = checkoutOutcome(params);
+  const awaitingUpgrade = outcome === 'success';
+  const [timedOut, setTimedOut] = useState(false);
+  const queryClient = useQueryClient();
 
-export function BillingPanel() {
-  const [params] = useSearchParams();
-  const [openedAt] = useState(() => Date.now());
-  const awaitingUpgrade = params.get('checkout') === 'success';
+  useEffect(() => {
+    if (!awaitingUpgrade) return undefined;
+    const timer = setTimeout(() => setTimedOut(true), confirmation.timeoutMs);
+    return () => clearTimeout(timer);
+  }, [awaitingUpgrade, confirmation.timeoutMs]);
+
   const me = useQuery({
     ...meQueryOptions(),
     refetchInterval: (query) =>
-      awaitingUpgrade &&
-      query.state.data?.user.plan_tier === 'free' &&
-      Date.now() - openedAt < CONFIRMATION_WAIT_MS
-        ? CONFIRMATION_POLL_MS
+      awaitingUpgrade && !timedOut && query.state.data?.user.plan_tier === 'free'
+        ? confirmation.pollMs
         : false,
   });
+
+  // Once the upgrade lands, the keys (their tier and limits) changed with it.
+  const plan = me.data?.user.plan_tier;
+  const previousPlan = useRef(plan);
+  useEffect(() => {
+    if (previousPlan.current !== undefined && plan !== previousPlan.current) {
+      void queryClient.invalidateQueries({ queryKey: keysQueryKey });
+    }
+    previousPlan.current = plan;
+  }, [plan, queryClient]);
+
   const checkout = useCreateCheckout();
   const portal = useCreatePortal();
-  const notify = useToast();
-  const [pendingPlan, setPendingPlan] = useState<PaidPlanTier | 'portal' | null>(null);
+  const [pending, setPending] = useState<BillingAction | null>(null);
+  const [failure, setFailure] = useState<Failure | null>(null);
 
-  const onError = (title: string) => (error: unknown) => {
-    setPendingPlan(null);
-    notify({ tone: 'error', title, description: describeError(error) });
-  };
+  // Back from Checkout with the browser's back button, the page may be restored as it was left.
+  useEffect(() => {
+    const reset = (event: PageTransitionEvent) => {
+      if (event.persisted) setPending(null);
+    };
+    window.addEventListener('pageshow', reset);
+    return () => window.removeEventListener('pageshow', reset);
+  }, []);
 
-  function upgrade(plan: PaidPlanTier) {
-    setPendingPlan(plan);
-    checkout.mutate(
-      { plan },
-      { onSuccess: ({ url }) => leaveTo(url), onError: onError("Couldn't start checkout") },
-    );
+  function fail(action: Failure['action']) {
+    return (error: unknown) => {
+      setPending(null);
+      setFailure({ action, error });
+      // The plan may have changed behind this page (e.g. paid in another tab).
+      void me.refetch();
+    };
+  }
+
+  function upgrade(tier: PaidPlanTier) {
+    setFailure(null);
+    setPending(tier);
+    checkout.mutate({ plan: tier }, { onSuccess: ({ url }) => leaveTo(url), onError: fail('checkout') });
   }
 
   function manage() {
-    setPendingPlan('portal');
-    portal.mutate(undefined, {
-      onSuccess: ({ url }) => leaveTo(url),
-      onError: onError("Couldn't open the billing portal"),
-    });
+    setFailure(null);
+    setPending('portal');
+    portal.mutate(undefined, { onSuccess: ({ url }) => leaveTo(url), onError: fail('portal') });
+  }
+
+  function dismissCheckoutNotice() {
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        next.delete('checkout');
+        next.delete('session_id');
+        return next;
+      },
+      { replace: true },
+    );
   }
 
   if (me.isPending) {
@@ -119,24 +134,70 @@ export function BillingPanel() {
     );
   }
 
-  const status = me.data.user.subscription_status;
+  const problem = failure ? describeBillingError(failure.error) : null;
   return (
     <div className="space-y-8">
-      <CheckoutNotice />
-      <CurrentPlanCard me={me.data} onManage={manage} managing={pendingPlan === 'portal'} />
+      {outcome && (
+        <CheckoutReturnNotice
+          outcome={outcome}
+          me={me.data}
+          timedOut={timedOut}
+          checking={me.isFetching}
+          sessionId={params.get('session_id')}
+          onCheckAgain={() => void me.refetch()}
+          onDismiss={dismissCheckoutNotice}
+        />
+      )}
+      {failure && problem && (
+        <Notice
+          role="alert"
+          tone="danger"
+          title={
+            failure.action === 'checkout' ? "Couldn't start checkout" : "Couldn't open the billing portal"
+          }
+          action={
+            <>
+              {problem.offerPortal && me.data.user.has_billing_account && (
+                <Button variant="secondary" size="sm" onClick={manage} loading={pending === 'portal'}>
+                  {pending !== 'portal' && <ExternalLink className="size-4" aria-hidden />}
+                  Manage billing
+                </Button>
+              )}
+              <Button variant="ghost" size="sm" onClick={() => setFailure(null)}>
+                <X className="size-4" aria-hidden />
+                Dismiss
+              </Button>
+            </>
+          }
+        >
+          {problem.message}
+        </Notice>
+      )}
+      <CurrentPlanCard
+        me={me.data}
+        onManage={manage}
+        managing={pending === 'portal'}
+        manageDisabled={pending !== null}
+      />
       <section aria-labelledby="plans-title">
         <h2 id="plans-title" className="mb-1 text-base font-semibold text-zinc-900">
           Plans
         </h2>
         <p className="mb-4 text-sm text-zinc-500">
-          Limits apply to each key. Payments are handled by Stripe.
+          Limits apply to each key. Payments are handled by Stripe; you can cancel at any time.
         </p>
+        {me.data.user.plan_tier !== 'free' && !me.data.user.has_billing_account && (
+          <Notice tone="neutral" className="mb-4">
+            This account’s plan was set up without a Stripe subscription, so it can’t be changed here. Contact
+            support to change it.
+          </Notice>
+        )}
         <PlanComparison
           current={me.data.user.plan_tier}
-          hasSubscription={status !== null && LIVE.has(status)}
+          canManage={me.data.user.has_billing_account}
           onUpgrade={upgrade}
           onManage={manage}
-          pendingPlan={pendingPlan}
+          pending={pending}
         />
       </section>
     </div>

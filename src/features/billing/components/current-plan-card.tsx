@@ -6,7 +6,8 @@ import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardHeader } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
-import { formatDate, formatNumber, formatPrice } from '@/lib/format';
+import { Notice } from '@/components/ui/notice';
+import { formatCount, formatDate, formatNumber, formatPrice } from '@/lib/format';
 
 const STATUS_LOOK: Record<SubscriptionStatus, { tone: BadgeTone; label: string }> = {
   active: { tone: 'success', label: 'Active' },
@@ -19,18 +20,61 @@ const STATUS_LOOK: Record<SubscriptionStatus, { tone: BadgeTone; label: string }
   paused: { tone: 'neutral', label: 'Paused' },
 };
 
+/** Subscriptions that exist but whose payment failed, which leaves the account on Free. */
+const ON_HOLD: ReadonlySet<SubscriptionStatus> = new Set(['unpaid', 'incomplete', 'paused']);
+
+function SubscriptionNotice({ user }: { user: MeResponse['user'] }) {
+  const plan = PLANS[user.plan_tier];
+  const free = PLANS.free;
+  if (user.plan_tier !== 'free' && user.cancel_at_period_end) {
+    return (
+      <Notice
+        tone="warning"
+        title={`Your ${plan.name} plan ends${user.current_period_end ? ` on ${formatDate(user.current_period_end)}` : ''}`}
+      >
+        It won’t renew. Until then your keys keep {plan.name}’s limits; after that they move to the Free
+        plan’s {formatNumber(free.monthly_limit)} calls per key each month. Changed your mind? Renew it in
+        Manage billing.
+      </Notice>
+    );
+  }
+  if (user.plan_tier !== 'free' && user.subscription_status === 'past_due') {
+    return (
+      <Notice tone="warning" title="Your last payment didn’t go through">
+        You keep the {plan.name} plan while Stripe retries the payment. Update your payment method in Manage
+        billing so the next attempt succeeds; if every retry fails, your keys move to the Free plan.
+      </Notice>
+    );
+  }
+  if (user.plan_tier === 'free' && user.subscription_status && ON_HOLD.has(user.subscription_status)) {
+    return (
+      <Notice tone="warning" title="Your subscription is on hold">
+        Its payment didn’t go through, so your keys have the Free plan’s limits. Fix the payment in Manage
+        billing, or upgrade again below.
+      </Notice>
+    );
+  }
+  return null;
+}
+
 export function CurrentPlanCard({
   me,
   onManage,
   managing,
+  manageDisabled,
 }: {
   me: MeResponse;
   onManage: () => void;
   managing: boolean;
+  manageDisabled: boolean;
 }) {
   const { user, usage } = me;
   const plan = PLANS[user.plan_tier];
-  const status = user.subscription_status ? STATUS_LOOK[user.subscription_status] : null;
+  const paid = user.plan_tier !== 'free';
+  const status =
+    user.subscription_status && (paid || ON_HOLD.has(user.subscription_status))
+      ? STATUS_LOOK[user.subscription_status]
+      : null;
 
   return (
     <Card aria-labelledby="current-plan-title">
@@ -38,67 +82,66 @@ export function CurrentPlanCard({
         titleId="current-plan-title"
         title="Current plan"
         action={
-          user.subscription_status !== null && (
-            <Button variant="secondary" onClick={onManage} loading={managing}>
+          user.has_billing_account && (
+            <Button variant="secondary" onClick={onManage} loading={managing} disabled={manageDisabled}>
               {!managing && <ExternalLink className="size-4" aria-hidden />}
               Manage billing
             </Button>
           )
         }
       />
-      <CardContent className="grid gap-8 md:grid-cols-2">
-        <div>
-          <div className="flex flex-wrap items-center gap-2">
-            <p className="text-2xl font-semibold tracking-tight text-zinc-900">{plan.name}</p>
-            {status && <Badge tone={status.tone}>{status.label}</Badge>}
-          </div>
-          <p className="mt-1 text-sm text-zinc-500">
-            {plan.price_cents_per_month === 0
-              ? 'Free forever'
-              : `${formatPrice(plan.price_cents_per_month)} per month`}
-          </p>
-          <dl className="mt-5 grid grid-cols-2 gap-4 text-sm">
-            <div>
-              <dt className="text-zinc-500">Calls per key, monthly</dt>
-              <dd className="mt-0.5 font-medium text-zinc-900 tabular-nums">
-                {formatNumber(plan.monthly_limit)}
-              </dd>
+      <CardContent className="space-y-6">
+        <SubscriptionNotice user={user} />
+        <div className="grid gap-8 md:grid-cols-2">
+          <div>
+            <div className="flex flex-wrap items-center gap-2">
+              <p className="text-2xl font-semibold tracking-tight text-zinc-900">{plan.name}</p>
+              {status && <Badge tone={status.tone}>{status.label}</Badge>}
+              {paid && user.cancel_at_period_end && <Badge tone="warning">Doesn’t renew</Badge>}
             </div>
-            <div>
-              <dt className="text-zinc-500">Calls per key, per minute</dt>
-              <dd className="mt-0.5 font-medium text-zinc-900 tabular-nums">
-                {formatNumber(plan.per_minute_limit)}
-              </dd>
-            </div>
-            {user.current_period_end && (
-              <div className="col-span-2">
-                <dt className="text-zinc-500">{user.cancel_at_period_end ? 'Ends on' : 'Renews on'}</dt>
-                <dd className="mt-0.5 font-medium text-zinc-900">{formatDate(user.current_period_end)}</dd>
-              </div>
-            )}
-          </dl>
-          {user.cancel_at_period_end && user.current_period_end && (
-            <p className="mt-4 rounded-lg bg-amber-50 p-3 text-sm text-amber-900">
-              Your subscription is canceled and ends on {formatDate(user.current_period_end)}. After that your
-              keys move to the Free plan’s limits.
+            <p className="mt-1 text-sm text-zinc-500">
+              {paid ? `${formatPrice(plan.price_cents_per_month)} per month` : 'Free forever'}
             </p>
-          )}
-        </div>
-        <div>
-          <p className="text-sm font-medium text-zinc-800">
-            This month ({formatNumber(usage.requests)} calls)
-          </p>
-          <p className="mb-4 text-xs text-zinc-500">Quotas reset {formatDate(usage.resets_at)}.</p>
-          {usage.keys.length === 0 ? (
-            <EmptyState
-              icon={KeyRound}
-              title="No active keys"
-              description="Each key you create gets the plan’s monthly quota."
-              className="py-4"
-            />
-          ) : (
-            <KeyQuotaList usage={usage} limit={4} />
-          )}
+            <dl className="mt-5 grid grid-cols-2 gap-4 text-sm">
+              <div>
+                <dt className="text-zinc-500">Calls per key, monthly</dt>
+                <dd className="mt-0.5 font-medium text-zinc-900 tabular-nums">
+                  {formatNumber(usage.limit_per_key)}
+                </dd>
+              </div>
+              <div>
+                <dt className="text-zinc-500">Calls per key, per minute</dt>
+                <dd className="mt-0.5 font-medium text-zinc-900 tabular-nums">
+                  {formatNumber(plan.per_minute_limit)}
+                </dd>
+              </div>
+              {paid && user.current_period_end && (
+                <div className="col-span-2">
+                  <dt className="text-zinc-500">{user.cancel_at_period_end ? 'Cancels on' : 'Renews on'}</dt>
+                  <dd className="mt-0.5 font-medium text-zinc-900">{formatDate(user.current_period_end)}</dd>
+                </div>
+              )}
+            </dl>
+          </div>
+          <div>
+            <p className="text-sm font-medium text-zinc-800">
+              This month: {formatCount(usage.requests, 'call')}
+            </p>
+            <p className="mb-4 text-xs text-zinc-500">
+              Each key may make {formatNumber(usage.limit_per_key)} calls a month. Quotas reset{' '}
+              {formatDate(usage.resets_at)}.
+            </p>
+            {usage.keys.length === 0 ? (
+              <EmptyState
+                icon={KeyRound}
+                title="No active keys"
+                description="Each key you create gets the plan’s monthly quota."
+                className="py-4"
+              />
+            ) : (
+              <KeyQuotaList usage={usage} limit={4} />
+            )}
+          </div>
         </div>
       </CardContent>
     </Card>

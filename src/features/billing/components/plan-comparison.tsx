@@ -4,24 +4,31 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { cn } from '@/lib/cn';
-import { formatPrice } from '@/lib/format';
+import { formatNumber, formatPrice } from '@/lib/format';
 
 const RANK: Record<PlanTier, number> = { free: 0, pro: 1, enterprise: 2 };
 
-/** Every plan side by side, from the one shared plan table. */
+export type BillingAction = PaidPlanTier | 'portal';
+
+/**
+ * Every plan side by side, from the one shared plan table. Checkout only starts a first
+ * subscription; a subscriber changes plan (or goes back to Free) in Stripe's portal.
+ */
 export function PlanComparison({
   current,
-  hasSubscription,
+  canManage,
   onUpgrade,
   onManage,
-  pendingPlan,
+  pending,
 }: {
   current: PlanTier;
-  hasSubscription: boolean;
+  /** A Stripe customer exists, so the portal can open. */
+  canManage: boolean;
   onUpgrade: (plan: PaidPlanTier) => void;
   onManage: () => void;
-  pendingPlan: PaidPlanTier | 'portal' | null;
+  pending: BillingAction | null;
 }) {
+  const subscribed = current !== 'free';
   return (
     <div className="grid gap-4 md:grid-cols-3">
       {PLAN_TIERS.map((tier) => {
@@ -46,6 +53,20 @@ export function PlanComparison({
               </span>
               <span className="text-sm text-zinc-500"> / month</span>
             </p>
+            <dl className="mt-4 grid grid-cols-2 gap-3 rounded-lg bg-zinc-50 p-3 text-sm">
+              <div>
+                <dt className="text-xs text-zinc-500">Calls / month</dt>
+                <dd className="font-semibold text-zinc-900 tabular-nums">
+                  {formatNumber(plan.monthly_limit)}
+                </dd>
+              </div>
+              <div>
+                <dt className="text-xs text-zinc-500">Calls / minute</dt>
+                <dd className="font-semibold text-zinc-900 tabular-nums">
+                  {formatNumber(plan.per_minute_limit)}
+                </dd>
+              </div>
+            </dl>
             <ul className="mt-5 flex-1 space-y-2.5 text-sm">
               {plan.features.map((feature) => (
                 <li key={feature} className="flex gap-2 text-zinc-700">
@@ -59,25 +80,29 @@ export function PlanComparison({
                 <Button variant="secondary" className="w-full" disabled>
                   Your plan
                 </Button>
-              ) : higher && tier !== 'free' && !hasSubscription ? (
+              ) : !subscribed && tier !== 'free' ? (
                 <Button
                   className="w-full"
                   onClick={() => onUpgrade(tier)}
-                  loading={pendingPlan === tier}
-                  disabled={pendingPlan !== null}
+                  loading={pending === tier}
+                  disabled={pending !== null}
                 >
                   Upgrade to {plan.name}
                 </Button>
               ) : (
-                // Plan changes on an existing subscription (and downgrades) happen in Stripe's portal.
                 <Button
                   variant="secondary"
                   className="w-full"
                   onClick={onManage}
-                  loading={pendingPlan === 'portal'}
-                  disabled={pendingPlan !== null || !hasSubscription}
+                  loading={pending === 'portal'}
+                  disabled={pending !== null || !canManage}
+                  title={
+                    canManage
+                      ? undefined
+                      : 'Plan changes need a Stripe billing account, which this account does not have.'
+                  }
                 >
-                  {higher ? `Switch to ${plan.name}` : 'Change in billing portal'}
+                  {higher ? `Switch to ${plan.name}` : `Downgrade to ${plan.name}`}
                 </Button>
               )}
             </div>

@@ -75,9 +75,8 @@ export function KeysTable({
       <THead>
         <TR>
           <TH>Key</TH>
-          <TH>Status</TH>
           <TH className="hidden md:table-cell">Created</TH>
-          <TH>Last used</TH>
+          <TH className="hidden sm:table-cell">Last used</TH>
           <TH className="w-12">
             <span className="sr-only">Actions</span>
           </TH>
@@ -88,13 +87,16 @@ export function KeysTable({
           const inactive = key.status === 'revoked' || key.status === 'expired';
           return (
             <TR key={key.id} className={cn(inactive && 'bg-zinc-50/50')}>
-              <TD className="max-w-[11rem] sm:max-w-xs">
-                <p
-                  className={cn('truncate font-medium', inactive ? 'text-zinc-500' : 'text-zinc-900')}
-                  title={key.label}
-                >
-                  {key.label}
-                </p>
+              <TD className="max-w-[15rem] sm:max-w-sm">
+                <div className="flex min-w-0 items-center gap-2">
+                  <p
+                    className={cn('truncate font-medium', inactive ? 'text-zinc-500' : 'text-zinc-900')}
+                    title={key.label}
+                  >
+                    {key.label}
+                  </p>
+                  <KeyStatusBadge apiKey={key} />
+                </div>
                 <p className="mt-0.5 flex items-center gap-2 text-xs">
                   <code className="font-mono whitespace-nowrap text-zinc-500">{maskedKey(key)}</code>
                   <span className="hidden gap-1 sm:inline-flex">
@@ -105,16 +107,16 @@ export function KeysTable({
                     ))}
                   </span>
                 </p>
-              </TD>
-              <TD>
-                <KeyStatusBadge apiKey={key} />
+                <p className="mt-0.5 text-xs text-zinc-500 sm:hidden">
+                  {key.last_used_at ? `Used ${formatRelative(key.last_used_at)}` : 'Never used'}
+                </p>
               </TD>
               <TD className="hidden whitespace-nowrap md:table-cell">
                 <time dateTime={key.created_at} title={formatDateTime(key.created_at)}>
                   {formatDate(key.created_at)}
                 </time>
               </TD>
-              <TD className="whitespace-nowrap">
+              <TD className="hidden whitespace-nowrap sm:table-cell">
                 {key.last_used_at ? (
                   <time dateTime={key.last_used_at} title={formatDateTime(key.last_used_at)}>
                     {formatRelative(key.last_used_at)}

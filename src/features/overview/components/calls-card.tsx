@@ -9,7 +9,7 @@ import { ErrorState } from '@/components/ui/error-state';
 import { LoadingRegion, Skeleton } from '@/components/ui/skeleton';
 import { paths } from '@/config/paths';
 import { useStats } from '@/lib/api/get-stats';
-import { formatNumber } from '@/lib/format';
+import { formatCount } from '@/lib/format';
 
 export function CallsCard({ range }: { range: StatsQuery }) {
   const stats = useStats(range);
@@ -21,7 +21,7 @@ export function CallsCard({ range }: { range: StatsQuery }) {
         title="Calls, last 30 days"
         description={
           stats.data
-            ? `${formatNumber(stats.data.totals.requests)} calls in total`
+            ? `${formatCount(stats.data.totals.requests, 'call')} in total`
             : 'Every metered call, by day'
         }
         action={

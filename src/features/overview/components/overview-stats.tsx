@@ -5,7 +5,7 @@ import { Card } from '@/components/ui/card';
 import { StatCard } from '@/components/ui/stat-card';
 import { useMe } from '@/lib/api/get-me';
 import { useStats } from '@/lib/api/get-stats';
-import { formatLatency, formatNumber, formatPercent } from '@/lib/format';
+import { formatCount, formatLatency, formatNumber, formatPercent } from '@/lib/format';
 
 export function OverviewStats({ range }: { range: StatsQuery }) {
   const stats = useStats(range);
@@ -31,7 +31,7 @@ export function OverviewStats({ range }: { range: StatsQuery }) {
             icon={AlertTriangle}
             loading={stats.isPending}
             value={totals ? formatPercent(totals.error_rate) : null}
-            hint={totals ? `${formatNumber(totals.errors)} failed calls in 30 days` : null}
+            hint={totals ? `${formatCount(totals.errors, 'failed call')} in 30 days` : null}
           />
           <StatCard
             label="Average latency"

@@ -2,7 +2,7 @@ import { screen, within } from '@testing-library/react';
 import { delay, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { seedAccount } from '@/testing/mocks/db';
-import { apiError } from '@/testing/mocks/handlers';
+import { apiError, apiLog } from '@/testing/mocks/handlers';
 import { server } from '@/testing/mocks/server';
 import { renderApp, waitForLoaded } from '@/testing/test-utils';
 
@@ -70,6 +70,10 @@ describe('overview page', () => {
       const items = within(activity).getAllByRole('listitem');
       expect(items[0]).toHaveTextContent('200GET /v1/forecastProduction server · 88 ms3 minutes ago');
       expect(items).toHaveLength(3);
+      // One request for the account's latest calls across keys, not one per key.
+      expect(apiLog.filter((entry) => entry.path === '/usage/recent').map((entry) => entry.query)).toEqual([
+        {},
+      ]);
     });
   });
 });

@@ -53,7 +53,9 @@ export function QuotaCard() {
               <span className="text-3xl font-semibold tracking-tight text-zinc-900 tabular-nums">
                 {formatNumber(me.data.usage.requests)}
               </span>
-              <span className="text-sm text-zinc-500">calls across all keys</span>
+              <span className="text-sm text-zinc-500">
+                {me.data.usage.requests === 1 ? 'call' : 'calls'} across all keys
+              </span>
             </p>
             <div className="mt-6">
               {me.data.usage.keys.length === 0 ? (

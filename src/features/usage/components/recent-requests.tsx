@@ -1,4 +1,7 @@
 import { ListChecks } from 'lucide-react';
+import { useState } from 'react';
+import type { ApiKey } from '@shared/contracts';
+import { Button } from '@/components/ui/button';
 import { StatusCodeBadge } from '@/components/status-code-badge';
 import { Card, CardHeader } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -6,11 +9,20 @@ import { ErrorState } from '@/components/ui/error-state';
 import { LoadingRegion, Skeleton } from '@/components/ui/skeleton';
 import { Table, TBody, TD, TH, THead, TR } from '@/components/ui/table';
 import { useRecentUsage } from '@/lib/api/get-recent-usage';
-import { formatDateTime, formatLatency, formatRelative } from '@/lib/format';
+import { formatDateTime, formatLatency, formatRelative, requestParts } from '@/lib/format';
 
-/** The selected key's latest calls; with "All keys" selected it asks for a key instead. */
-export function RecentRequests({ keyId, keyLabel }: { keyId: string | null; keyLabel: string | null }) {
+/** Rows shown before "Show all": the newest calls are what people look for. */
+const ROWS_SHOWN = 10;
+
+/**
+ * The latest calls: the selected key's, or with "All keys" the account's across keys (then each
+ * row names its key). On phones, key, latency and time move under the request.
+ */
+export function RecentRequests({ keyId, keys }: { keyId: string | null; keys: ApiKey[] }) {
   const recent = useRecentUsage(keyId);
+  const [showAll, setShowAll] = useState(false);
+  const labels = new Map(keys.map((key) => [key.id, key.label]));
+  const keyLabel = keyId === null ? null : (labels.get(keyId) ?? null);
 
   return (
     <Card aria-labelledby="recent-requests-title">
@@ -18,18 +30,14 @@ export function RecentRequests({ keyId, keyLabel }: { keyId: string | null; keyL
         titleId="recent-requests-title"
         title="Recent requests"
         description={
-          keyLabel ? `The latest calls made with “${keyLabel}”` : 'The latest calls made with one key'
+          keyId === null
+            ? 'The latest calls made with any of your keys'
+            : `The latest calls made with ${keyLabel ? `“${keyLabel}”` : 'this key'}`
         }
         className="pb-5"
       />
       <div className="border-t border-zinc-200">
-        {keyId === null ? (
-          <EmptyState
-            icon={ListChecks}
-            title="Choose a key to see its requests"
-            description="Pick a key in the Key menu above to list its latest calls with status and latency."
-          />
-        ) : recent.isPending ? (
+        {recent.isPending ? (
           <LoadingRegion label="Loading recent requests" className="space-y-3 px-5 py-5 sm:px-6">
             {[0, 1, 2, 3].map((row) => (
               <Skeleton key={row} className="h-8 w-full" />
@@ -44,40 +52,64 @@ export function RecentRequests({ keyId, keyLabel }: { keyId: string | null; keyL
         ) : recent.data.length === 0 ? (
           <EmptyState
             icon={ListChecks}
-            title="No calls with this key yet"
-            description="Call the API with this key and each request appears here within moments."
+            title={keyId === null ? 'No calls yet' : 'No calls with this key yet'}
+            description="Call the API with a key and each request appears here within moments."
           />
         ) : (
-          <Table label="Recent requests">
-            <THead>
-              <TR>
-                <TH>Status</TH>
-                <TH>Request</TH>
-                <TH className="text-right">Latency</TH>
-                <TH className="text-right">When</TH>
-              </TR>
-            </THead>
-            <TBody>
-              {recent.data.map((event, index) => (
-                <TR key={`${event.at}-${index}`}>
-                  <TD>
-                    <StatusCodeBadge status={event.status} />
-                  </TD>
-                  <TD className="font-mono text-[13px] whitespace-nowrap">
-                    <span className="text-zinc-500">{event.method}</span> {event.endpoint}
-                  </TD>
-                  <TD className="text-right whitespace-nowrap tabular-nums">
-                    {formatLatency(event.latency_ms)}
-                  </TD>
-                  <TD className="text-right whitespace-nowrap text-zinc-500">
-                    <time dateTime={event.at} title={formatDateTime(event.at)}>
-                      {formatRelative(event.at)}
-                    </time>
-                  </TD>
+          <>
+            <Table label="Recent requests">
+              <THead>
+                <TR>
+                  <TH>Status</TH>
+                  <TH>Request</TH>
+                  {keyId === null && <TH className="hidden sm:table-cell">Key</TH>}
+                  <TH className="hidden text-right sm:table-cell">Latency</TH>
+                  <TH className="hidden text-right sm:table-cell">When</TH>
                 </TR>
-              ))}
-            </TBody>
-          </Table>
+              </THead>
+              <TBody>
+                {(showAll ? recent.data : recent.data.slice(0, ROWS_SHOWN)).map((event, index) => {
+                  const request = requestParts(event.method, event.endpoint);
+                  const label = labels.get(event.key_id) ?? 'Deleted key';
+                  const when = formatRelative(event.at);
+                  return (
+                    <TR key={`${event.key_id}-${event.at}-${index}`}>
+                      <TD className="w-16">
+                        <StatusCodeBadge status={event.status} />
+                      </TD>
+                      <TD className="max-w-[13rem] sm:max-w-none">
+                        <p className="truncate font-mono text-[13px] whitespace-nowrap">
+                          <span className="text-zinc-500">{request.method}</span> {request.path}
+                        </p>
+                        <p className="mt-0.5 truncate text-xs text-zinc-500 sm:hidden">
+                          {keyId === null && `${label} · `}
+                          {formatLatency(event.latency_ms)} · {when}
+                        </p>
+                      </TD>
+                      {keyId === null && (
+                        <TD className="hidden max-w-40 truncate whitespace-nowrap sm:table-cell">{label}</TD>
+                      )}
+                      <TD className="hidden text-right whitespace-nowrap tabular-nums sm:table-cell">
+                        {formatLatency(event.latency_ms)}
+                      </TD>
+                      <TD className="hidden text-right whitespace-nowrap text-zinc-500 sm:table-cell">
+                        <time dateTime={event.at} title={formatDateTime(event.at)}>
+                          {when}
+                        </time>
+                      </TD>
+                    </TR>
+                  );
+                })}
+              </TBody>
+            </Table>
+            {recent.data.length > ROWS_SHOWN && (
+              <div className="border-t border-zinc-200 px-5 py-3 sm:px-6">
+                <Button variant="ghost" size="sm" onClick={() => setShowAll((shown) => !shown)}>
+                  {showAll ? 'Show fewer' : `Show all ${recent.data.length} requests`}
+                </Button>
+              </div>
+            )}
+          </>
         )}
       </div>
     </Card>

@@ -3,10 +3,17 @@ import { delay, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '@shared/dates';
 import { todayUtc } from '@/lib/date-range';
-import { db, seedAccount } from '@/testing/mocks/db';
+import { buildEvent, db, isoAgo, seedAccount } from '@/testing/mocks/db';
 import { apiError, apiLog } from '@/testing/mocks/handlers';
 import { server } from '@/testing/mocks/server';
 import { renderApp, waitForLoaded } from '@/testing/test-utils';
+
+/** A row's cells as a wide screen shows them (the first line of each; phones stack the rest). */
+function cellTexts(row: HTMLElement): (string | null | undefined)[] {
+  return within(row)
+    .getAllByRole('cell')
+    .map((cell) => cell.firstChild?.textContent);
+}
 
 function statsRequests() {
   return apiLog.filter((entry) => entry.path === '/stats').map((entry) => entry.query);
@@ -52,7 +59,14 @@ describe('usage page', () => {
       expect(screen.getByRole('table', { name: 'Calls by status code' })).toHaveTextContent(
         '429Too many requests',
       );
-      expect(screen.getByRole('heading', { name: 'Choose a key to see its requests' })).toBeInTheDocument();
+      // With all keys selected, the latest calls are the account's, each naming its key.
+      const recent = within(screen.getByRole('table', { name: 'Recent requests' })).getAllByRole('row');
+      expect(recent.slice(1).map(cellTexts)).toEqual([
+        ['200', 'GET /v1/forecast', 'Production server', '88 ms', '3 minutes ago'],
+        ['429', 'POST /v1/convert', 'Production server', '4 ms', '9 minutes ago'],
+        ['200', 'GET /v1/time', 'Staging', '21 ms', '2 days ago'],
+      ]);
+      expect(apiLog.find((entry) => entry.path === '/usage/recent')?.query).toEqual({});
     });
 
     it('asks for 7 days when the range changes, and keeps it in the URL', async () => {
@@ -84,10 +98,25 @@ describe('usage page', () => {
       await waitFor(() => expect(statsRequests().at(-1)).toMatchObject({ key_id: active.id }));
       const table = await screen.findByRole('table', { name: 'Recent requests' });
       const rows = within(table).getAllByRole('row').slice(1);
-      expect(rows).toHaveLength(2);
-      expect(rows[0]).toHaveTextContent('200GET /v1/forecast88 ms');
-      expect(rows[1]).toHaveTextContent('429POST /v1/convert4 ms');
+      expect(rows.map(cellTexts)).toEqual([
+        ['200', 'GET /v1/forecast', '88 ms', '3 minutes ago'],
+        ['429', 'POST /v1/convert', '4 ms', '9 minutes ago'],
+      ]);
       expect(screen.getByText(/“Production server”, /)).toBeInTheDocument();
+    });
+
+    it('lists the newest ten requests, and all of them on request', async () => {
+      const { active } = seedAccount();
+      db.events = Array.from({ length: 12 }, (_, index) =>
+        buildEvent(active.id, { at: isoAgo((index + 1) * 60_000) }),
+      );
+      const { user } = renderApp('/usage');
+      await waitForLoaded();
+      const table = screen.getByRole('table', { name: 'Recent requests' });
+      expect(within(table).getAllByRole('row')).toHaveLength(1 + 10);
+      await user.click(screen.getByRole('button', { name: 'Show all 12 requests' }));
+      expect(within(table).getAllByRole('row')).toHaveLength(1 + 12);
+      expect(screen.getByRole('button', { name: 'Show fewer' })).toBeInTheDocument();
     });
 
     it('marks revoked keys in the key menu', async () => {

@@ -113,7 +113,7 @@ export function UsageDashboard() {
         </>
       )}
 
-      <RecentRequests keyId={keyId} keyLabel={selectedKey?.label ?? null} />
+      <RecentRequests keyId={keyId} keys={keys.data ?? []} />
     </div>
   );
 }

@@ -1,8 +1,13 @@
 import { AlertTriangle, Timer, Zap } from 'lucide-react';
 import type { StatsResponse } from '@shared/contracts';
 import { StatCard } from '@/components/ui/stat-card';
-import { formatLatency, formatNumber, formatPercent } from '@/lib/format';
+import { formatCount, formatLatency, formatNumber, formatPercent } from '@/lib/format';
 import { daysBetween } from '@shared/dates';
+
+function perDay(average: number): string {
+  if (average > 0 && average < 1) return 'Less than one a day';
+  return `About ${formatNumber(Math.round(average))} a day`;
+}
 
 export function UsageSummary({ stats, loading }: { stats: StatsResponse | undefined; loading: boolean }) {
   const totals = stats?.totals;
@@ -14,7 +19,7 @@ export function UsageSummary({ stats, loading }: { stats: StatsResponse | undefi
         icon={Zap}
         loading={loading}
         value={totals ? formatNumber(totals.requests) : null}
-        hint={totals && days > 0 ? `About ${formatNumber(Math.round(totals.requests / days))} a day` : null}
+        hint={totals && days > 0 ? perDay(totals.requests / days) : null}
       />
       <StatCard
         label="Average latency"
@@ -28,7 +33,7 @@ export function UsageSummary({ stats, loading }: { stats: StatsResponse | undefi
         icon={AlertTriangle}
         loading={loading}
         value={totals ? formatPercent(totals.error_rate) : null}
-        hint={totals ? `${formatNumber(totals.errors)} calls answered 4xx or 5xx` : null}
+        hint={totals ? `${formatCount(totals.errors, 'call')} answered 4xx or 5xx` : null}
       />
     </div>
   );
