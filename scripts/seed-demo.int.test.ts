@@ -12,7 +12,9 @@ import {
   dashboardCall,
   dumpFirestore,
   json,
+  type TestUser,
 } from '../functions/src/test-support/emulators.js';
+import { useStripeStandIn } from '../functions/src/test-support/stripe-stand-in.js';
 import { DEMO_EMAIL, seedDemo } from './seed-demo.js';
 
 const AUTH_HOST = process.env.FIREBASE_AUTH_EMULATOR_HOST ?? '127.0.0.1:9099';
@@ -20,6 +22,24 @@ const AUTH_HOST = process.env.FIREBASE_AUTH_EMULATOR_HOST ?? '127.0.0.1:9099';
 beforeAll(async () => {
   await clearEmulators();
 });
+
+/** The demo user's ID token, through the emulator's Google provider as the account chooser does. */
+async function signInAsDemo(): Promise<TestUser> {
+  const signIn = await fetch(
+    `http://${AUTH_HOST}/identitytoolkit.googleapis.com/v1/accounts:signInWithIdp?key=demo`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        postBody: `providerId=google.com&id_token=${encodeURIComponent(JSON.stringify({ sub: 'keymeter-demo-google', email: DEMO_EMAIL }))}`,
+        requestUri: 'http://localhost',
+        returnSecureToken: true,
+      }),
+    },
+  );
+  const { idToken, localId } = (await signIn.json()) as { idToken: string; localId: string };
+  return { uid: localId, email: DEMO_EMAIL, idToken };
+}
 
 async function counts(uid: string) {
   const [keys, days, batches, users] = await Promise.all([
@@ -34,9 +54,11 @@ async function counts(uid: string) {
 
 describe('seedDemo', () => {
   it('creates the demo account once, however often it runs', async () => {
-    const first = await seedDemo({ quiet: true });
+    // Today's usage grows with the time of day: both runs seed as of the same moment.
+    const now = new Date();
+    const first = await seedDemo({ quiet: true, now });
     const afterFirst = await counts(first.uid);
-    const second = await seedDemo({ quiet: true });
+    const second = await seedDemo({ quiet: true, now });
     expect(second.uid).toBe(first.uid);
     expect(second.demoKey).toBe(first.demoKey);
     expect(await counts(first.uid)).toEqual(afterFirst);
@@ -63,6 +85,25 @@ describe('seedDemo', () => {
     expect((await adminDb().collection(USERS).doc(uid).get()).get('plan_tier')).toBe('pro');
   });
 
+  it('subscribes the demo account to Pro through the Stripe stand-in, once', async () => {
+    const standIn = await useStripeStandIn();
+    try {
+      const { uid } = await seedDemo({ quiet: true });
+      await seedDemo({ quiet: true });
+      const profile = (await adminDb().collection(USERS).doc(uid).get()).data();
+      expect(profile).toMatchObject({ plan_tier: 'pro', subscription_status: 'active' });
+      const customer = String(profile?.stripe_customer_id);
+      const subscriptions = await standIn.stripe.subscriptions.list({ customer, status: 'all' });
+      expect(subscriptions.data.map((subscription) => subscription.status)).toEqual(['active']);
+      // Billing → Manage billing works for it.
+      const portal = await dashboardCall(await signInAsDemo(), '/billing/portal', { method: 'POST' });
+      expect(portal.status).toBe(200);
+    } finally {
+      await standIn.idle();
+      await standIn.stop();
+    }
+  });
+
   it('seeds keys in every state, and only the demo key works, stored as a hash', async () => {
     const { uid, demoKey } = await seedDemo({ quiet: true });
     const keys = await adminDb().collection(API_KEYS).where('user_id', '==', uid).get();
@@ -77,28 +118,11 @@ describe('seedDemo', () => {
 
   it('gives the dashboard 90 days of usage with errors and a weekly shape', async () => {
     const { uid } = await seedDemo({ quiet: true });
-    const signIn = await fetch(
-      `http://${AUTH_HOST}/identitytoolkit.googleapis.com/v1/accounts:signInWithIdp?key=demo`,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          postBody: `providerId=google.com&id_token=${encodeURIComponent(JSON.stringify({ sub: 'keymeter-demo-google', email: DEMO_EMAIL }))}`,
-          requestUri: 'http://localhost',
-          returnSecureToken: true,
-        }),
-      },
-    );
-    const { idToken, localId } = (await signIn.json()) as { idToken: string; localId: string };
-    expect(localId).toBe(uid);
+    const demo = await signInAsDemo();
+    expect(demo.uid).toBe(uid);
     const today = utcDate(new Date());
     const stats = statsResponseSchema.parse(
-      await json(
-        await dashboardCall(
-          { uid, email: DEMO_EMAIL, idToken },
-          `/stats?from=${addDays(today, -89)}&to=${today}`,
-        ),
-      ),
+      await json(await dashboardCall(demo, `/stats?from=${addDays(today, -89)}&to=${today}`)),
     );
     expect(stats.daily.every((day) => day.requests > 0)).toBe(true);
     expect(stats.totals.errors).toBeGreaterThan(0);

@@ -23,12 +23,13 @@ import {
   USERS,
   dailyDocId,
 } from '../functions/src/lib/collections.js';
-import type { Scope } from '../functions/src/shared/contracts.js';
+import { redirectResponseSchema, type Scope } from '../functions/src/shared/contracts.js';
 import { addDays, periodEnd, previousPeriod, utcDate, utcPeriod } from '../functions/src/shared/dates.js';
-import { planLimits } from '../functions/src/shared/plans.js';
+import { planLimits, planTierSchema, type PlanTier } from '../functions/src/shared/plans.js';
 import { closeMonth } from '../functions/src/usage/close-month.js';
 import { emulatorConfig } from './lib/emulator-suite.js';
 import { PROJECT_ID } from './lib/paths.js';
+import { STAND_IN_SECRET_KEY } from './lib/stripe.js';
 
 export const DEMO_EMAIL = 'demo@keymeter.dev';
 export const DEMO_NAME = 'Demo Developer';
@@ -149,7 +150,7 @@ async function signInWithIdp(authHost: string, providerId: string, claims: objec
  * The demo user, signed in through the emulator's Google provider so the account chooser lists
  * it, with GitHub linked so the GitHub button finds the same account.
  */
-async function ensureDemoUser(authHost: string): Promise<string> {
+async function ensureDemoUser(authHost: string): Promise<{ uid: string; idToken: string }> {
   const google = await signInWithIdp(authHost, 'google.com', {
     sub: 'keymeter-demo-google',
     email: DEMO_EMAIL,
@@ -171,18 +172,77 @@ async function ensureDemoUser(authHost: string): Promise<string> {
       google.idToken,
     );
   }
-  return google.uid;
+  return { uid: google.uid, idToken: google.idToken };
+}
+
+/** Does the stand-in still know this customer (its state lives in .emulator-data/ too)? */
+async function standInHasCustomer(standInUrl: string, customerId: string): Promise<boolean> {
+  const response = await fetch(`${standInUrl}/v1/customers/${encodeURIComponent(customerId)}`, {
+    headers: { authorization: `Bearer ${STAND_IN_SECRET_KEY}` },
+  });
+  if (response.status === 404) return false;
+  if (!response.ok) throw new Error(`the Stripe stand-in answered ${response.status} for ${customerId}`);
+  const customer = (await response.json()) as { deleted?: boolean };
+  return customer.deleted !== true;
+}
+
+/**
+ * With the Stripe stand-in running, the demo account pays for Pro the way a customer does —
+ * Checkout through the dashboard API, paid on the stand-in's hosted page, the plan set by the
+ * webhook — so Billing → Manage billing works for it. Nothing happens when its customer exists.
+ */
+async function subscribeDemoAccount(
+  uid: string,
+  idToken: string,
+): Promise<'subscribed' | 'existing' | 'no stand-in'> {
+  const standInUrl = process.env.KEYMETER_STRIPE_STAND_IN_URL;
+  const hostingUrl = process.env.KEYMETER_HOSTING_URL;
+  if (standInUrl === undefined || hostingUrl === undefined) return 'no stand-in';
+  const userRef = db().collection(USERS).doc(uid);
+  const customerId: unknown = (await userRef.get()).get('stripe_customer_id');
+  if (typeof customerId === 'string' && (await standInHasCustomer(standInUrl, customerId))) return 'existing';
+
+  // No subscription the stand-in knows of: start over as a Free account, then upgrade.
+  await userRef.update({
+    plan_tier: 'free',
+    stripe_customer_id: FieldValue.delete(),
+    stripe_subscription_id: FieldValue.delete(),
+    subscription_status: FieldValue.delete(),
+    current_period_end: FieldValue.delete(),
+    cancel_at_period_end: FieldValue.delete(),
+  });
+  const checkout = await fetch(`${hostingUrl}/api/dashboard/billing/checkout`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${idToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ plan: 'pro' }),
+  });
+  if (!checkout.ok) throw new Error(`demo checkout failed: ${checkout.status} ${await checkout.text()}`);
+  const { url } = redirectResponseSchema.parse(await checkout.json());
+  const paid = await fetch(`${url}/pay`, {
+    method: 'POST',
+    body: new URLSearchParams({ outcome: 'succeed' }),
+    redirect: 'manual',
+  });
+  if (paid.status !== 303) throw new Error(`paying the demo checkout failed: ${paid.status}`);
+
+  const deadline = Date.now() + 60_000;
+  while ((await userRef.get()).get('plan_tier') !== 'pro') {
+    if (Date.now() > deadline) throw new Error('the demo subscription webhook did not arrive within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return 'subscribed';
 }
 
 function keyDoc(
   spec: DemoKeySpec,
   uid: string,
+  tier: PlanTier,
   secret: string,
   now: Date,
   monthlyUsage: number,
   lastUsed: Date | undefined,
 ): DocumentData {
-  const limits = planLimits('pro');
+  const limits = planLimits(tier);
   return {
     key_hash: hashApiKey(secret),
     key_prefix: keyPrefix(secret),
@@ -190,7 +250,7 @@ function keyDoc(
     user_id: uid,
     label: spec.label,
     scopes: spec.scopes,
-    tier: 'pro',
+    tier,
     created_at: Timestamp.fromMillis(now.getTime() - spec.createdDaysAgo * DAY_MS),
     ...(spec.expiresInDays === undefined
       ? {}
@@ -348,7 +408,11 @@ export async function seedDemo(options: { now?: Date; quiet?: boolean } = {}): P
   const now = options.now ?? new Date();
   const { authHost } = emulatorEnv();
   const firestore = db();
-  const uid = await ensureDemoUser(authHost);
+  const { uid, idToken } = await ensureDemoUser(authHost);
+  const userRef = firestore.collection(USERS).doc(uid);
+  const profile = await userRef.get();
+  // A re-seed keeps the plan the account has moved to since (through billing, say).
+  const tier = planTierSchema.catch('pro').parse(profile.get('plan_tier') ?? 'pro');
 
   const today = utcDate(now);
   const period = utcPeriod(now);
@@ -384,7 +448,7 @@ export async function seedDemo(options: { now?: Date; quiet?: boolean } = {}): P
     const existing = await ref.get();
     // Keep the hash of an existing key: its plaintext was never kept, and re-seeding must not change it.
     const secret = spec.id === PRINTED_KEY_ID ? demoKey : generateApiKey();
-    const doc = keyDoc(spec, uid, secret, now, monthly.get(spec.id) ?? 0, lastUsed.get(spec.id));
+    const doc = keyDoc(spec, uid, tier, secret, now, monthly.get(spec.id) ?? 0, lastUsed.get(spec.id));
     if (existing.exists && spec.id !== PRINTED_KEY_ID) {
       for (const field of ['key_hash', 'key_prefix', 'key_hint'] as const) doc[field] = existing.get(field);
     }
@@ -400,15 +464,13 @@ export async function seedDemo(options: { now?: Date; quiet?: boolean } = {}): P
     }
   }
 
-  const userRef = firestore.collection(USERS).doc(uid);
-  const profile = await userRef.get();
   writer.set(
     userRef,
     {
       email: DEMO_EMAIL,
       display_name: DEMO_NAME,
       photo_url: null,
-      plan_tier: 'pro',
+      plan_tier: tier,
       created_at: profile.exists
         ? profile.get('created_at')
         : Timestamp.fromMillis(now.getTime() - 120 * DAY_MS),
@@ -425,9 +487,16 @@ export async function seedDemo(options: { now?: Date; quiet?: boolean } = {}): P
     await closeMonth(closing);
   }
 
+  const billing = await subscribeDemoAccount(uid, idToken);
+  const plan = String((await userRef.get()).get('plan_tier'));
   const result: SeedResult = { uid, email: DEMO_EMAIL, demoKey, keys: keysOut, days: DEMO_DAYS };
   if (options.quiet !== true) {
-    console.log(`Seeded the demo account ${DEMO_EMAIL} (uid ${uid}, Pro plan, Google and GitHub sign-in):`);
+    console.log(
+      `Seeded the demo account ${DEMO_EMAIL} (uid ${uid}, Google and GitHub sign-in), on the ${plan} plan` +
+        (billing === 'no stand-in'
+          ? ' (no Stripe subscription):'
+          : ', subscribed through the Stripe stand-in:'),
+    );
     for (const key of keysOut) console.log(`  key ${key.id.padEnd(16)} ${key.status.padEnd(9)} ${key.label}`);
     console.log(
       `  ${DEMO_DAYS} days of usage up to ${today} (quota resets ${periodEnd(period).toISOString()}), recent calls on active keys`,

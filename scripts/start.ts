@@ -68,8 +68,9 @@ function printWelcome(stack: LocalStack, demo: { email: string; demoKey?: string
 Keymeter is running.
 
   Dashboard   ${hosting}/dashboard
-              Sign in with Google (or GitHub): the emulator's account chooser lists
-              "${demo.email}" — pick it to see the demo account's keys and 90 days of usage.
+              Continue with Google (or GitHub) and pick "${demo.email}" in the emulator's
+              account chooser: its keys, 90 days of usage and a Pro subscription to manage.
+              Add a new account there to start on Free and upgrade.
   API         ${hosting}/v1/...${
     demo.demoKey === undefined
       ? ''

@@ -200,6 +200,15 @@ export function emulatorLog(): string {
 }
 
 /**
+ * Resolves once `ms` have passed since `since` (epoch ms). For documented time bounds, such as
+ * how long a revoked key may still pass: a call made after it must see the new state.
+ */
+export async function untilElapsed(since: number, ms: number): Promise<void> {
+  const remaining = since + ms - Date.now();
+  if (remaining > 0) await new Promise((resolve) => setTimeout(resolve, remaining));
+}
+
+/**
  * Waits until the emulator log satisfies `done`. Function output reaches the log through
  * firebase-tools' pipe, so a line can land after the function's HTTP response did.
  */
