@@ -3,15 +3,14 @@
  * Checkout, its key gets Pro's quota, then it cancels in the hosted Customer Portal and is back
  * on Free once the stand-in's clock passes the period end.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEY_CACHE_TTL_EMULATOR_MS } from '../functions/src/keys/key-cache.js';
 import { API_KEYS, USERS } from '../functions/src/lib/collections.js';
 import { utcPeriod } from '../functions/src/shared/dates.js';
 import { PLANS } from '../functions/src/shared/plans.js';
 import { adminDb, clearEmulators, untilElapsed } from '../functions/src/test-support/emulators.js';
 import { useStripeStandIn, type StandIn } from '../functions/src/test-support/stripe-stand-in.js';
-import { dashboardUrl, launchBrowser, newContext, watchPageErrors } from './support/browser.js';
+import { dashboardUrl, usePagePerTest } from './support/browser.js';
 import { callApi, createKeyAndClose, uidOf } from './support/keys.js';
 import { region, reloadUntilVisible, waitForLoaded } from './support/pages.js';
 import { screenshot } from './support/screenshots.js';
@@ -20,36 +19,21 @@ import { newAccount, signIn } from './support/sign-in.js';
 /** Stripe's webhook reaches Keymeter and the page's polling picks it up. */
 const UPGRADE_SHOWS_WITHIN_MS = 30_000;
 
-let browser: Browser;
 let standIn: StandIn;
-let context: BrowserContext;
-let page: Page;
-let pageErrors: string[];
+
+const tab = usePagePerTest();
 
 beforeAll(async () => {
   await clearEmulators();
   standIn = await useStripeStandIn();
-  browser = await launchBrowser();
 });
 
 afterAll(async () => {
-  await browser?.close();
   await standIn?.stop();
 });
 
-beforeEach(async () => {
-  context = await newContext(browser);
-  page = await context.newPage();
-  pageErrors = watchPageErrors(page);
-});
-
-afterEach(async () => {
-  await context?.close();
-  expect(pageErrors).toEqual([]);
-});
-
 function currentPlan(): ReturnType<typeof region> {
-  return region(page, 'Current plan');
+  return region(tab.page, 'Current plan');
 }
 
 function quotaBar(label: string) {
@@ -59,9 +43,9 @@ function quotaBar(label: string) {
 describe('billing', () => {
   it('upgrades Free to Pro through Checkout, then cancels in the portal and is back on Free after the period', async () => {
     const account = newAccount('Ada Lovelace');
-    await signIn(page, 'google', account);
+    await signIn(tab.page, 'google', account);
     const uid = await uidOf(account.email);
-    const key = await createKeyAndClose(page, 'Busy service');
+    const key = await createKeyAndClose(tab.page, 'Busy service');
 
     // Fixture: the key has used up the Free plan's month.
     await adminDb()
@@ -71,19 +55,19 @@ describe('billing', () => {
     expect(await callApi(key.secret)).toEqual({ status: 429, code: 'quota_exceeded' });
 
     // Billing shows Free, the key at its quota, and the way up.
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Billing' }).click();
-    await waitForLoaded(page);
+    await tab.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Billing' }).click();
+    await waitForLoaded(tab.page);
     await currentPlan().getByText('Free forever').waitFor();
     expect(await quotaBar('Busy service').getAttribute('aria-valuemax')).toBe('1000');
     expect(await currentPlan().getByRole('button', { name: 'Manage billing' }).count()).toBe(0);
 
     // Upgrade: off to the stand-in's hosted Checkout, pay, and back.
-    await page.getByRole('button', { name: 'Upgrade to Pro' }).click();
-    await page.waitForURL((url) => url.href.startsWith(`${standIn.url}/checkout/`));
-    expect(await page.locator('#customer-email').textContent()).toBe(account.email);
-    await screenshot(page, 'stripe-checkout');
-    await page.locator('#pay').click();
-    await page.waitForURL(
+    await tab.page.getByRole('button', { name: 'Upgrade to Pro' }).click();
+    await tab.page.waitForURL((url) => url.href.startsWith(`${standIn.url}/checkout/`));
+    expect(await tab.page.locator('#customer-email').textContent()).toBe(account.email);
+    await screenshot(tab.page, 'stripe-checkout');
+    await tab.page.locator('#pay').click();
+    await tab.page.waitForURL(
       (url) =>
         url.pathname === '/dashboard/billing' &&
         url.searchParams.get('checkout') === 'success' &&
@@ -91,13 +75,16 @@ describe('billing', () => {
     );
 
     // The page confirms the upgrade by itself once Stripe's webhook has moved the account.
-    const upgraded = page.getByText('You’re on the Pro plan', { exact: true });
+    const upgraded = tab.page.getByText('You’re on the Pro plan', { exact: true });
     await upgraded.waitFor({ timeout: UPGRADE_SHOWS_WITHIN_MS });
-    await screenshot(page, 'billing-upgraded');
+    await screenshot(tab.page, 'billing-upgraded');
     await currentPlan().getByText('Active', { exact: true }).waitFor();
     expect(await currentPlan().textContent()).toContain('Calls per key, monthly100,000');
     expect(await quotaBar('Busy service').getAttribute('aria-valuemax')).toBe('100000');
-    await page.getByRole('button', { name: 'Account menu for Ada Lovelace' }).getByText('Pro plan').waitFor();
+    await tab.page
+      .getByRole('button', { name: 'Account menu for Ada Lovelace' })
+      .getByText('Pro plan')
+      .waitFor();
     const upgradedAt = Date.now();
 
     // A call beyond the Free quota now goes through, once the key cache's bound has passed.
@@ -106,22 +93,22 @@ describe('billing', () => {
 
     // Manage billing: the stand-in's hosted Customer Portal, cancel at the end of the period.
     await currentPlan().getByRole('button', { name: 'Manage billing' }).click();
-    await page.waitForURL((url) => url.href.startsWith(`${standIn.url}/portal/`));
-    expect(await page.locator('#plan-name').textContent()).toContain('Pro');
-    await page.locator('#cancel-at-period-end').click();
-    await page.locator('#portal-message').waitFor();
-    await screenshot(page, 'stripe-portal-canceled');
-    await page.locator('#return-link').click();
-    await page.waitForURL((url) => url.href === dashboardUrl('/billing'));
+    await tab.page.waitForURL((url) => url.href.startsWith(`${standIn.url}/portal/`));
+    expect(await tab.page.locator('#plan-name').textContent()).toContain('Pro');
+    await tab.page.locator('#cancel-at-period-end').click();
+    await tab.page.locator('#portal-message').waitFor();
+    await screenshot(tab.page, 'stripe-portal-canceled');
+    await tab.page.locator('#return-link').click();
+    await tab.page.waitForURL((url) => url.href === dashboardUrl('/billing'));
 
     // Still Pro until the period ends, and the page says when that is.
-    const billingHeading = page.getByRole('heading', { name: 'Billing', exact: true });
-    await reloadUntilVisible(page, currentPlan().getByText(/^Your Pro plan ends on /), {
+    const billingHeading = tab.page.getByRole('heading', { name: 'Billing', exact: true });
+    await reloadUntilVisible(tab.page, currentPlan().getByText(/^Your Pro plan ends on /), {
       ready: billingHeading,
     });
     expect(await currentPlan().textContent()).toMatch(/Cancels on/);
     await currentPlan().getByText('Doesn’t renew', { exact: true }).waitFor();
-    await screenshot(page, 'billing-cancels');
+    await screenshot(tab.page, 'billing-cancels');
     const profile = await adminDb().collection(USERS).doc(uid).get();
     const subscriptionId: unknown = profile.get('stripe_subscription_id');
     expect(subscriptionId).toMatch(/^sub_/);
@@ -129,9 +116,9 @@ describe('billing', () => {
 
     // The stand-in's clock passes the period end: Stripe ends the subscription, Keymeter follows.
     await standIn.advanceClock({ to_period_end_of: subscriptionId });
-    await reloadUntilVisible(page, currentPlan().getByText('Free forever'), { ready: billingHeading });
+    await reloadUntilVisible(tab.page, currentPlan().getByText('Free forever'), { ready: billingHeading });
     expect(await quotaBar('Busy service').getAttribute('aria-valuemax')).toBe('1000');
-    expect(await page.getByRole('button', { name: 'Upgrade to Pro' }).isEnabled()).toBe(true);
+    expect(await tab.page.getByRole('button', { name: 'Upgrade to Pro' }).isEnabled()).toBe(true);
     const downgradedAt = Date.now();
 
     // The key is back on Free's quota, which it has long used up.
@@ -140,15 +127,15 @@ describe('billing', () => {
   });
 
   it('says nothing changed when Checkout is canceled', async () => {
-    await signIn(page, 'github', newAccount('Grace Hopper'));
-    await page.goto(dashboardUrl('/billing'));
-    await page.getByRole('button', { name: 'Upgrade to Enterprise' }).click();
-    await page.waitForURL((url) => url.href.startsWith(`${standIn.url}/checkout/`));
-    await page.locator('#cancel-link').click();
-    await page.waitForURL(
+    await signIn(tab.page, 'github', newAccount('Grace Hopper'));
+    await tab.page.goto(dashboardUrl('/billing'));
+    await tab.page.getByRole('button', { name: 'Upgrade to Enterprise' }).click();
+    await tab.page.waitForURL((url) => url.href.startsWith(`${standIn.url}/checkout/`));
+    await tab.page.locator('#cancel-link').click();
+    await tab.page.waitForURL(
       (url) => url.pathname === '/dashboard/billing' && url.searchParams.get('checkout') === 'canceled',
     );
-    await page.getByText('Checkout canceled', { exact: true }).waitFor();
+    await tab.page.getByText('Checkout canceled', { exact: true }).waitFor();
     await currentPlan().getByText('Free forever').waitFor();
   });
 });

@@ -3,81 +3,61 @@
  * once, a call metered and counted, exported as CSV, a key revoked, the account deleted.
  */
 import { readFile } from 'node:fs/promises';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { KEY_CACHE_TTL_EMULATOR_MS } from '../functions/src/keys/key-cache.js';
 import { USAGE_EXPORT_COLUMNS } from '../functions/src/shared/contracts.js';
 import { utcDate } from '../functions/src/shared/dates.js';
 import { adminAuth, clearEmulators, untilElapsed } from '../functions/src/test-support/emulators.js';
-import { dashboardUrl, launchBrowser, newContext, watchPageErrors } from './support/browser.js';
+import { dashboardUrl, usePagePerTest } from './support/browser.js';
 import { callApi, createKey, createKeyAndClose } from './support/keys.js';
 import { region, reloadUntilVisible, waitForLoaded } from './support/pages.js';
 import { newAccount, signIn } from './support/sign-in.js';
 
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-let pageErrors: string[];
+const tab = usePagePerTest();
 
 beforeAll(async () => {
   await clearEmulators();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-beforeEach(async () => {
-  context = await newContext(browser);
-  page = await context.newPage();
-  pageErrors = watchPageErrors(page);
-});
-
-afterEach(async () => {
-  await context?.close();
-  expect(pageErrors).toEqual([]);
 });
 
 describe('keys', () => {
   it('shows a new key once, with a copy button, and never again after closing', async () => {
-    await signIn(page, 'google', newAccount('Ada Lovelace'));
-    const key = await createKey(page, 'Build server');
+    await signIn(tab.page, 'google', newAccount('Ada Lovelace'));
+    const key = await createKey(tab.page, 'Build server');
 
     expect(key.secret).toMatch(/^sk_live_[A-Za-z0-9]{38}$/);
     expect(await key.dialog.getByRole('alert').textContent()).toContain('This key will not be shown again.');
     await key.dialog.getByRole('button', { name: 'Copy key' }).click();
     await key.dialog.getByRole('button', { name: 'Copied' }).waitFor();
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key.secret);
+    expect(await tab.page.evaluate(() => navigator.clipboard.readText())).toBe(key.secret);
 
     await key.dialog.getByRole('button', { name: 'I’ve saved my key' }).click();
     await key.dialog.waitFor({ state: 'detached' });
-    const row = page.getByRole('row').filter({ hasText: 'Build server' });
+    const row = tab.page.getByRole('row').filter({ hasText: 'Build server' });
     await row.getByText(`${key.secret.slice(0, 12)}…${key.secret.slice(-4)}`).waitFor();
     await row.getByText('Active', { exact: true }).waitFor();
-    expect(await page.content()).not.toContain(key.secret);
+    expect(await tab.page.content()).not.toContain(key.secret);
 
     // Not on a fresh load either: the API never sends it again.
-    await page.reload();
+    await tab.page.reload();
     await row.waitFor();
-    expect(await page.content()).not.toContain(key.secret);
+    expect(await tab.page.content()).not.toContain(key.secret);
     expect(await callApi(key.secret)).toEqual({ status: 200, code: null });
   });
 
   it('revokes a key, and /v1 refuses it within the cache bound', async () => {
-    await signIn(page, 'google', newAccount('Grace Hopper'));
-    const key = await createKeyAndClose(page, 'Old laptop');
+    await signIn(tab.page, 'google', newAccount('Grace Hopper'));
+    const key = await createKeyAndClose(tab.page, 'Old laptop');
     // The API instance now has the key cached, as it would in production.
     expect(await callApi(key.secret)).toEqual({ status: 200, code: null });
 
-    await page.getByRole('button', { name: 'Actions for Old laptop' }).click();
-    await page.getByRole('menuitem', { name: 'Revoke' }).click();
-    const confirm = page.getByRole('alertdialog', { name: 'Revoke “Old laptop”?' });
+    await tab.page.getByRole('button', { name: 'Actions for Old laptop' }).click();
+    await tab.page.getByRole('menuitem', { name: 'Revoke' }).click();
+    const confirm = tab.page.getByRole('alertdialog', { name: 'Revoke “Old laptop”?' });
     await confirm.getByRole('button', { name: 'Revoke key' }).click();
-    await page.getByText('“Old laptop” revoked', { exact: true }).waitFor();
+    await tab.page.getByText('“Old laptop” revoked', { exact: true }).waitFor();
     const revokedAt = Date.now();
     await confirm.waitFor({ state: 'detached' });
-    await page
+    await tab.page
       .getByRole('row')
       .filter({ hasText: 'Old laptop' })
       .getByText('Revoked', { exact: true })
@@ -93,20 +73,22 @@ describe('keys', () => {
 
 describe('usage', () => {
   it('counts a call on Overview and Usage, and exports it as CSV', async () => {
-    await signIn(page, 'github', newAccount('Alan Turing'));
-    const key = await createKeyAndClose(page, 'Forecast app');
+    await signIn(tab.page, 'github', newAccount('Alan Turing'));
+    const key = await createKeyAndClose(tab.page, 'Forecast app');
     expect(await callApi(key.secret, '/time')).toEqual({ status: 200, code: null });
 
     // Overview: usage is folded by a trigger moments after the call; refresh until it shows.
-    await page.goto(dashboardUrl());
-    const month = region(page, 'This month');
-    await reloadUntilVisible(page, month.getByText('call across all keys', { exact: true }), {
-      ready: page.getByRole('heading', { name: 'Welcome back, Alan' }),
+    await tab.page.goto(dashboardUrl());
+    const month = region(tab.page, 'This month');
+    await reloadUntilVisible(tab.page, month.getByText('call across all keys', { exact: true }), {
+      ready: tab.page.getByRole('heading', { name: 'Welcome back, Alan' }),
     });
-    const quota = page.getByRole('progressbar', { name: 'Forecast app: calls this month against its quota' });
+    const quota = tab.page.getByRole('progressbar', {
+      name: 'Forecast app: calls this month against its quota',
+    });
     expect(await quota.getAttribute('aria-valuenow')).toBe('1');
     expect(await quota.getAttribute('aria-valuemax')).toBe('1000');
-    const activity = region(page, 'Recent activity');
+    const activity = region(tab.page, 'Recent activity');
     await activity
       .getByRole('listitem')
       .filter({ hasText: 'GET /v1/time' })
@@ -115,13 +97,13 @@ describe('usage', () => {
     expect(await activity.getByRole('listitem').count()).toBe(1);
 
     // Usage: the same call in the cards, the chart's summary and the recent requests.
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Usage' }).click();
-    await page.getByRole('heading', { name: 'Usage', exact: true }).waitFor();
-    await waitForLoaded(page);
-    await region(page, 'Calls').getByText('1', { exact: true }).waitFor();
-    expect(await region(page, 'Error rate').textContent()).toContain('0%');
-    expect(await page.getByRole('figure').textContent()).toContain('1 call and 0 errors');
-    const requests = page.getByRole('table', { name: 'Recent requests' });
+    await tab.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Usage' }).click();
+    await tab.page.getByRole('heading', { name: 'Usage', exact: true }).waitFor();
+    await waitForLoaded(tab.page);
+    await region(tab.page, 'Calls').getByText('1', { exact: true }).waitFor();
+    expect(await region(tab.page, 'Error rate').textContent()).toContain('0%');
+    expect(await tab.page.getByRole('figure').textContent()).toContain('1 call and 0 errors');
+    const requests = tab.page.getByRole('table', { name: 'Recent requests' });
     const rows = requests.getByRole('row');
     expect(await rows.count()).toBe(2);
     const cells = await rows.nth(1).getByRole('cell').allInnerTexts();
@@ -134,10 +116,10 @@ describe('usage', () => {
     ]);
 
     // Export CSV: a real download, read back from disk.
-    const downloaded = page.waitForEvent('download');
-    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const downloaded = tab.page.waitForEvent('download');
+    await tab.page.getByRole('button', { name: 'Export CSV' }).click();
     const download = await downloaded;
-    await page.getByText('CSV downloaded', { exact: true }).waitFor();
+    await tab.page.getByText('CSV downloaded', { exact: true }).waitFor();
     const today = utcDate(new Date());
     expect(download.suggestedFilename()).toMatch(
       /^keymeter-usage-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/,
@@ -153,13 +135,13 @@ describe('usage', () => {
 describe('account', () => {
   it('deletes the account after a typed confirmation, and shows sign-in again', async () => {
     const account = newAccount('Edsger Dijkstra');
-    await signIn(page, 'google', account);
-    const key = await createKeyAndClose(page, 'Doomed key');
+    await signIn(tab.page, 'google', account);
+    const key = await createKeyAndClose(tab.page, 'Doomed key');
     expect(await callApi(key.secret)).toEqual({ status: 200, code: null });
 
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
-    await page.getByRole('button', { name: 'Delete account' }).click();
-    const confirm = page.getByRole('alertdialog', { name: 'Delete your account?' });
+    await tab.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+    await tab.page.getByRole('button', { name: 'Delete account' }).click();
+    const confirm = tab.page.getByRole('alertdialog', { name: 'Delete your account?' });
     const deleteButton = confirm.getByRole('button', { name: 'Delete my account' });
     await confirm.getByLabel(/To confirm, type/).fill('delete my acount');
     expect(await deleteButton.isDisabled()).toBe(true);
@@ -167,9 +149,9 @@ describe('account', () => {
     await deleteButton.click();
     const deletedAt = Date.now();
 
-    await page.getByRole('heading', { name: 'Sign in to Keymeter' }).waitFor();
-    expect(new URL(page.url()).pathname).toBe('/dashboard/sign-in');
-    expect(await page.getByRole('status').textContent()).toContain(
+    await tab.page.getByRole('heading', { name: 'Sign in to Keymeter' }).waitFor();
+    expect(new URL(tab.page.url()).pathname).toBe('/dashboard/sign-in');
+    expect(await tab.page.getByRole('status').textContent()).toContain(
       'Your account and all of its keys and usage data have been deleted.',
     );
     await expect(adminAuth().getUserByEmail(account.email)).rejects.toMatchObject({
@@ -181,7 +163,7 @@ describe('account', () => {
     expect(['revoked_api_key', 'unknown_api_key']).toContain(answer.code);
 
     // Signed out: the dashboard is closed to this browser now.
-    await page.goto(dashboardUrl('/keys'));
-    await page.getByRole('heading', { name: 'Sign in to Keymeter' }).waitFor();
+    await tab.page.goto(dashboardUrl('/keys'));
+    await tab.page.getByRole('heading', { name: 'Sign in to Keymeter' }).waitFor();
   });
 });

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { HOSTING_URL } from '../../functions/src/test-support/emulators.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -74,4 +75,32 @@ export function watchPageErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`${error.name}: ${error.message}`));
   return errors;
+}
+
+/**
+ * One browser for the calling file, and a fresh context and page for each of its tests; a test
+ * fails if its page threw an uncaught error. `page` is set before each test runs.
+ */
+export function usePagePerTest(): { page: Page } {
+  const tab: { page?: Page } = {};
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  let errors: string[] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    if (browser === undefined) throw new Error('the browser did not start');
+    context = await newContext(browser);
+    tab.page = await context.newPage();
+    errors = watchPageErrors(tab.page);
+  });
+  afterEach(async () => {
+    await context?.close();
+    expect(errors).toEqual([]);
+  });
+  return tab as { page: Page };
 }

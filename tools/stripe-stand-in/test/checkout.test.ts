@@ -1,39 +1,24 @@
 import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   belongsTo,
   getHtml,
   postForm,
   PRO_PRICE,
-  startTestStandIn,
-  stripeFor,
   subscribe,
   TEST_SECRET,
-  type TestStandIn,
   typesOf,
-  WebhookReceiver,
+  useStandInWithReceiver,
 } from './helpers.js';
 
-let standIn: TestStandIn;
-let stripe: Stripe;
-let receiver: WebhookReceiver;
-
-beforeAll(async () => {
-  receiver = await WebhookReceiver.start();
-  standIn = await startTestStandIn({ webhookUrls: [receiver.url], webhookSecret: TEST_SECRET });
-  stripe = stripeFor(standIn);
-});
-
-afterAll(async () => {
-  await standIn.close();
-  await receiver.close();
-});
+/** A stand-in whose webhooks go to a local receiver, for this file's tests. */
+const fixture = useStandInWithReceiver();
 
 async function newSession(
   customer: Stripe.Customer,
   extra: Partial<Stripe.Checkout.SessionCreateParams> = {},
 ): Promise<Stripe.Checkout.Session> {
-  return stripe.checkout.sessions.create({
+  return fixture.stripe.checkout.sessions.create({
     mode: 'subscription',
     customer: customer.id,
     line_items: [{ price: PRO_PRICE, quantity: 1 }],
@@ -49,7 +34,7 @@ async function newSession(
 
 describe('checkout: happy path', () => {
   it('creates an open session whose url is the hosted page', async () => {
-    const customer = await stripe.customers.create({ email: 'open@example.com' });
+    const customer = await fixture.stripe.customers.create({ email: 'open@example.com' });
     const session = await newSession(customer);
     expect(session).toMatchObject({
       object: 'checkout.session',
@@ -64,7 +49,7 @@ describe('checkout: happy path', () => {
       allow_promotion_codes: true,
     });
     expect(session.id).toMatch(/^cs_test_/);
-    expect(session.url).toBe(`${standIn.url}/checkout/${session.id}`);
+    expect(session.url).toBe(`${fixture.standIn.url}/checkout/${session.id}`);
 
     const page = await getHtml(session.url ?? '');
     expect(page.status).toBe(200);
@@ -76,7 +61,7 @@ describe('checkout: happy path', () => {
   });
 
   it('pays, redirects to success_url and sends verified webhooks in order', async () => {
-    const customer = await stripe.customers.create({
+    const customer = await fixture.stripe.customers.create({
       email: 'pay@example.com',
       metadata: { firebase_uid: 'uid_checkout' },
     });
@@ -88,7 +73,7 @@ describe('checkout: happy path', () => {
       `http://127.0.0.1:5000/dashboard/billing?checkout=success&session_id=${session.id}`,
     );
 
-    const webhooks = await receiver.waitForTypes(customer.id, [
+    const webhooks = await fixture.receiver.waitForTypes(customer.id, [
       'customer.subscription.created',
       'invoice.paid',
       'checkout.session.completed',
@@ -104,7 +89,7 @@ describe('checkout: happy path', () => {
       );
       const signature = webhook.headers['stripe-signature'];
       expect(signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
-      const event = stripe.webhooks.constructEvent(webhook.body, String(signature), TEST_SECRET);
+      const event = fixture.stripe.webhooks.constructEvent(webhook.body, String(signature), TEST_SECRET);
       expect(event.livemode).toBe(false);
       expect(event.id).toMatch(/^evt_/);
     }
@@ -163,8 +148,8 @@ describe('checkout: happy path', () => {
   });
 
   it('returns the session with its subscription expanded after payment', async () => {
-    const { session, subscriptionId, customer } = await subscribe(stripe);
-    const retrieved = await stripe.checkout.sessions.retrieve(session.id, {
+    const { session, subscriptionId, customer } = await subscribe(fixture.stripe);
+    const retrieved = await fixture.stripe.checkout.sessions.retrieve(session.id, {
       expand: ['subscription', 'line_items', 'customer'],
     });
     expect(retrieved.status).toBe('complete');
@@ -178,12 +163,15 @@ describe('checkout: happy path', () => {
       price: { id: PRO_PRICE },
     });
 
-    const subscriptions = await stripe.subscriptions.list({ customer: customer.id, status: 'active' });
+    const subscriptions = await fixture.stripe.subscriptions.list({
+      customer: customer.id,
+      status: 'active',
+    });
     expect(subscriptions.data.map((s) => s.id)).toEqual([subscriptionId]);
   });
 
   it('creates the customer at payment when the session had none', async () => {
-    const session = await stripe.checkout.sessions.create({
+    const session = await fixture.stripe.checkout.sessions.create({
       mode: 'subscription',
       line_items: [{ price: PRO_PRICE, quantity: 1 }],
       success_url: 'http://127.0.0.1:5000/ok',
@@ -194,18 +182,18 @@ describe('checkout: happy path', () => {
     );
     const paid = await postForm(`${session.url ?? ''}/pay`, { outcome: 'succeed', email: 'new@example.com' });
     expect(paid.status).toBe(303);
-    const completed = await stripe.checkout.sessions.retrieve(session.id, { expand: ['customer'] });
+    const completed = await fixture.stripe.checkout.sessions.retrieve(session.id, { expand: ['customer'] });
     expect((completed.customer as Stripe.Customer).email).toBe('new@example.com');
     expect(completed.customer_details?.email).toBe('new@example.com');
   });
 
   it('redirects a second click on Pay without creating a second subscription', async () => {
-    const customer = await stripe.customers.create({ email: 'twice@example.com' });
+    const customer = await fixture.stripe.customers.create({ email: 'twice@example.com' });
     const session = await newSession(customer);
     await postForm(`${session.url ?? ''}/pay`, { outcome: 'succeed' });
     const again = await postForm(`${session.url ?? ''}/pay`, { outcome: 'succeed' });
     expect(again.status).toBe(303);
-    const subscriptions = await stripe.subscriptions.list({ customer: customer.id });
+    const subscriptions = await fixture.stripe.subscriptions.list({ customer: customer.id });
     expect(subscriptions.data).toHaveLength(1);
     const closed = await getHtml(session.url ?? '');
     expect(closed.html).toContain('This checkout session is complete');
@@ -214,37 +202,41 @@ describe('checkout: happy path', () => {
 
 describe('checkout: declines, expiry, delivery order', () => {
   it('shows a declined card and leaves the session open, creating nothing', async () => {
-    const customer = await stripe.customers.create({ email: 'declined@example.com' });
+    const customer = await fixture.stripe.customers.create({ email: 'declined@example.com' });
     const session = await newSession(customer);
     const declined = await postForm(`${session.url ?? ''}/pay`, { outcome: 'decline' });
     expect(declined.status).toBe(402);
     expect(await declined.text()).toContain('role="alert" id="payment-error">Your card was declined.');
-    expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe('open');
-    expect((await stripe.subscriptions.list({ customer: customer.id, status: 'all' })).data).toEqual([]);
+    expect((await fixture.stripe.checkout.sessions.retrieve(session.id)).status).toBe('open');
+    expect((await fixture.stripe.subscriptions.list({ customer: customer.id, status: 'all' })).data).toEqual(
+      [],
+    );
   });
 
   it('expires an open session, sends checkout.session.expired and refuses a second expiry', async () => {
-    const customer = await stripe.customers.create({ email: 'expire@example.com' });
+    const customer = await fixture.stripe.customers.create({ email: 'expire@example.com' });
     const session = await newSession(customer);
-    const expired = await stripe.checkout.sessions.expire(session.id);
+    const expired = await fixture.stripe.checkout.sessions.expire(session.id);
     expect(expired).toMatchObject({ status: 'expired', url: null });
-    await receiver.waitForTypes(customer.id, ['checkout.session.expired']);
-    const page = await getHtml(`${standIn.url}/checkout/${session.id}`);
+    await fixture.receiver.waitForTypes(customer.id, ['checkout.session.expired']);
+    const page = await getHtml(`${fixture.standIn.url}/checkout/${session.id}`);
     expect(page.html).toContain('This checkout session has expired');
-    const paying = await postForm(`${standIn.url}/checkout/${session.id}/pay`, { outcome: 'succeed' });
+    const paying = await postForm(`${fixture.standIn.url}/checkout/${session.id}/pay`, {
+      outcome: 'succeed',
+    });
     expect(paying.status).toBe(409);
-    await expect(stripe.checkout.sessions.expire(session.id)).rejects.toBeInstanceOf(
+    await expect(fixture.stripe.checkout.sessions.expire(session.id)).rejects.toBeInstanceOf(
       Stripe.errors.StripeInvalidRequestError,
     );
   });
 
   it('delivers a batch in reverse order when asked to', async () => {
-    standIn.setDeliveryOrder('reversed');
+    fixture.standIn.setDeliveryOrder('reversed');
     try {
-      const customer = await stripe.customers.create({ email: 'reversed@example.com' });
+      const customer = await fixture.stripe.customers.create({ email: 'reversed@example.com' });
       const session = await newSession(customer);
       await postForm(`${session.url ?? ''}/pay`, { outcome: 'succeed' });
-      const webhooks = await receiver.waitForTypes(customer.id, [
+      const webhooks = await fixture.receiver.waitForTypes(customer.id, [
         'customer.subscription.created',
         'checkout.session.completed',
       ]);
@@ -252,19 +244,19 @@ describe('checkout: declines, expiry, delivery order', () => {
       expect(types[0]).toBe('checkout.session.completed');
       expect(types.at(-1)).toBe('customer.subscription.created');
       // Only delivery is reversed: the events API still lists them in creation order.
-      const listed = await stripe.events.list({ limit: 10 });
+      const listed = await fixture.stripe.events.list({ limit: 10 });
       const ours = listed.data.filter((event) => belongsTo(event, customer.id)).map((event) => event.type);
       expect(ours[0]).toBe('checkout.session.completed');
       expect(ours.at(-1)).toBe('customer.created');
     } finally {
-      standIn.setDeliveryOrder('realistic');
+      fixture.standIn.setDeliveryOrder('realistic');
     }
   });
 
   it('delivers every event of a shuffled batch exactly once', async () => {
-    standIn.setDeliveryOrder('shuffled');
+    fixture.standIn.setDeliveryOrder('shuffled');
     try {
-      const customer = await stripe.customers.create({ email: 'shuffled@example.com' });
+      const customer = await fixture.stripe.customers.create({ email: 'shuffled@example.com' });
       const session = await newSession(customer);
       await postForm(`${session.url ?? ''}/pay`, { outcome: 'succeed' });
       const expected = [
@@ -275,21 +267,21 @@ describe('checkout: declines, expiry, delivery order', () => {
         'invoice.payment_succeeded',
         'checkout.session.completed',
       ];
-      await receiver.waitForTypes(customer.id, expected);
-      await standIn.deliveriesIdle();
-      const received = receiver.received.filter(
+      await fixture.receiver.waitForTypes(customer.id, expected);
+      await fixture.standIn.deliveriesIdle();
+      const received = fixture.receiver.received.filter(
         (w) => belongsTo(w.event, customer.id) && w.event.type !== 'customer.created',
       );
       expect(typesOf(received).sort()).toEqual([...expected].sort());
     } finally {
-      standIn.setDeliveryOrder('realistic');
+      fixture.standIn.setDeliveryOrder('realistic');
     }
   });
 
   it('refuses checkout modes and inline prices it does not model', async () => {
-    const customer = await stripe.customers.create({ email: 'modes@example.com' });
+    const customer = await fixture.stripe.customers.create({ email: 'modes@example.com' });
     await expect(
-      stripe.checkout.sessions.create({
+      fixture.stripe.checkout.sessions.create({
         mode: 'payment',
         customer: customer.id,
         line_items: [{ price: PRO_PRICE, quantity: 1 }],
@@ -297,7 +289,7 @@ describe('checkout: declines, expiry, delivery order', () => {
       }),
     ).rejects.toMatchObject({ param: 'mode' });
     await expect(
-      stripe.checkout.sessions.create({
+      fixture.stripe.checkout.sessions.create({
         mode: 'subscription',
         customer: customer.id,
         customer_email: 'a@b.c',

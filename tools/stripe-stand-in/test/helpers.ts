@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
+import { afterAll, beforeAll } from 'vitest';
 import {
   type LogEntry,
   startStripeStandIn,
@@ -206,4 +207,33 @@ export async function controlPost(
     body: JSON.stringify(body),
   });
   return { status: response.status, json: await response.json() };
+}
+
+export interface StandInFixture {
+  standIn: TestStandIn;
+  /** The SDK, pointed at the stand-in. */
+  stripe: Stripe;
+  /** Receives the stand-in's webhooks, signed with TEST_SECRET. */
+  receiver: WebhookReceiver;
+}
+
+/**
+ * Starts a stand-in whose webhooks go to a local receiver before the calling file's tests and
+ * stops both after them. The returned object is filled in once they have started.
+ */
+export function useStandInWithReceiver(): StandInFixture {
+  const fixture: Partial<StandInFixture> = {};
+  beforeAll(async () => {
+    fixture.receiver = await WebhookReceiver.start();
+    fixture.standIn = await startTestStandIn({
+      webhookUrls: [fixture.receiver.url],
+      webhookSecret: TEST_SECRET,
+    });
+    fixture.stripe = stripeFor(fixture.standIn);
+  });
+  afterAll(async () => {
+    await fixture.standIn?.close();
+    await fixture.receiver?.close();
+  });
+  return fixture as StandInFixture;
 }

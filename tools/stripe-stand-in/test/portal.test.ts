@@ -1,37 +1,22 @@
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ENTERPRISE_PRICE,
   getHtml,
   postForm,
   PRO_PRICE,
-  startTestStandIn,
-  stripeFor,
   subscribe,
   TEST_SECRET,
-  type TestStandIn,
-  WebhookReceiver,
+  useStandInWithReceiver,
 } from './helpers.js';
 
-let standIn: TestStandIn;
-let stripe: Stripe;
-let receiver: WebhookReceiver;
-
-beforeAll(async () => {
-  receiver = await WebhookReceiver.start();
-  standIn = await startTestStandIn({ webhookUrls: [receiver.url], webhookSecret: TEST_SECRET });
-  stripe = stripeFor(standIn);
-});
-
-afterAll(async () => {
-  await standIn.close();
-  await receiver.close();
-});
+/** A stand-in whose webhooks go to a local receiver, for this file's tests. */
+const fixture = useStandInWithReceiver();
 
 const RETURN_URL = 'http://127.0.0.1:5000/dashboard/billing';
 
 async function openPortal(customer: string): Promise<Stripe.BillingPortal.Session> {
-  return stripe.billingPortal.sessions.create({ customer, return_url: RETURN_URL });
+  return fixture.stripe.billingPortal.sessions.create({ customer, return_url: RETURN_URL });
 }
 
 /** Submits one portal action and returns the page it redirects to. */
@@ -43,25 +28,29 @@ async function act(
   const response = await postForm(`${session.url}/subscriptions/${subscription}`, fields);
   expect(response.status).toBe(303);
   const location = response.headers.get('location') ?? '';
-  return (await getHtml(new URL(location, standIn.url).toString())).html;
+  return (await getHtml(new URL(location, fixture.standIn.url).toString())).html;
 }
 
 /** The `customer.subscription.*` events for a subscription, waited for until `count` have come. */
 async function subscriptionEvents(customer: string, count: number): Promise<Stripe.Event[]> {
-  const webhooks = await receiver.waitFor(
+  const webhooks = await fixture.receiver.waitFor(
     (w) =>
       w.event.type.startsWith('customer.subscription.') &&
       (w.event.data.object as Stripe.Subscription).customer === customer,
     (matching) => matching.length >= count,
   );
   for (const webhook of webhooks)
-    stripe.webhooks.constructEvent(webhook.body, String(webhook.headers['stripe-signature']), TEST_SECRET);
+    fixture.stripe.webhooks.constructEvent(
+      webhook.body,
+      String(webhook.headers['stripe-signature']),
+      TEST_SECRET,
+    );
   return webhooks.map((w) => w.event);
 }
 
 describe('billing portal', () => {
   it('creates a session whose url shows the plan, status and renewal date', async () => {
-    const { customer, subscriptionId } = await subscribe(stripe);
+    const { customer, subscriptionId } = await subscribe(fixture.stripe);
     const session = await openPortal(customer.id);
     expect(session).toMatchObject({
       object: 'billing_portal.session',
@@ -69,7 +58,7 @@ describe('billing portal', () => {
       return_url: RETURN_URL,
       livemode: false,
     });
-    expect(session.url).toBe(`${standIn.url}/portal/${session.id}`);
+    expect(session.url).toBe(`${fixture.standIn.url}/portal/${session.id}`);
 
     const { status, html } = await getHtml(session.url);
     expect(status).toBe(200);
@@ -78,7 +67,7 @@ describe('billing portal', () => {
     expect(html).toContain('Renews on');
     expect(html).toContain(`id="switch-to-${ENTERPRISE_PRICE}"`);
     expect(html).toContain(`<a id="return-link" href="${RETURN_URL}">Return to Keymeter</a>`);
-    const subscription = await stripe.subscriptions.retrieve(subscriptionId);
+    const subscription = await fixture.stripe.subscriptions.retrieve(subscriptionId);
     expect(html).toContain(
       new Date(
         (subscription as unknown as { current_period_end: number }).current_period_end * 1000,
@@ -92,7 +81,7 @@ describe('billing portal', () => {
   });
 
   it('switches plan, sending customer.subscription.updated with the new price', async () => {
-    const { customer, subscriptionId } = await subscribe(stripe);
+    const { customer, subscriptionId } = await subscribe(fixture.stripe);
     const session = await openPortal(customer.id);
     const html = await act(session, subscriptionId, { switch_to: ENTERPRISE_PRICE });
     expect(html).toContain('id="portal-message">Your plan has been changed.');
@@ -108,13 +97,13 @@ describe('billing portal', () => {
     });
     const previous = updated?.data.previous_attributes as { items: Stripe.ApiList<Stripe.SubscriptionItem> };
     expect(previous.items.data[0]?.price.id).toBe(PRO_PRICE);
-    expect((await stripe.subscriptions.retrieve(subscriptionId)).items.data[0]?.price.id).toBe(
+    expect((await fixture.stripe.subscriptions.retrieve(subscriptionId)).items.data[0]?.price.id).toBe(
       ENTERPRISE_PRICE,
     );
   });
 
   it('cancels at period end, then resumes', async () => {
-    const { customer, subscriptionId } = await subscribe(stripe);
+    const { customer, subscriptionId } = await subscribe(fixture.stripe);
     const session = await openPortal(customer.id);
 
     const scheduled = await act(session, subscriptionId, { action: 'cancel-at-period-end' });
@@ -142,7 +131,7 @@ describe('billing portal', () => {
   });
 
   it('cancels immediately, sending customer.subscription.deleted', async () => {
-    const { customer, subscriptionId } = await subscribe(stripe);
+    const { customer, subscriptionId } = await subscribe(fixture.stripe);
     const session = await openPortal(customer.id);
     const html = await act(session, subscriptionId, { action: 'cancel-now' });
     expect(html).toContain('id="status">Canceled</span>');
@@ -155,19 +144,21 @@ describe('billing portal', () => {
   });
 
   it("refuses another customer's subscription and unknown sessions", async () => {
-    const mine = await subscribe(stripe);
-    const theirs = await subscribe(stripe);
+    const mine = await subscribe(fixture.stripe);
+    const theirs = await subscribe(fixture.stripe);
     const session = await openPortal(mine.customer.id);
     const response = await postForm(`${session.url}/subscriptions/${theirs.subscriptionId}`, {
       action: 'cancel-now',
     });
     expect(response.status).toBe(404);
-    expect((await stripe.subscriptions.retrieve(theirs.subscriptionId)).status).toBe('active');
-    expect((await getHtml(`${standIn.url}/portal/bps_unknown`)).status).toBe(404);
+    expect((await fixture.stripe.subscriptions.retrieve(theirs.subscriptionId)).status).toBe('active');
+    expect((await getHtml(`${fixture.standIn.url}/portal/bps_unknown`)).status).toBe(404);
   });
 
   it('requires an existing customer', async () => {
-    await expect(stripe.billingPortal.sessions.create({ customer: 'cus_nobody' })).rejects.toMatchObject({
+    await expect(
+      fixture.stripe.billingPortal.sessions.create({ customer: 'cus_nobody' }),
+    ).rejects.toMatchObject({
       code: 'resource_missing',
       param: 'customer',
     });
@@ -176,27 +167,30 @@ describe('billing portal', () => {
 
 describe('subscriptions API', () => {
   it('switches plan with items[0][id] + items[0][price] and schedules cancellation', async () => {
-    const { subscriptionId } = await subscribe(stripe);
-    const before = await stripe.subscriptions.retrieve(subscriptionId);
+    const { subscriptionId } = await subscribe(fixture.stripe);
+    const before = await fixture.stripe.subscriptions.retrieve(subscriptionId);
     const itemId = before.items.data[0]?.id ?? '';
-    const switched = await stripe.subscriptions.update(subscriptionId, {
+    const switched = await fixture.stripe.subscriptions.update(subscriptionId, {
       items: [{ id: itemId, price: ENTERPRISE_PRICE }],
       proration_behavior: 'none',
     });
     expect(switched.items.data).toHaveLength(1);
     expect(switched.items.data[0]).toMatchObject({ id: itemId, price: { id: ENTERPRISE_PRICE } });
 
-    const scheduled = await stripe.subscriptions.update(subscriptionId, { cancel_at_period_end: true });
+    const scheduled = await fixture.stripe.subscriptions.update(subscriptionId, {
+      cancel_at_period_end: true,
+    });
     expect(scheduled.cancel_at_period_end).toBe(true);
     expect(scheduled.canceled_at).not.toBeNull();
 
-    const canceled = await stripe.subscriptions.cancel(subscriptionId);
+    const canceled = await fixture.stripe.subscriptions.cancel(subscriptionId);
     expect(canceled).toMatchObject({ status: 'canceled' });
     expect(
-      (await stripe.subscriptions.list({ status: 'canceled', customer: canceled.customer as string })).data,
+      (await fixture.stripe.subscriptions.list({ status: 'canceled', customer: canceled.customer as string }))
+        .data,
     ).toHaveLength(1);
     await expect(
-      stripe.subscriptions.update(subscriptionId, { cancel_at_period_end: false }),
+      fixture.stripe.subscriptions.update(subscriptionId, { cancel_at_period_end: false }),
     ).rejects.toMatchObject({
       statusCode: 400,
       message: 'A canceled subscription can only update its cancellation_details and metadata.',
@@ -204,9 +198,11 @@ describe('subscriptions API', () => {
   });
 
   it('refuses an unknown subscription item', async () => {
-    const { subscriptionId } = await subscribe(stripe);
+    const { subscriptionId } = await subscribe(fixture.stripe);
     await expect(
-      stripe.subscriptions.update(subscriptionId, { items: [{ id: 'si_nope', price: ENTERPRISE_PRICE }] }),
+      fixture.stripe.subscriptions.update(subscriptionId, {
+        items: [{ id: 'si_nope', price: ENTERPRISE_PRICE }],
+      }),
     ).rejects.toMatchObject({
       code: 'resource_missing',
       param: 'items[0][id]',
