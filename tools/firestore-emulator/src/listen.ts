@@ -225,6 +225,9 @@ class ListenStream {
       }
       const parentPath = parseParentName(db.name, queryTarget.parent);
       const query = parseStructuredQuery(queryTarget.structuredQuery, parentPath, db.name);
+      if (query.findNearest !== undefined) {
+        throw invalidArgument('Vector search (find_nearest) does not support real-time listeners.');
+      }
       const incremental = query.limit === undefined && query.offset === 0;
       return { id, documents: undefined, query, incremental, sent: new Map() };
     }

@@ -1,4 +1,5 @@
 import { invalidArgument } from './errors.js';
+import { numericId } from './values.js';
 
 /** `projects/{project}/databases/{database}`, parsed. */
 export interface DatabaseName {
@@ -72,16 +73,25 @@ export function relativePath(db: DatabaseName, name: string, field: string): str
   throw invalidArgument(`Invalid ${field} "${name}": expected a name under "${db.documentsRoot}".`);
 }
 
+/**
+ * Checks the segments of a path relative to the documents root: collection ids at even
+ * positions, document ids at odd ones. Ids matching __.*__ are reserved, except numeric document
+ * ids (`__id<int64>__`), which Firestore accepts.
+ */
 export function validateSegments(path: string, name: string, field: string): string[] {
   const segments = path.split('/');
-  for (const segment of segments) {
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i] ?? '';
     if (segment.length === 0)
       throw invalidArgument(`Invalid ${field} "${name}": it has an empty path segment.`);
     if (segment === '.' || segment === '..') {
       throw invalidArgument(`Invalid ${field} "${name}": "${segment}" is not a valid ID.`);
     }
-    if (RESERVED_ID.test(segment)) {
-      throw invalidArgument(`Invalid ${field} "${name}": IDs matching __.*__ are reserved ("${segment}").`);
+    if (RESERVED_ID.test(segment) && (i % 2 === 0 || numericId(segment) === undefined)) {
+      throw invalidArgument(
+        `Invalid ${field} "${name}": IDs matching __.*__ are reserved ("${segment}"); ` +
+          'only document IDs of the form __id<integer>__ are allowed.',
+      );
     }
   }
   if (Buffer.byteLength(path, 'utf8') > MAX_PATH_BYTES) {

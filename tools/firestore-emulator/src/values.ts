@@ -52,7 +52,7 @@ export function isNaNValue(value: Value): boolean {
 }
 
 /** A vector is stored as a map {__type__: "__vector__", value: [doubles]}. */
-function vectorElements(fields: MapFields): readonly Value[] | undefined {
+export function vectorElements(fields: MapFields): readonly Value[] | undefined {
   const marker = fields.get('__type__');
   if (marker?.type !== 'string' || marker.value !== '__vector__') return undefined;
   const elements = fields.get('value');
@@ -201,7 +201,46 @@ export function compareReferences(a: string, b: string): number {
   return compareSegments(a.split('/'), b.split('/'));
 }
 
+const NUMERIC_ID = /^__id(-?(?:0|[1-9][0-9]*))__$/;
+
+/**
+ * The integer of a numeric document id, `__id<int64>__` (how Firestore exposes Datastore's
+ * integer ids), or undefined for a string id. Only the canonical decimal form counts, so that
+ * one integer has one name.
+ */
+export function numericId(id: string): bigint | undefined {
+  if (id.length < 7 || id.charCodeAt(0) !== 95 /* _ */ || !id.startsWith('__id')) return undefined;
+  const digits = NUMERIC_ID.exec(id)?.[1];
+  if (digits === undefined || digits === '-0') return undefined;
+  const value = BigInt(digits);
+  return value >= INT64_MIN && value <= INT64_MAX ? value : undefined;
+}
+
+/** Document ids as Firestore orders them: numeric ids first, by value, then strings by UTF-8 bytes. */
+export function compareIds(a: string, b: string): number {
+  if (a === b) return 0;
+  const numberA = numericId(a);
+  const numberB = numericId(b);
+  if (numberA !== undefined) {
+    if (numberB === undefined) return -1;
+    return numberA < numberB ? -1 : numberA > numberB ? 1 : 0;
+  }
+  if (numberB !== undefined) return 1;
+  return compareUtf8(a, b);
+}
+
+/** Resource paths, segment by segment, each segment compared as a document id. */
 export function compareSegments(a: readonly string[], b: readonly string[]): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const c = compareIds(a[i] ?? '', b[i] ?? '');
+    if (c !== 0) return c;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+}
+
+/** Field paths, segment by segment in UTF-8 byte order. */
+export function compareFieldPaths(a: readonly string[], b: readonly string[]): number {
   const length = Math.min(a.length, b.length);
   for (let i = 0; i < length; i++) {
     const c = compareUtf8(a[i] ?? '', b[i] ?? '');

@@ -138,6 +138,52 @@ describe('aggregation: several at once', () => {
     expect(result).toEqual({ n: 3n, s: 9n, a: 3 });
   });
 
+  it('over several fields include only documents that have every aggregated field', async () => {
+    const c = await seed([
+      { pages: 100n, year: 1980n },
+      { pages: 50n, year: 2020n },
+      { pages: 150n, year: 2021n },
+      { pages: 50n },
+    ]);
+    const result = (
+      await c
+        .aggregate({
+          totalPages: AggregateField.sum('pages'),
+          averagePages: AggregateField.average('pages'),
+          averageYear: AggregateField.average('year'),
+          count: AggregateField.count(),
+        })
+        .get()
+    ).data();
+    expect(result).toEqual({ totalPages: 300n, averagePages: 100, averageYear: 2007, count: 3n });
+  });
+
+  it('count next to a sum counts only documents that have the summed field, of any type', async () => {
+    const c = await seed([{ v: 1n }, { v: 'text' }, { v: null }, { other: 1n }]);
+    const result = (
+      await c.aggregate({ n: AggregateField.count(), s: AggregateField.sum('v') }).get()
+    ).data();
+    expect(result).toEqual({ n: 3n, s: 1n });
+    expect((await c.count().get()).data().count).toBe(4n);
+  });
+
+  it('a sum next to an average of another field skips documents lacking that field', async () => {
+    const c = await seed([{ a: 1n, b: 10n }, { a: 2n }, { a: 4n, b: 'x' }, { b: 30n }]);
+    const result = (
+      await c.aggregate({ s: AggregateField.sum('a'), m: AggregateField.average('b') }).get()
+    ).data();
+    expect(result).toEqual({ s: 5n, m: 10 });
+    expect((await c.aggregate({ s: AggregateField.sum('a') }).get()).data().s).toBe(7n);
+  });
+
+  it('the rule holds for nested field paths', async () => {
+    const c = await seed([{ m: { x: 2n, y: 5n } }, { m: { x: 4n } }, { m: { y: 1n } }]);
+    const result = (
+      await c.aggregate({ x: AggregateField.sum('m.x'), y: AggregateField.sum('m.y') }).get()
+    ).data();
+    expect(result).toEqual({ x: 2n, y: 5n });
+  });
+
   it('runs inside a transaction', async () => {
     const c = await seed([{ v: 1n }, { v: 2n }]);
     const count = await db.runTransaction(async (tx) => (await tx.get(c.count())).data().count);

@@ -160,4 +160,25 @@ describe('ListDocuments and ListCollectionIds', () => {
     expect((await root.collection('a').doc('1').collection('b').doc('2').get()).exists).toBe(false);
     expect((await sibling.get()).exists).toBe(true);
   });
+
+  it('recursiveDelete of a collection removes its documents and their subcollections only', async () => {
+    // The SDK bounds its kindless query with __name__ >= "<collection>/__id-9223372036854775808__"
+    // and < "<collection>\0/__id-9223372036854775808__": the smallest numeric id.
+    const parent = project.db.collection(unique('rdparent')).doc('p');
+    const doomed = parent.collection('items');
+    const sub = unique('rdsub');
+    await doomed.doc('a').set({});
+    await doomed.doc('__id7__').set({});
+    await doomed.doc('a').collection(sub).doc('s').set({});
+    await doomed.doc('ghost').collection(sub).doc('t').set({});
+    const lookalikes = [parent.collection('items-2').doc('x'), parent.collection('itemsz').doc('y')];
+    for (const ref of lookalikes) await ref.set({ keep: true });
+    await parent.set({ keep: true });
+
+    await project.db.recursiveDelete(doomed);
+
+    expect((await doomed.get()).size).toBe(0);
+    expect((await project.db.collectionGroup(sub).get()).size).toBe(0);
+    for (const ref of [...lookalikes, parent]) expect((await ref.get()).exists).toBe(true);
+  });
 });

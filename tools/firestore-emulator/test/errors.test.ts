@@ -60,6 +60,25 @@ describe('errors: resource names', () => {
   it('empty path segments and reserved ids are INVALID_ARGUMENT', async () => {
     expectCode(await commit([{ update: { name: docName('c//d'), fields: {} } }]), INVALID_ARGUMENT);
     expectCode(await commit([{ update: { name: docName('c/__reserved__'), fields: {} } }]), INVALID_ARGUMENT);
+    for (const id of ['__id__', '__idx__', '__id1x__', '__id9223372036854775808__']) {
+      expectCode(await commit([{ update: { name: docName(`c/${id}`), fields: {} } }]), INVALID_ARGUMENT);
+    }
+  });
+
+  it('a numeric document id (__id<integer>__) is a valid name, in writes, reads and references', async () => {
+    const collection = unique('numeric');
+    const name = docName(`${collection}/__id42__`);
+    const written = await commit([
+      {
+        update: {
+          name,
+          fields: { next: { referenceValue: docName(`${collection}/__id43__`) } },
+        },
+      },
+    ]);
+    expect(written.ok).toBe(true);
+    const read = await rawCall('GetDocument', { name });
+    expect(read.ok && read.responses[0]?.['name']).toBe(name);
   });
 
   it('GetDocument of a missing document is NOT_FOUND', async () => {

@@ -6,12 +6,27 @@ import {
   type CollectionReference,
   type Query,
 } from 'firebase-admin/firestore';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { unique, useProject } from './helpers/firestore.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databasePath, unique, useProject } from './helpers/firestore.js';
+import { closeRawClient, rawCall } from './helpers/raw-grpc.js';
 
 const project = useProject('queries');
+afterAll(() => closeRawClient());
 
 const ids = async (query: Query) => (await query.get()).docs.map((doc) => doc.id);
+
+/** Ids from a RunQuery sent as-is, for filters the SDK refuses to build. */
+async function rawIds(structuredQuery: Record<string, unknown>): Promise<string[]> {
+  const outcome = await rawCall('RunQuery', {
+    parent: `${databasePath(project.projectId)}/documents`,
+    structuredQuery,
+  });
+  if (!outcome.ok) throw new Error(`RunQuery failed: ${outcome.code} ${outcome.details}`);
+  return outcome.responses.flatMap((response) => {
+    const document = response['document'] as { name: string } | undefined;
+    return document === undefined ? [] : [document.name.slice(document.name.lastIndexOf('/') + 1)];
+  });
+}
 
 async function seed(
   collection: CollectionReference,
@@ -46,12 +61,31 @@ describe('queries: field filters', () => {
     expect(await ids(c.where('n', '==', 2))).toEqual(['b', 'h']);
   });
 
-  it('< <= > >= compare within the value type only', async () => {
+  it('< <= > >= compare within the value type only, and never match NaN', async () => {
     expect(await ids(c.where('n', '>', 1))).toEqual(['b', 'h', 'c', 'd']);
     expect(await ids(c.where('n', '>=', 2))).toEqual(['b', 'h', 'c', 'd']);
-    expect(await ids(c.where('n', '<', 3))).toEqual(['g', 'a', 'b', 'h']);
-    expect(await ids(c.where('n', '<=', 1))).toEqual(['g', 'a']);
+    expect(await ids(c.where('n', '<', 3))).toEqual(['a', 'b', 'h']);
+    expect(await ids(c.where('n', '<=', 1))).toEqual(['a']);
     expect(await ids(c.where('s', '>=', 'd'))).toEqual(['d', 'e', 'f', 'g', 'h']);
+  });
+
+  it('NaN, though ordered before every number, is not below -Infinity for a range filter', async () => {
+    expect(await ids(c.where('n', '<=', -Infinity))).toEqual([]);
+    expect(await ids(c.where('n', '<', Infinity))).toEqual(['a', 'b', 'h', 'c', 'd']);
+    expect(await ids(c.where('n', '>=', -Infinity).where('n', '<', 2))).toEqual(['a']);
+  });
+
+  it('range filters with a NaN operand match nothing; == NaN and in [NaN] find NaN', async () => {
+    const raw = (op: string, value: Record<string, unknown>) =>
+      rawIds({
+        from: [{ collectionId: c.id }],
+        where: { fieldFilter: { field: { fieldPath: 'n' }, op, value } },
+      });
+    for (const op of ['LESS_THAN', 'LESS_THAN_OR_EQUAL', 'GREATER_THAN', 'GREATER_THAN_OR_EQUAL']) {
+      expect(await raw(op, { doubleValue: NaN })).toEqual([]);
+    }
+    expect(await raw('EQUAL', { doubleValue: NaN })).toEqual(['g']);
+    expect(await ids(c.where('n', 'in', [NaN, 3]))).toEqual(['c', 'g']);
   });
 
   it('!= excludes documents with null or no value for the field', async () => {
@@ -273,6 +307,61 @@ describe('queries: ordering', () => {
       `a/x/${group}/2`,
       `a-/x/${group}/1`,
     ]);
+  });
+});
+
+describe('queries: numeric document ids (__id<n>__)', () => {
+  let c: CollectionReference;
+  beforeAll(async () => {
+    c = project.db.collection(unique('numeric'));
+    await seed(c, {
+      b: { v: 'b' },
+      __id10__: { v: 10 },
+      A: { v: 'A' },
+      __id9223372036854775807__: { v: 'max' },
+      '0': { v: '0' },
+      __id2__: { v: 2 },
+    });
+  });
+
+  it('are documents like any other', async () => {
+    expect((await c.doc('__id10__').get()).data()).toEqual({ v: 10 });
+    await c.doc('__id10__').update({ w: true });
+    expect((await c.doc('__id10__').get()).data()).toEqual({ v: 10, w: true });
+  });
+
+  it('order before string ids, and among themselves by their integer value', async () => {
+    const order = ['__id2__', '__id10__', '__id9223372036854775807__', '0', 'A', 'b'];
+    expect(await ids(c)).toEqual(order);
+    expect(await ids(c.orderBy(FieldPath.documentId(), 'desc'))).toEqual([...order].reverse());
+  });
+
+  it('work in __name__ filters and cursors', async () => {
+    expect(await ids(c.where(FieldPath.documentId(), '<', '0'))).toEqual([
+      '__id2__',
+      '__id10__',
+      '__id9223372036854775807__',
+    ]);
+    expect(await ids(c.where(FieldPath.documentId(), '>', '__id2__').limit(2))).toEqual([
+      '__id10__',
+      '__id9223372036854775807__',
+    ]);
+    expect(await ids(c.orderBy(FieldPath.documentId()).startAfter('__id10__').endAt('0'))).toEqual([
+      '__id9223372036854775807__',
+      '0',
+    ]);
+    expect(await ids(c.where(FieldPath.documentId(), '>=', '__id-9223372036854775808__'))).toHaveLength(6);
+  });
+
+  it('order document references by their integer value too', async () => {
+    const refs = project.db.collection(unique('numericrefs'));
+    await seed(refs, {
+      x: { r: c.doc('A') },
+      y: { r: c.doc('__id10__') },
+      z: { r: c.doc('__id2__') },
+    });
+    expect(await ids(refs.orderBy('r'))).toEqual(['z', 'y', 'x']);
+    expect(await ids(refs.where('r', '<', c.doc('A')))).toEqual(['z', 'y']);
   });
 });
 

@@ -180,7 +180,16 @@ export interface StructuredQueryProto {
   readonly endAt: CursorProto | null;
   readonly offset: number;
   readonly limit: { readonly value: number } | null;
-  readonly findNearest: object | null;
+  readonly findNearest: FindNearestProto | null;
+}
+
+export interface FindNearestProto {
+  readonly vectorField: FieldReferenceProto | null;
+  readonly queryVector: ValueProto | null;
+  readonly distanceMeasure: number;
+  readonly limit: { readonly value: number } | null;
+  readonly distanceResultField: string;
+  readonly distanceThreshold: { readonly value: number } | null;
 }
 
 export interface ExplainOptionsProto {

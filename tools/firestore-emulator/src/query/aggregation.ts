@@ -1,5 +1,5 @@
 import { invalidArgument } from '../errors.js';
-import { getField, parseFieldPath, type FieldPath } from '../field-path.js';
+import { formatFieldPath, getField, parseFieldPath, type FieldPath } from '../field-path.js';
 import { int64ToBigInt } from '../proto/codec.js';
 import type { AggregationProto } from '../proto/types.js';
 import type { LiveDocument } from '../store/document.js';
@@ -45,6 +45,21 @@ export function parseAggregations(protos: readonly AggregationProto[]): Aggregat
         throw invalidArgument(`The aggregation "${alias}" has no operator (count, sum or avg).`);
     }
   });
+}
+
+/**
+ * The fields a document must have to be aggregated at all. Firestore: "Queries with multiple
+ * aggregations include only the documents that contain all the fields in each aggregation", so
+ * `count()` next to `sum('a')` counts only documents that have `a`, and `sum('a')` next to
+ * `avg('b')` sums only documents that also have `b`. A value of any type (null too) is present;
+ * sum and avg then still skip non-numeric ones. The requirement applies before the nested
+ * query's offset and limit, like that of an order-by field.
+ */
+export function aggregatedFields(aggregations: readonly Aggregation[]): FieldPath[] {
+  const fields = new Map<string, FieldPath>();
+  for (const aggregation of aggregations)
+    if (aggregation.kind !== 'count') fields.set(formatFieldPath(aggregation.path), aggregation.path);
+  return [...fields.values()];
 }
 
 /**

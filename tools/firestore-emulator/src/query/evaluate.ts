@@ -40,13 +40,13 @@ export function matchesFilter(doc: LiveDocument, filter: Filter): boolean {
         case 'NOT_EQUAL':
           return value.type !== 'null' && !valuesEqual(value, operand);
         case 'LESS_THAN':
-          return typeOrder(value) === typeOrder(operand) && compareValues(value, operand) < 0;
+          return comparable(value, operand) && compareValues(value, operand) < 0;
         case 'LESS_THAN_OR_EQUAL':
-          return typeOrder(value) === typeOrder(operand) && compareValues(value, operand) <= 0;
+          return comparable(value, operand) && compareValues(value, operand) <= 0;
         case 'GREATER_THAN':
-          return typeOrder(value) === typeOrder(operand) && compareValues(value, operand) > 0;
+          return comparable(value, operand) && compareValues(value, operand) > 0;
         case 'GREATER_THAN_OR_EQUAL':
-          return typeOrder(value) === typeOrder(operand) && compareValues(value, operand) >= 0;
+          return comparable(value, operand) && compareValues(value, operand) >= 0;
         case 'ARRAY_CONTAINS':
           return value.type === 'array' && value.values.some((item) => valuesEqual(item, operand));
         case 'IN':
@@ -68,10 +68,20 @@ export function matchesFilter(doc: LiveDocument, filter: Filter): boolean {
   return false;
 }
 
-/** Documents lacking a field the query is ordered by are not in its results. */
-export function hasOrderFields(doc: LiveDocument, orders: readonly Order[]): boolean {
-  for (const order of orders)
+/**
+ * Range filters match only values of the operand's type, and never NaN: NaN orders before all
+ * numbers, but Firestore's `<`, `<=`, `>` and `>=` do not match it, on either side (only `==`
+ * / `in` find NaN). The client SDKs' local evaluation differs here.
+ */
+function comparable(value: Value, operand: Value): boolean {
+  return typeOrder(value) === typeOrder(operand) && !isNaNValue(value) && !isNaNValue(operand);
+}
+
+/** Documents lacking a field the query is ordered by (or requires) are not in its results. */
+export function hasRequiredFields(doc: LiveDocument, query: Query): boolean {
+  for (const order of query.orders)
     if (!order.isName && getField(doc.fields, order.path) === undefined) return false;
+  for (const path of query.requiredFields) if (getField(doc.fields, path) === undefined) return false;
   return true;
 }
 
@@ -120,7 +130,7 @@ export function beforeEnd(doc: LiveDocument, query: Query): boolean {
 /** Whether a document belongs to the query's result set, ignoring offset and limit. */
 export function matchesQuery(doc: LiveDocument, query: Query): boolean {
   if (!inScope(doc.entry.path, query)) return false;
-  if (!hasOrderFields(doc, query.orders)) return false;
+  if (!hasRequiredFields(doc, query)) return false;
   if (query.filter !== undefined && !matchesFilter(doc, query.filter)) return false;
   return afterStart(doc, query) && beforeEnd(doc, query);
 }

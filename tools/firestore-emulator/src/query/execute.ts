@@ -2,8 +2,9 @@ import type { CollectionIndex } from '../store/collection.js';
 import type { Database } from '../store/database.js';
 import type { LiveDocument } from '../store/document.js';
 import type { Timestamp } from '../timestamp.js';
-import { afterStart, beforeEnd, compareDocuments, hasOrderFields, matchesFilter } from './evaluate.js';
+import { afterStart, beforeEnd, compareDocuments, hasRequiredFields, matchesFilter } from './evaluate.js';
 import type { Query } from './model.js';
+import { findNearest } from './nearest.js';
 
 /** The collections a query reads. */
 export function collectionsFor(db: Database, query: Query): CollectionIndex[] {
@@ -22,7 +23,7 @@ export function collectionsFor(db: Database, query: Query): CollectionIndex[] {
 
 function matches(doc: LiveDocument, query: Query): boolean {
   return (
-    hasOrderFields(doc, query.orders) &&
+    hasRequiredFields(doc, query) &&
     (query.filter === undefined || matchesFilter(doc, query.filter)) &&
     afterStart(doc, query) &&
     beforeEnd(doc, query)
@@ -31,9 +32,15 @@ function matches(doc: LiveDocument, query: Query): boolean {
 
 /**
  * Runs a query against the database as of `readTime` (latest when undefined). Returns the
- * documents in query order after cursors, offset and limit.
+ * documents in query order after cursors, offset and limit, then, for a vector search, the
+ * nearest of those in distance order.
  */
 export function runQuery(db: Database, query: Query, readTime?: Timestamp): LiveDocument[] {
+  const documents = orderedResults(db, query, readTime);
+  return query.findNearest === undefined ? documents : findNearest(documents, query.findNearest);
+}
+
+function orderedResults(db: Database, query: Query, readTime: Timestamp | undefined): LiveDocument[] {
   const collections = collectionsFor(db, query);
   const wanted = query.limit === undefined ? Infinity : query.offset + query.limit;
   if (wanted === 0) return [];

@@ -20,6 +20,18 @@ export type Filter =
   | { readonly kind: 'unary'; readonly path: FieldPath; readonly op: UnaryOperator }
   | { readonly kind: 'and' | 'or'; readonly filters: readonly Filter[] };
 
+export type DistanceMeasure = 'EUCLIDEAN' | 'COSINE' | 'DOT_PRODUCT';
+
+/** A validated StructuredQuery.FindNearest. */
+export interface FindNearest {
+  readonly path: FieldPath;
+  readonly vector: readonly number[];
+  readonly measure: DistanceMeasure;
+  readonly limit: number;
+  readonly resultField: FieldPath | undefined;
+  readonly threshold: number | undefined;
+}
+
 export interface Order {
   readonly path: FieldPath;
   readonly isName: boolean;
@@ -42,6 +54,11 @@ export interface Query {
   readonly filter: Filter | undefined;
   /** Explicit order-bys, then implicit inequality fields, then `__name__`. */
   readonly orders: readonly Order[];
+  /**
+   * Fields every result must have besides the ordered ones: an aggregation over several fields
+   * sees only the documents that have all of them.
+   */
+  readonly requiredFields: readonly FieldPath[];
   readonly startAt: Bound | undefined;
   readonly endAt: Bound | undefined;
   readonly offset: number;
@@ -49,4 +66,6 @@ export interface Query {
   readonly projection: readonly FieldPath[] | undefined;
   /** True when the results are ordered by `__name__` only. */
   readonly nameOrderOnly: boolean;
+  /** Vector search over the results of everything else, which it reorders by distance. */
+  readonly findNearest: FindNearest | undefined;
 }

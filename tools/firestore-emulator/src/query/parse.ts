@@ -1,10 +1,26 @@
-import { invalidArgument, unimplemented } from '../errors.js';
+import { invalidArgument } from '../errors.js';
 import { formatFieldPath, isNamePath, parseFieldPath, type FieldPath } from '../field-path.js';
 import { decodeValue } from '../proto/codec.js';
-import type { CursorProto, FieldReferenceProto, FilterProto, StructuredQueryProto } from '../proto/types.js';
+import type {
+  CursorProto,
+  FieldReferenceProto,
+  FilterProto,
+  FindNearestProto,
+  StructuredQueryProto,
+} from '../proto/types.js';
 import { validateCollectionId, type DatabaseName } from '../resource-names.js';
-import { compareSegments, type Value } from '../values.js';
-import type { Bound, FieldOperator, Filter, Order, Query, UnaryOperator } from './model.js';
+import { compareFieldPaths, type Value } from '../values.js';
+import type {
+  Bound,
+  DistanceMeasure,
+  FieldOperator,
+  Filter,
+  FindNearest,
+  Order,
+  Query,
+  UnaryOperator,
+} from './model.js';
+import { vectorOf } from './nearest.js';
 
 const FIELD_OPERATORS: Record<number, FieldOperator> = {
   1: 'LESS_THAN',
@@ -40,6 +56,7 @@ const INEQUALITY: ReadonlySet<string> = new Set([
 /** Firestore's limit on disjunctions in disjunctive normal form. */
 const MAX_DISJUNCTIONS = 30;
 const MAX_NOT_IN_VALUES = 10;
+const RESERVED_FIELD = /^__.*__$/;
 
 /** Parses and validates a StructuredQuery against the parent document path `parentPath`. */
 export function parseStructuredQuery(
@@ -47,11 +64,6 @@ export function parseStructuredQuery(
   parentPath: string,
   db: DatabaseName,
 ): Query {
-  if (proto.findNearest !== null) {
-    throw unimplemented(
-      'Vector search (find_nearest) is not implemented by the Keymeter Firestore emulator.',
-    );
-  }
   if (proto.from.length !== 1) {
     throw invalidArgument(`A query must select exactly one collection in "from" (got ${proto.from.length}).`);
   }
@@ -83,6 +95,7 @@ export function parseStructuredQuery(
 
   const projection =
     proto.select === null ? undefined : proto.select.fields.map((field) => fieldReference(field, 'select'));
+  const findNearest = proto.findNearest === null ? undefined : parseFindNearest(proto.findNearest, db);
 
   return {
     parentPath,
@@ -90,13 +103,58 @@ export function parseStructuredQuery(
     allDescendants,
     filter,
     orders,
+    requiredFields: [],
     startAt,
     endAt,
     offset: proto.offset,
     limit,
     projection,
     nameOrderOnly: orders.length === 1 && orders[0]?.isName === true,
+    findNearest,
   };
+}
+
+const DISTANCE_MEASURES: Record<number, DistanceMeasure> = { 1: 'EUCLIDEAN', 2: 'COSINE', 3: 'DOT_PRODUCT' };
+/** Firestore's bounds: vectors of at most 2048 dimensions, at most 1000 neighbours. */
+const MAX_VECTOR_DIMENSION = 2048;
+const MAX_NEAREST_LIMIT = 1000;
+
+function parseFindNearest(proto: FindNearestProto, db: DatabaseName): FindNearest {
+  const path = fieldReference(proto.vectorField, 'find_nearest.vector_field');
+  if (isNamePath(path)) throw invalidArgument('find_nearest.vector_field cannot be __name__.');
+  if (proto.queryVector === null) throw invalidArgument('find_nearest requires a query_vector.');
+  const vector = vectorOf(decodeValue(proto.queryVector, db));
+  if (vector === undefined) {
+    throw invalidArgument(
+      'find_nearest.query_vector must be a vector value (a map with __type__ "__vector__" and a value array of numbers).',
+    );
+  }
+  if (vector.length === 0 || vector.length > MAX_VECTOR_DIMENSION) {
+    throw invalidArgument(
+      `find_nearest.query_vector must have 1 to ${MAX_VECTOR_DIMENSION} dimensions (got ${vector.length}).`,
+    );
+  }
+  const measure = DISTANCE_MEASURES[proto.distanceMeasure];
+  if (measure === undefined) {
+    throw invalidArgument('find_nearest.distance_measure must be EUCLIDEAN, COSINE or DOT_PRODUCT.');
+  }
+  const limit = proto.limit?.value;
+  if (limit === undefined || limit < 1 || limit > MAX_NEAREST_LIMIT) {
+    throw invalidArgument(
+      `find_nearest.limit must be between 1 and ${MAX_NEAREST_LIMIT} (got ${limit ?? 'none'}).`,
+    );
+  }
+  let resultField: FieldPath | undefined;
+  if (proto.distanceResultField !== '') {
+    resultField = parseFieldPath(proto.distanceResultField);
+    if (resultField.some((segment) => RESERVED_FIELD.test(segment))) {
+      throw invalidArgument(
+        `find_nearest.distance_result_field "${proto.distanceResultField}" is a reserved field name (__.*__).`,
+      );
+    }
+  }
+  const threshold = proto.distanceThreshold === null ? undefined : proto.distanceThreshold.value;
+  return { path, vector, measure, limit, resultField, threshold };
 }
 
 function fieldReference(reference: FieldReferenceProto | null | undefined, where: string): FieldPath {
@@ -267,7 +325,7 @@ function normalizeOrders(protos: StructuredQueryProto['orderBy'], filter: Filter
     const inequalityPaths = flatten(filter)
       .filter((leaf) => INEQUALITY.has(leaf.op) && !isNamePath(leaf.path))
       .map((leaf) => leaf.path)
-      .sort(compareSegments);
+      .sort(compareFieldPaths);
     for (const path of inequalityPaths) {
       const key = formatFieldPath(path);
       if (seen.has(key)) continue;

@@ -45,12 +45,14 @@ export class ListingRpcs {
       allDescendants: request.collectionId === '',
       filter: undefined,
       orders: [{ path: ['__name__'], isName: true, descending }],
+      requiredFields: [],
       startAt: undefined,
       endAt: undefined,
       offset: 0,
       limit: undefined,
       projection: undefined,
       nameOrderOnly: true,
+      findNearest: undefined,
     };
     await this.reads.lockQuery(db, scope, query);
 

@@ -14,7 +14,7 @@ import type {
   RunQueryRequestProto,
   StructuredQueryProto,
 } from '../proto/types.js';
-import { aggregate, aggregationReads, parseAggregations } from '../query/aggregation.js';
+import { aggregate, aggregatedFields, aggregationReads, parseAggregations } from '../query/aggregation.js';
 import { runQuery } from '../query/execute.js';
 import type { Query } from '../query/model.js';
 import { parseStructuredQuery } from '../query/parse.js';
@@ -66,23 +66,25 @@ export class QueryRpcs {
     const started = process.hrtime.bigint();
     const readTime = encodeTimestamp(this.reads.responseReadTime(scope));
     const documents = runQuery(db, query, scope.historicTime);
-    this.context.stats.reads += Math.max(1, documents.length);
-    if (documents.length === 0) {
-      call.write({ ...(transaction === undefined ? {} : { transaction }), readTime });
-    }
-    documents.forEach((doc, i) => {
-      const response: Record<string, unknown> = { document: encodeDocument(doc, query.projection), readTime };
+    const reads = Math.max(1, documents.length);
+    this.context.stats.reads += reads;
+    // Firestore sends the explain metrics once, on the last response that carries a result (the
+    // last document, or the read time of an empty result), not in a response of their own.
+    const explainMetrics =
+      explain === null
+        ? undefined
+        : {
+            planSummary: planSummary(query),
+            executionStats: executionStats(documents.length, reads, started),
+          };
+    const last = Math.max(0, documents.length - 1);
+    for (let i = 0; i <= last; i++) {
+      const doc = documents[i];
+      const response: Record<string, unknown> = { readTime };
+      if (doc !== undefined) response['document'] = encodeDocument(doc, query.projection);
       if (i === 0 && transaction !== undefined) response['transaction'] = transaction;
+      if (i === last && explainMetrics !== undefined) response['explainMetrics'] = explainMetrics;
       call.write(response);
-    });
-    if (explain !== null) {
-      call.write({
-        readTime,
-        explainMetrics: {
-          planSummary: planSummary(query),
-          executionStats: executionStats(documents.length, Math.max(1, documents.length), started),
-        },
-      });
     }
   }
 
@@ -113,7 +115,11 @@ export class QueryRpcs {
     }
     const started = process.hrtime.bigint();
     const readTime = encodeTimestamp(this.reads.responseReadTime(scope));
-    const documents = runQuery(db, { ...query, projection: undefined }, scope.historicTime);
+    const documents = runQuery(
+      db,
+      { ...query, projection: undefined, requiredFields: aggregatedFields(aggregations) },
+      scope.historicTime,
+    );
     const reads = aggregationReads(documents.length);
     this.context.stats.reads += reads;
     const result = aggregate(aggregations, documents);
@@ -140,10 +146,11 @@ export class QueryRpcs {
       !query.allDescendants ||
       query.filter !== undefined ||
       !query.nameOrderOnly ||
-      query.orders[0]?.descending === true
+      query.orders[0]?.descending === true ||
+      query.findNearest !== undefined
     ) {
       throw invalidArgument(
-        'PartitionQuery requires a collection group query ordered by __name__ ascending, without filters.',
+        'PartitionQuery requires a collection group query ordered by __name__ ascending, without filters or find_nearest.',
       );
     }
     const partitionCount = int64ToNumber(request.partitionCount);

@@ -1,10 +1,11 @@
-import { compareUtf8 } from '../values.js';
+import { compareIds } from '../values.js';
 import type { DocumentEntry } from './document.js';
 
 /**
- * The documents of one collection, sorted by document ID in Firestore's order (UTF-8 bytes),
- * which is also `__name__` order within the collection. Entries stay while they have history,
- * so a deleted document can still be found by reads at an earlier time.
+ * The documents of one collection, sorted by document ID in Firestore's order (numeric ids by
+ * value, then string ids by UTF-8 bytes), which is also `__name__` order within the collection.
+ * Entries stay while they have history, so a deleted document can still be found by reads at an
+ * earlier time.
  */
 export class CollectionIndex {
   readonly entries: DocumentEntry[] = [];
@@ -28,7 +29,7 @@ export class CollectionIndex {
     while (low < high) {
       const mid = (low + high) >>> 1;
       const entry = this.entries[mid];
-      if (entry !== undefined && compareUtf8(entry.id, id) < 0) low = mid + 1;
+      if (entry !== undefined && compareIds(entry.id, id) < 0) low = mid + 1;
       else high = mid;
     }
     return low;
