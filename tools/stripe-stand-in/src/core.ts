@@ -35,6 +35,9 @@ export interface CoreOptions {
  * events go. Every change goes through `run`, which delivers the events the change produced as
  * one batch and schedules a save.
  */
+export const API_OUTAGES = ['none', 'unreachable', 'server_error'] as const;
+export type ApiOutage = (typeof API_OUTAGES)[number];
+
 export class Core {
   readonly state: State;
   readonly clock: Clock;
@@ -43,6 +46,11 @@ export class Core {
   readonly events: EventLog;
   readonly dispatcher: WebhookDispatcher;
   deliveryOrder: DeliveryOrder;
+  /**
+   * A simulated Stripe outage for `/v1` (the hosted pages and controls keep working):
+   * `unreachable` drops each connection unanswered, `server_error` answers 500 `api_error`.
+   */
+  apiOutage: ApiOutage = 'none';
   readonly #dataFile: DataFile | undefined;
 
   constructor(options: CoreOptions) {

@@ -162,6 +162,19 @@ export async function startStripeStandIn(options: StripeStandInOptions = {}): Pr
 
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use('/v1', (request: Request, response: Response, next: NextFunction) => {
+    if (core.apiOutage === 'unreachable') {
+      request.socket.destroy();
+      return;
+    }
+    if (core.apiOutage === 'server_error') {
+      response.status(500).json({
+        error: { type: 'api_error', message: 'The Stripe stand-in simulates an outage (api_outage).' },
+      });
+      return;
+    }
+    next();
+  });
   app.use('/v1', apiRouter(core, apiRoutes));
   app.use(
     '/_standin',

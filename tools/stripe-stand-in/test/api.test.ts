@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENTERPRISE_PRICE, PRO_PRICE, startTestStandIn, stripeFor, type TestStandIn } from './helpers.js';
+import {
+  controlPost,
+  ENTERPRISE_PRICE,
+  PRO_PRICE,
+  startTestStandIn,
+  stripeFor,
+  type TestStandIn,
+} from './helpers.js';
 
 let standIn: TestStandIn;
 let stripe: Stripe;
@@ -196,6 +203,32 @@ describe('errors', () => {
       .retrieve(customer.id, { expand: ['email'] })
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ param: 'expand', message: 'This property cannot be expanded (email).' });
+  });
+});
+
+describe('a simulated outage (api_outage)', () => {
+  const setOutage = (api_outage: string) => controlPost(standIn, '/settings', { api_outage });
+
+  it('drops API connections when unreachable, answers api_error on server_error, and ends', async () => {
+    expect((await setOutage('unreachable')).status).toBe(200);
+    await expect(stripe.prices.list()).rejects.toBeInstanceOf(Stripe.errors.StripeConnectionError);
+    // The hosted pages and controls stay up: only the API is "down".
+    expect((await fetch(`${standIn.url}/_standin/settings`)).status).toBe(200);
+
+    expect((await setOutage('server_error')).status).toBe(200);
+    const error = await stripe.prices.list().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Stripe.errors.StripeAPIError);
+    expect(error).toMatchObject({ statusCode: 500 });
+
+    expect((await setOutage('none')).status).toBe(200);
+    expect((await stripe.prices.list()).data.length).toBeGreaterThan(0);
+  });
+
+  it('refuses an unknown outage mode', async () => {
+    expect((await setOutage('sometimes')).status).toBe(400);
+    expect(await (await fetch(`${standIn.url}/_standin/settings`)).json()).toMatchObject({
+      api_outage: 'none',
+    });
   });
 });
 

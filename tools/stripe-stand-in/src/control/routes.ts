@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { StripeApiError } from '../api/errors.js';
 import { advanceClock } from '../billing/clock.js';
 import { paymentOutcomeOf, setPaymentOutcome } from '../billing/subscriptions.js';
-import type { Core } from '../core.js';
+import { API_OUTAGES, type Core } from '../core.js';
 import { AUTOMATIC } from '../events.js';
 import { DELIVERY_ORDERS } from '../webhooks/dispatcher.js';
 
@@ -15,7 +15,9 @@ const advanceSchema = z.union([
 ]);
 
 const outcomeSchema = z.object({ outcome: z.enum(['succeed', 'fail']) }).strict();
-const settingsSchema = z.object({ delivery_order: z.enum(DELIVERY_ORDERS) }).strict();
+const settingsSchema = z
+  .object({ delivery_order: z.enum(DELIVERY_ORDERS).optional(), api_outage: z.enum(API_OUTAGES).optional() })
+  .strict();
 const resendSchema = z.object({ endpoint_id: z.string().startsWith('we_').optional() }).strict();
 
 class ControlError extends Error {
@@ -168,14 +170,16 @@ export function controlRoutes(core: Core, describe: () => Record<string, unknown
 
   router.get(
     '/settings',
-    handle(() => ({ delivery_order: core.deliveryOrder })),
+    handle(() => ({ delivery_order: core.deliveryOrder, api_outage: core.apiOutage })),
   );
 
   router.post(
     '/settings',
     handle((request) => {
-      core.deliveryOrder = parse(settingsSchema, request.body).delivery_order;
-      return { delivery_order: core.deliveryOrder };
+      const settings = parse(settingsSchema, request.body);
+      if (settings.delivery_order !== undefined) core.deliveryOrder = settings.delivery_order;
+      if (settings.api_outage !== undefined) core.apiOutage = settings.api_outage;
+      return { delivery_order: core.deliveryOrder, api_outage: core.apiOutage };
     }),
   );
 
