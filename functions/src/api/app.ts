@@ -4,6 +4,7 @@ import { errorMiddleware, notFoundMiddleware } from '../http/errors.js';
 import { limitBodySize } from '../http/json-body.js';
 import { assignRequestId } from '../http/request-id.js';
 import { mountRoutes } from '../http/routes.js';
+import { setSecurityHeaders } from '../http/security-headers.js';
 import { withApiKey } from '../keys/with-api-key.js';
 import { postConvert } from './convert.js';
 import { getForecast } from './forecast.js';
@@ -15,6 +16,7 @@ export function createApiApp(): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(assignRequestId);
+  app.use(setSecurityHeaders);
   app.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();

@@ -11,6 +11,7 @@ import { errorMiddleware, notFoundMiddleware } from '../http/errors.js';
 import { limitBodySize } from '../http/json-body.js';
 import { assignRequestId } from '../http/request-id.js';
 import { mountRoutes, type Route } from '../http/routes.js';
+import { setSecurityHeaders } from '../http/security-headers.js';
 import { createKey } from '../keys/create-key.js';
 import { listKeys } from '../keys/list-keys.js';
 import { revokeKey } from '../keys/revoke-key.js';
@@ -45,6 +46,7 @@ export function createDashboardApp(): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(assignRequestId);
+  app.use(setSecurityHeaders);
   app.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'private, no-store');
     next();
