@@ -7,6 +7,51 @@ import tseslint from 'typescript-eslint';
 
 const FEATURES = ['keys', 'usage', 'billing', 'settings', 'admin', 'overview', 'auth'];
 
+/**
+ * The functions' rooms, floor by floor from the ground up (STYLE.md, "Layers, not circles"). A
+ * room imports only rooms on the floors below it: never a room above, never a room on its own
+ * floor, so the folders cannot form a circle. import-x/no-cycle catches circles between the
+ * modules of one room.
+ */
+const FN = './functions/src';
+const FUNCTION_FLOORS = [
+  ['shared'], // the contract the dashboard imports too
+  ['lib'],
+  ['http'],
+  ['accounts'], // who the caller is, which account it acts for
+  ['keys', 'billing'],
+  ['usage'], // usage of keys: stats, folds, the monthly close
+  ['account', 'admin'], // account-wide and admin endpoints over the features
+  ['api', 'dashboard'], // the two HTTPS entry points
+  ['index.ts'], // wires exports
+];
+const FUNCTION_ROOMS = FUNCTION_FLOORS.flat();
+const roomName = (room) => (room.endsWith('.ts') ? room : `${room}/`);
+
+/** Tests may use test-support/; product code may not (the build would pull it into the deploy). */
+function functionZones({ product }) {
+  const layers = FUNCTION_FLOORS.flatMap((floor, level) => {
+    const below = FUNCTION_FLOORS.slice(0, level).flat().map(roomName);
+    return floor.map((room) => ({
+      target: `${FN}/${room}`,
+      from: FUNCTION_FLOORS.slice(level)
+        .flat()
+        .filter((other) => other !== room)
+        .map((other) => `${FN}/${other}`),
+      message:
+        below.length === 0
+          ? `Layers, not circles: ${roomName(room)} imports no other room.`
+          : `Layers, not circles: ${roomName(room)} imports only the floors below it (${below.join(', ')}).`,
+    }));
+  });
+  const testSupport = {
+    target: FUNCTION_ROOMS.map((room) => `${FN}/${room}`),
+    from: `${FN}/test-support`,
+    message: 'test-support/ is for tests only.',
+  };
+  return [...layers.filter((zone) => zone.from.length > 0), ...(product ? [testSupport] : [])];
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -78,6 +123,33 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    files: ['functions/src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      // no-cycle follows only the files it parses; without these it reads no .ts file and passes.
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [
+        createNodeResolver({
+          extensions: ['.ts', '.js', '.json'],
+          extensionAlias: { '.js': ['.ts', '.js'] },
+          tsconfig: { configFile: fileURLToPath(new URL('./functions/tsconfig.json', import.meta.url)) },
+        }),
+      ],
+    },
+    rules: {
+      'import-x/no-cycle': 'error',
+      'import-x/no-restricted-paths': ['error', { zones: functionZones({ product: false }) }],
+    },
+  },
+  {
+    files: ['functions/src/**/*.ts'],
+    ignores: ['functions/src/**/*.test.ts', 'functions/src/test-support/**'],
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones: functionZones({ product: true }) }],
     },
   },
 );

@@ -60,7 +60,7 @@ const { db } = await import('../functions/src/lib/firebase.js');
 const { API_KEYS, API_USAGE_DAILY } = await import('../functions/src/lib/collections.js');
 const { keyCheckMetrics, resetKeyCheckMetrics } = await import('../functions/src/lib/metrics.js');
 const { foldUsageBatch } = await import('../functions/src/usage/fold-usage.js');
-const { PRODUCTION_FLUSH_POLICY, usageRecorder } = await import('../functions/src/usage/usage-recorder.js');
+const { PRODUCTION_FLUSH_POLICY, usageRecorder } = await import('../functions/src/keys/usage-recorder.js');
 const { planLimits } = await import('../functions/src/shared/plans.js');
 
 type Design = 'keymeter' | 'baseline';

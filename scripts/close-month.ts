@@ -3,6 +3,9 @@
  * `closeMonth` scheduled function runs in production (the emulator does not fire schedules):
  *
  *   npm run close-month -- 2026-10      (default: the previous month)
+ *
+ * It runs until the period is closed, resuming a close that an earlier run left unfinished; a
+ * period already closed is left as it is.
  */
 import { closeMonth } from '../functions/src/usage/close-month.js';
 import { periodSchema, previousPeriod, utcPeriod } from '../functions/src/shared/dates.js';
@@ -20,8 +23,13 @@ async function main(): Promise<number> {
   process.env.GCLOUD_PROJECT ??= PROJECT_ID;
   process.env.FIRESTORE_EMULATOR_HOST ??= `${config.firestore.host}:${config.firestore.port}`;
   const result = await closeMonth(period.data);
+  if (result.pages === 0) {
+    console.log(`Closed ${result.period} already: nothing to do.`);
+    return 0;
+  }
   console.log(
-    `Closed ${result.period}: monthly totals for ${result.accounts} account(s), ${result.keys_reset} key(s) moved to the next period.`,
+    `Closed ${result.period}: monthly totals for ${result.accounts} account(s) (${result.monthly_written} written), ` +
+      `${result.keys_reset} key(s) moved to the next period, in ${result.pages} page(s).`,
   );
   return 0;
 }

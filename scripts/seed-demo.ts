@@ -27,6 +27,7 @@ import { redirectResponseSchema, type Scope } from '../functions/src/shared/cont
 import { addDays, periodEnd, previousPeriod, utcDate, utcPeriod } from '../functions/src/shared/dates.js';
 import { planLimits, planTierSchema, type PlanTier } from '../functions/src/shared/plans.js';
 import { closeMonth } from '../functions/src/usage/close-month.js';
+import { rebuildPlatformDays } from '../functions/src/usage/platform-daily.js';
 import { emulatorConfig } from './lib/emulator-suite.js';
 import { PROJECT_ID } from './lib/paths.js';
 import { STAND_IN_SECRET_KEY } from './lib/stripe.js';
@@ -480,6 +481,9 @@ export async function seedDemo(options: { now?: Date; quiet?: boolean } = {}): P
   );
   pending += 1;
   await flush();
+
+  // The daily documents were written directly, not folded: the platform's totals follow them.
+  await rebuildPlatformDays(addDays(today, -(DEMO_DAYS - 1)), today);
 
   // The months before this one are closed, as the scheduled job would have done.
   const firstPeriod = utcPeriod(new Date(`${addDays(today, -(DEMO_DAYS - 1))}T00:00:00Z`));

@@ -88,6 +88,7 @@ async function main(): Promise<number> {
     (await step('build', () => npmRun('build')));
 
   if (checks) {
+    await step('deploy package installs and loads', () => npx(['tsx', 'scripts/check-deploy.ts']));
     await step(
       'unit and component tests',
       () => vitest(['dashboard', 'functions', 'stripe-stand-in'], reportFor('unit')),

@@ -4,6 +4,7 @@
  * - dashboardApi: the dashboard's API (Hosting rewrites /api/dashboard/** here)
  * - foldUsage: folds usage batches into daily and monthly aggregates
  * - closeMonth: the monthly close, 00:00 UTC on the 1st
+ * - closeMonthContinue: a Cloud Tasks continuation of a close that outlasted its run
  * - stripeWebhook: Stripe's webhook events (Hosting rewrites /stripe/webhook here)
  */
 import './lib/global-options.js';
@@ -22,5 +23,5 @@ export const dashboardApi = onRequest(
   createDashboardApp(),
 );
 export { foldUsage } from './usage/fold-usage.js';
-export { closeMonthSchedule as closeMonth } from './usage/close-month-schedule.js';
+export { closeMonthSchedule as closeMonth, closeMonthContinue } from './usage/close-month-schedule.js';
 export { stripeWebhook } from './billing/stripe-webhook.js';

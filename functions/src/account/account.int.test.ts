@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { API_KEYS, API_USAGE_DAILY, API_USAGE_EVENTS, USERS } from '../lib/collections.js';
+import type { Timestamp } from 'firebase-admin/firestore';
+import { API_KEYS, API_USAGE_DAILY, API_USAGE_EVENTS, DELETED_USERS, USERS } from '../lib/collections.js';
 import { meResponseSchema } from '../shared/contracts.js';
 import {
   adminAuth,
@@ -9,6 +10,8 @@ import {
   createTestUser,
   dashboardCall,
   json,
+  signInWithPassword,
+  untilElapsed,
   waitForQuery,
 } from '../test-support/emulators.js';
 import { createKeyViaApi } from '../test-support/fixtures.js';
@@ -67,10 +70,41 @@ describe('DELETE /me', () => {
     let status = 200;
     while (Date.now() < deadline && status === 200) status = (await apiCall(key.secret, '/time')).status;
     expect(status).toBe(401);
+  });
 
-    // The account is gone: the same token no longer opens anything (the Auth emulator checks the user).
-    const again = await dashboardCall(user, '/me', { method: 'DELETE' });
-    expect(again.status).toBe(401);
+  it('a token issued before the deletion cannot bring the account back; a new sign-in can', async () => {
+    const user = await createTestUser();
+    await createKeyViaApi(user, { label: 'before' });
+    expect((await dashboardCall(user, '/me', { method: 'DELETE' })).status).toBe(204);
+    const tombstone = await adminDb().collection(DELETED_USERS).doc(user.uid).get();
+    const deletedAt = tombstone.get('deleted_at') as Timestamp;
+
+    // Production verifies ID tokens by signature and expiry; the Auth emulator also looks the user
+    // up. The same uid again, with no password (so no `validSince`), makes the emulator accept the
+    // old token as production would without a revocation check: what refuses it now must be ours.
+    await adminAuth().createUser({ uid: user.uid, email: user.email });
+    await expect(adminAuth().verifyIdToken(user.idToken)).resolves.toMatchObject({ uid: user.uid });
+
+    for (const [path, options] of [
+      ['/me', {}],
+      ['/me/export', {}],
+      ['/keys', { method: 'POST', body: { label: 'after' } }],
+      ['/billing/checkout', { method: 'POST', body: { plan: 'pro' } }],
+    ] as const) {
+      const response = await dashboardCall(user, path, options);
+      expect(response.status, path).toBe(401);
+      expect(await json(response), path).toMatchObject({ error: { code: 'unauthenticated' } });
+    }
+    expect((await adminDb().collection(USERS).doc(user.uid).get()).exists).toBe(false);
+    expect((await adminDb().collection(API_KEYS).where('user_id', '==', user.uid).get()).size).toBe(0);
+
+    // A sign-in after the deletion (auth_time has whole seconds) starts a new, empty account.
+    await untilElapsed(deletedAt.toMillis(), 1_000);
+    await adminAuth().updateUser(user.uid, { password: 'another horse battery staple' });
+    const fresh = { ...user, idToken: await signInWithPassword(user.email, 'another horse battery staple') };
+    const me = meResponseSchema.parse(await json(await dashboardCall(fresh, '/me')));
+    expect(me.usage.active_keys).toBe(0);
+    expect((await adminDb().collection(DELETED_USERS).doc(user.uid).get()).exists).toBe(false);
   });
 
   it('finishes the job when repeated after a deletion that stopped half-way', async () => {

@@ -1,14 +1,22 @@
-import { Timestamp } from 'firebase-admin/firestore';
+import { FieldValue, Timestamp } from 'firebase-admin/firestore';
 import type { Request, Response } from 'express';
 import { userOf } from '../http/auth.js';
 import { closeBillingAccount } from '../billing/close-billing-account.js';
 import { expectNoBody, expectNoQuery } from '../http/empty-input.js';
-import { invalidateCachedKey } from '../keys/api-key-runtime.js';
+import { keyRevocationWrite } from '../keys/revocation-feed.js';
 import { auth, db } from '../lib/firebase.js';
-import { API_KEYS, API_USAGE_DAILY, API_USAGE_EVENTS, API_USAGE_MONTHLY, USERS } from '../lib/collections.js';
+import {
+  API_KEYS,
+  API_USAGE_DAILY,
+  API_USAGE_EVENTS,
+  API_USAGE_MONTHLY,
+  DELETED_USERS,
+  USERS,
+} from '../lib/collections.js';
 import { log } from '../lib/log.js';
 
 const PAGE_SIZE = 500;
+const TOMBSTONE_TTL_MS = 2 * 86_400_000;
 
 async function deleteWhereUser(collection: string, userId: string): Promise<number> {
   const firestore = db();
@@ -32,15 +40,32 @@ async function revokeAll(userId: string): Promise<number> {
   const firestore = db();
   const keys = await firestore.collection(API_KEYS).where('user_id', '==', userId).get();
   const revokedAt = Timestamp.now();
-  for (let start = 0; start < keys.docs.length; start += PAGE_SIZE) {
+  // Two writes per key: the key and its revocation feed entry, so API instances drop it too.
+  for (let start = 0; start < keys.docs.length; start += PAGE_SIZE / 2) {
     const batch = firestore.batch();
-    for (const doc of keys.docs.slice(start, start + PAGE_SIZE)) {
-      if (doc.get('is_active') === true) batch.update(doc.ref, { is_active: false, revoked_at: revokedAt });
+    for (const doc of keys.docs.slice(start, start + PAGE_SIZE / 2)) {
+      if (doc.get('is_active') !== true) continue;
+      batch.update(doc.ref, { is_active: false, revoked_at: revokedAt });
+      const revocation = keyRevocationWrite(doc.id, 'account_deleted');
+      batch.set(revocation.ref, revocation.data);
     }
     await batch.commit();
   }
-  for (const doc of keys.docs) invalidateCachedKey(doc.id);
   return keys.size;
+}
+
+/**
+ * Written first, so that no request racing the deletion can create the profile again. It
+ * outlives every ID token issued before it (an hour at most; refreshes need the deleted user).
+ */
+async function writeTombstone(userId: string): Promise<void> {
+  await db()
+    .collection(DELETED_USERS)
+    .doc(userId)
+    .set({
+      deleted_at: FieldValue.serverTimestamp(),
+      expire_at: Timestamp.fromMillis(Date.now() + TOMBSTONE_TTL_MS),
+    });
 }
 
 function isUserNotFound(error: unknown): boolean {
@@ -60,6 +85,7 @@ export async function deleteAccount(req: Request, res: Response): Promise<void> 
   const user = userOf(res);
   expectNoQuery(req);
   await expectNoBody(req);
+  await writeTombstone(user.uid);
   const profile = await db().collection(USERS).doc(user.uid).get();
   const customerId: unknown = profile.get('stripe_customer_id');
   await closeBillingAccount(user.uid, typeof customerId === 'string' ? customerId : undefined);

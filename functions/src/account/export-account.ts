@@ -1,31 +1,97 @@
+import { FieldPath, type Query, type QueryDocumentSnapshot } from 'firebase-admin/firestore';
 import type { Request, Response } from 'express';
 import { userOf } from '../http/auth.js';
 import { expectNoQuery } from '../http/empty-input.js';
+import { takeRouteBudget } from '../http/route-limits.js';
+import { streamResponse } from '../http/stream.js';
 import { readKeyDoc, toApiKey } from '../keys/key-doc.js';
 import { db } from '../lib/firebase.js';
 import { API_KEYS, API_USAGE_DAILY, API_USAGE_MONTHLY } from '../lib/collections.js';
 import type { AccountExport } from '../shared/contracts.js';
 import { readDailyDoc } from '../usage/daily-doc.js';
 import { dailyPoint, dayTotals } from '../usage/stats-series.js';
-import { ensureProfile, toProfile } from './profile.js';
+import { ensureProfile, toProfile } from '../accounts/profile.js';
 
-/** GET /me/export: everything Keymeter keeps about the account, as JSON. */
+/** Documents per read: the export holds one page at a time, however old the account. */
+export const EXPORT_PAGE_SIZE = 100;
+
+async function* pages(query: Query): AsyncGenerator<QueryDocumentSnapshot[]> {
+  let cursor: QueryDocumentSnapshot | undefined;
+  for (;;) {
+    const page = await (cursor === undefined ? query : query.startAfter(cursor))
+      .limit(EXPORT_PAGE_SIZE)
+      .get();
+    if (page.size > 0) yield page.docs;
+    cursor = page.docs.at(-1);
+    if (page.size < EXPORT_PAGE_SIZE || cursor === undefined) return;
+  }
+}
+
+/** Writes `[item,item,…]` from the pages of a query. */
+async function writeArray<T>(
+  write: (chunk: string) => Promise<void>,
+  query: Query,
+  item: (doc: QueryDocumentSnapshot) => T,
+): Promise<void> {
+  await write('[');
+  let first = true;
+  for await (const docs of pages(query)) {
+    const chunk = docs.map((doc) => JSON.stringify(item(doc))).join(',');
+    await write(first ? chunk : `,${chunk}`);
+    first = false;
+  }
+  await write(']');
+}
+
+/**
+ * GET /me/export: everything Keymeter keeps about the account, as one JSON document
+ * (AccountExport), streamed: keys, daily and monthly usage are read page by page, so memory and
+ * the reads in flight stay bounded whatever the account's age. Daily usage is the account's
+ * figures (the per-key detail stays in the usage CSV export).
+ */
 export async function exportAccount(req: Request, res: Response): Promise<void> {
   const user = userOf(res);
+  takeRouteBudget(res, 'GET /me/export');
   expectNoQuery(req);
   const profile = await ensureProfile(user);
   const firestore = db();
-  const [keys, daily, monthly] = await Promise.all([
-    firestore.collection(API_KEYS).where('user_id', '==', user.uid).orderBy('created_at', 'desc').get(),
-    firestore.collection(API_USAGE_DAILY).where('user_id', '==', user.uid).orderBy('date').get(),
-    firestore.collection(API_USAGE_MONTHLY).where('user_id', '==', user.uid).get(),
-  ]);
   const now = new Date();
-  const body: AccountExport = {
+  const head: Pick<AccountExport, 'exported_at' | 'profile'> = {
     exported_at: now.toISOString(),
     profile: toProfile(user, profile),
-    keys: keys.docs.map((doc) => toApiKey(doc.id, readKeyDoc(doc.data()), now)),
-    usage_daily: daily.docs.map((doc) => {
+  };
+  const keys = firestore.collection(API_KEYS).where('user_id', '==', user.uid).orderBy('created_at', 'desc');
+  const daily = firestore
+    .collection(API_USAGE_DAILY)
+    .where('user_id', '==', user.uid)
+    .orderBy('date')
+    .select(
+      'user_id',
+      'date',
+      'total_requests',
+      'error_count',
+      'latency_ms_sum',
+      'requests_by_endpoint',
+      'requests_by_status',
+    );
+  // Monthly ids are `{user_id}_{YYYY-MM}`: id order is period order, with no composite index.
+  const monthly = firestore
+    .collection(API_USAGE_MONTHLY)
+    .where('user_id', '==', user.uid)
+    .orderBy(FieldPath.documentId())
+    .select('period', 'total_requests', 'error_count');
+
+  await streamResponse(req, res, 'GET /me/export', async (write) => {
+    res.status(200);
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Disposition', 'attachment; filename="keymeter-account.json"');
+    const open = JSON.stringify(head);
+    await write(`${open.slice(0, -1)},"keys":`);
+    await writeArray(write, keys, (doc): AccountExport['keys'][number] =>
+      toApiKey(doc.id, readKeyDoc(doc.data()), now),
+    );
+    await write(',"usage_daily":');
+    await writeArray(write, daily, (doc): AccountExport['usage_daily'][number] => {
       const day = readDailyDoc(doc.data());
       const totals = dayTotals(day, null);
       return {
@@ -33,15 +99,13 @@ export async function exportAccount(req: Request, res: Response): Promise<void> 
         by_endpoint: totals.by_endpoint,
         by_status: totals.by_status,
       };
-    }),
-    usage_monthly: monthly.docs
-      .map((doc) => ({
-        period: String(doc.get('period')),
-        requests: Number(doc.get('total_requests') ?? 0),
-        errors: Number(doc.get('error_count') ?? 0),
-      }))
-      .sort((a, b) => a.period.localeCompare(b.period)),
-  };
-  res.setHeader('Content-Disposition', 'attachment; filename="keymeter-account.json"');
-  res.json(body);
+    });
+    await write(',"usage_monthly":');
+    await writeArray(write, monthly, (doc): AccountExport['usage_monthly'][number] => ({
+      period: String(doc.get('period')),
+      requests: Number(doc.get('total_requests') ?? 0),
+      errors: Number(doc.get('error_count') ?? 0),
+    }));
+    await write('}');
+  });
 }

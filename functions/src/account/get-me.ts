@@ -8,7 +8,7 @@ import type { MeResponse } from '../shared/contracts.js';
 import { periodEnd, utcDate, utcPeriod } from '../shared/dates.js';
 import { PLANS } from '../shared/plans.js';
 import { loadAccountDays } from '../usage/daily-queries.js';
-import { ensureProfile, toProfile } from './profile.js';
+import { ensureProfile, toProfile } from '../accounts/profile.js';
 
 /** GET /me: the profile (created on the first call) and this period's usage. */
 export async function getMe(req: Request, res: Response): Promise<void> {

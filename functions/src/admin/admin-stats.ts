@@ -1,7 +1,8 @@
-import { Timestamp } from 'firebase-admin/firestore';
+import { AggregateField, Timestamp } from 'firebase-admin/firestore';
 import type { Request, Response } from 'express';
 import { assertAdmin } from '../http/auth.js';
 import { parseInput, parseQuery } from '../http/parse.js';
+import { takeRouteBudget } from '../http/route-limits.js';
 import { db } from '../lib/firebase.js';
 import { API_KEYS, USERS } from '../lib/collections.js';
 import {
@@ -13,10 +14,12 @@ import {
 } from '../shared/contracts.js';
 import { addDays, utcDate } from '../shared/dates.js';
 import { planTierSchema } from '../shared/plans.js';
-import { allAccountDays } from '../usage/daily-queries.js';
+import { accountDaysQuery } from '../usage/daily-queries.js';
+import { loadPlatformDays } from '../usage/platform-daily.js';
 import { averageLatency, datesInRange } from '../usage/stats-series.js';
 
-const PAGE_SIZE = 1_000;
+/** Accounts whose exact range totals are read, of which the busiest ADMIN_TOP_ACCOUNTS are shown. */
+const TOP_CANDIDATES = 2 * ADMIN_TOP_ACCOUNTS;
 
 interface DayTotals {
   requests: number;
@@ -24,22 +27,44 @@ interface DayTotals {
   latency: number;
 }
 
+/**
+ * The range's platform totals per day, and candidates for the busiest accounts: each account's
+ * requests on the days it was among its shard's busiest (platform-daily.ts). That is its exact
+ * total for a one-day range, and a lower bound for a longer one.
+ */
 async function platformDays(from: string, to: string) {
   const byDate = new Map<string, DayTotals>();
   const byUser = new Map<string, number>();
-  const fields = ['user_id', 'total_requests', 'error_count', 'latency_ms_sum'];
-  for await (const doc of allAccountDays({ from, to }, fields, PAGE_SIZE)) {
-    const date = String(doc.get('date'));
-    const userId = String(doc.get('user_id'));
-    const requests = Number(doc.get('total_requests') ?? 0);
-    const day = byDate.get(date) ?? { requests: 0, errors: 0, latency: 0 };
-    day.requests += requests;
-    day.errors += Number(doc.get('error_count') ?? 0);
-    day.latency += Number(doc.get('latency_ms_sum') ?? 0);
-    byDate.set(date, day);
-    byUser.set(userId, (byUser.get(userId) ?? 0) + requests);
+  for (const shard of await loadPlatformDays(from, to)) {
+    const day = byDate.get(shard.date) ?? { requests: 0, errors: 0, latency: 0 };
+    day.requests += shard.total_requests;
+    day.errors += shard.error_count;
+    day.latency += shard.latency_ms_sum;
+    byDate.set(shard.date, day);
+    for (const [userId, requests] of Object.entries(shard.top_accounts))
+      byUser.set(userId, (byUser.get(userId) ?? 0) + requests);
   }
   return { byDate, byUser };
+}
+
+/** The candidates' exact totals over the range: one sum() aggregation each, not a document read per day. */
+async function busiestAccounts(candidates: Map<string, number>, from: string, to: string) {
+  const shortlist = [...candidates]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, TOP_CANDIDATES)
+    .map(([userId]) => userId);
+  const exact = await Promise.all(
+    shortlist.map(async (userId): Promise<[string, number]> => {
+      const sum = await accountDaysQuery(userId, from, to)
+        .aggregate({ requests: AggregateField.sum('total_requests') })
+        .get();
+      return [userId, Number(sum.data().requests)];
+    }),
+  );
+  return exact
+    .filter(([, requests]) => requests > 0)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, ADMIN_TOP_ACCOUNTS);
 }
 
 async function usableKeyCount(): Promise<number> {
@@ -51,9 +76,14 @@ async function usableKeyCount(): Promise<number> {
   return all.data().count - expired.data().count;
 }
 
-/** GET /admin/stats?from&to (admin claim): platform totals per day and the top accounts. */
+/**
+ * GET /admin/stats?from&to (admin claim): platform totals per day and the top accounts. Reads
+ * O(days) documents: the platform's daily shard documents, two count() aggregations, a sum()
+ * aggregation per top-account candidate and the top accounts' profiles.
+ */
 export async function adminStats(req: Request, res: Response): Promise<void> {
   assertAdmin(res);
+  takeRouteBudget(res, 'GET /admin/stats');
   const query = parseQuery(req, adminStatsQuerySchema);
   const to = query.to ?? utcDate(new Date());
   const range = parseInput(
@@ -68,9 +98,7 @@ export async function adminStats(req: Request, res: Response): Promise<void> {
     usableKeyCount(),
   ]);
 
-  const top = [...byUser]
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .slice(0, ADMIN_TOP_ACCOUNTS);
+  const top = await busiestAccounts(byUser, range.from, range.to);
   const profiles =
     top.length === 0
       ? []

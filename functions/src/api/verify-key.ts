@@ -1,26 +1,27 @@
 /**
  * POST /v1/keys/verify {key, endpoint?, scopes?}: lets a service that does not run on Firebase
  * put Keymeter in front of its API (Unkey-style). Runs the same key check as `withApiKey`,
- * meters the call against the verified key under `endpoint`, and answers 200 with `valid`
- * either way; only a malformed request body is a 400.
+ * meters the call against the verified key, and answers 200 with `valid` either way; only a
+ * malformed request body is a 400. An admitted call is metered under `endpoint`; a refused one
+ * under this route itself, so a revoked or out-of-scope key cannot choose what its owner's
+ * usage records (and the daily caps of usage-bounds.ts bound what an admitted one can).
  */
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { parseBody } from '../http/parse.js';
+import { clientAddress } from '../keys/client-throttle.js';
 import { keyChecker } from '../keys/api-key-runtime.js';
 import type { Limits } from '../keys/key-check.js';
 import { awaitFlush, recordCall, refuseKeyInQuery } from '../keys/with-api-key.js';
 import { SCOPES, scopeSchema, type Scope } from '../shared/contracts.js';
 import type { ErrorCode } from '../shared/errors.js';
+import { endpointNameSchema } from '../usage/usage-bounds.js';
 
 export const VERIFY_ENDPOINT = 'POST /v1/keys/verify';
 
 export const verifyKeyRequestSchema = z.strictObject({
   key: z.string().min(1, 'key is required').max(256),
-  endpoint: z
-    .string()
-    .regex(/^[A-Z]{3,7} \/[!-~]{0,200}$/, 'endpoint is "METHOD /path", e.g. "GET /orders"')
-    .optional(),
+  endpoint: endpointNameSchema.optional(),
   scopes: z.array(scopeSchema).max(SCOPES.length).optional(),
 });
 
@@ -53,9 +54,10 @@ export async function verifyKey(req: Request, res: Response): Promise<void> {
   const at = new Date();
   refuseKeyInQuery(req);
   const body = await parseBody(req, verifyKeyRequestSchema);
-  const endpoint = body.endpoint ?? VERIFY_ENDPOINT;
-  const check = await keyChecker().check(body.key, body.scopes ?? [], endpoint);
+  const requested = body.endpoint ?? VERIFY_ENDPOINT;
+  const check = await keyChecker().check(body.key, body.scopes ?? [], requested, clientAddress(req));
   if (check.key !== null) {
+    const endpoint = check.admitted ? requested : VERIFY_ENDPOINT;
     const flush = recordCall(check.key, {
       endpoint,
       method: endpoint.split(' ')[0] ?? 'POST',

@@ -42,6 +42,12 @@ async function errorOf(response: Response) {
   return { status: response.status, ...errorBodySchema.parse(await json(response)).error };
 }
 
+/** A stand-in page's `<main>`, with the whitespace between and around tags taken out. */
+function mainOf(page: string): string {
+  const main = /<main>([\s\S]*)<\/main>/.exec(page)?.[1] ?? page;
+  return main.replace(/>\s+</g, '><').replace(/\s+/g, ' ').trim();
+}
+
 async function customersOf(uid: string): Promise<string[]> {
   const found = await standIn.stripe.customers.search({ query: `metadata['firebase_uid']:'${uid}'` });
   return found.data.map((customer) => customer.id);
@@ -186,9 +192,33 @@ describe('checkout: errors', () => {
       standIn.stripe.checkout.sessions.retrieve(new URL(url).pathname.split('/').pop() ?? '');
     expect((await sessionOf(first)).status).toBe('expired');
     expect((await sessionOf(second)).status).toBe('open');
-    expect((await payCheckout(first)).status).not.toBe(303);
-    expect((await payCheckout(second)).status).toBe(303);
+
+    // Stripe's hosted page for an expired session: 409, no redirect, the "expired" page.
+    const refused = await payCheckout(first);
+    expect(refused.status).toBe(409);
+    expect(refused.headers.get('location')).toBeNull();
+    expect(refused.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(mainOf(await refused.text())).toBe(
+      [
+        '<p class="banner">Test mode — local Stripe stand-in. No real payment is taken.</p>',
+        '<h1>This checkout session has expired</h1>',
+        '<p id="checkout-closed">The link is no longer valid. Start again from Keymeter.</p>',
+        `<p><a id="cancel-link" href="${HOSTING_URL}/dashboard/billing?checkout=canceled">Return to Keymeter</a></p>`,
+      ].join(''),
+    );
+    expect(await sessionOf(first)).toMatchObject({ status: 'expired', subscription: null });
+
+    const paid = await payCheckout(second);
+    expect(paid.status).toBe(303);
+    expect(paid.headers.get('location')).toBe(
+      `${HOSTING_URL}/dashboard/billing?checkout=success&session_id=${(await sessionOf(second)).id}`,
+    );
     await waitForAccount(user.uid, (data) => data.plan_tier === 'enterprise');
+    const customerId = String((await accountRef(user.uid).get()).get('stripe_customer_id'));
+    const subscriptions = await standIn.stripe.subscriptions.list({ customer: customerId, status: 'all' });
+    expect(subscriptions.data.map((subscription) => subscription.items.data[0]?.price.id)).toEqual([
+      'price_keymeter_enterprise_monthly',
+    ]);
   });
 
   it('refuses an unknown plan and Free, which is not bought', async () => {

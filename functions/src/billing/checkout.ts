@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import Stripe from 'stripe';
-import { ensureProfile } from '../account/profile.js';
+import { ensureProfile } from '../accounts/profile.js';
 import { ApiError } from '../http/api-error.js';
 import { userOf } from '../http/auth.js';
 import { expectNoQuery } from '../http/empty-input.js';
@@ -12,6 +12,7 @@ import { checkoutConfig } from './config.js';
 import { ensureStripeCustomer, UID_METADATA_KEY } from './customer.js';
 import { readBillingState } from './read-billing-state.js';
 import { stripeClient } from './stripe-client.js';
+import { billingRoute } from './stripe-outage.js';
 
 /** Where Stripe sends the browser back; `{CHECKOUT_SESSION_ID}` is filled in by Stripe. */
 export function checkoutReturnUrls(appUrl: string): { success_url: string; cancel_url: string } {
@@ -54,7 +55,7 @@ function alreadyOnPlan(plan: PaidPlanTier): ApiError {
  * existing subscription; a second Checkout would bill it for two plans at once. Stripe is asked,
  * not only Firestore, so a subscription whose webhook is still on its way counts too.
  */
-export async function createCheckout(req: Request, res: Response): Promise<void> {
+export const createCheckout = billingRoute('POST /billing/checkout', async (req: Request, res: Response) => {
   const user = userOf(res);
   expectNoQuery(req);
   const { plan } = await parseBody(req, checkoutRequestSchema);
@@ -95,4 +96,4 @@ export async function createCheckout(req: Request, res: Response): Promise<void>
   log.checkoutSessionCreated({ user_id: user.uid, plan, session_id: session.id });
   const body: RedirectResponse = { url: session.url };
   res.json(body);
-}
+});

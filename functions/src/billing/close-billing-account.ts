@@ -2,6 +2,7 @@ import Stripe from 'stripe';
 import { log } from '../lib/log.js';
 import { checkoutConfig } from './config.js';
 import { stripeClient } from './stripe-client.js';
+import { billingUnavailable, isStripeOutage } from './stripe-outage.js';
 
 /**
  * Deletes the account's Stripe customer, which ends its subscriptions at once: a deleted account
@@ -14,6 +15,10 @@ export async function closeBillingAccount(userId: string, customerId: string | u
   try {
     await stripeClient(config).customers.del(customerId);
   } catch (error) {
+    if (isStripeOutage(error)) {
+      log.stripeUnavailable({ route: 'DELETE /me' }, error);
+      throw billingUnavailable();
+    }
     // Deleted before (a repeated account deletion, or by hand in Stripe): nothing left to close.
     if (!(error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'resource_missing')) {
       throw error;

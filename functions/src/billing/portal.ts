@@ -8,13 +8,14 @@ import { log } from '../lib/log.js';
 import type { RedirectResponse } from '../shared/contracts.js';
 import { checkoutConfig } from './config.js';
 import { stripeClient } from './stripe-client.js';
+import { billingRoute } from './stripe-outage.js';
 
 export function portalReturnUrl(appUrl: string): string {
   return `${appUrl}/dashboard/billing`;
 }
 
 /** POST /billing/portal: a Customer Portal session for the account's own customer; `{url}`. */
-export async function createPortal(req: Request, res: Response): Promise<void> {
+export const createPortal = billingRoute('POST /billing/portal', async (req: Request, res: Response) => {
   const user = userOf(res);
   expectNoQuery(req);
   await expectNoBody(req);
@@ -34,4 +35,4 @@ export async function createPortal(req: Request, res: Response): Promise<void> {
   log.portalSessionCreated({ user_id: user.uid });
   const body: RedirectResponse = { url: session.url };
   res.json(body);
-}
+});

@@ -6,10 +6,12 @@
 import express, { type Express, type Request, type Response } from 'express';
 import { onRequest } from 'firebase-functions/v2/https';
 import Stripe from 'stripe';
+import { z } from 'zod';
 import { ApiError } from '../http/api-error.js';
 import { errorMiddleware, notFoundMiddleware } from '../http/errors.js';
 import { assignRequestId } from '../http/request-id.js';
 import { mountRoutes } from '../http/routes.js';
+import { setSecurityHeaders } from '../http/security-headers.js';
 import { log } from '../lib/log.js';
 import { WEBHOOK_SECRETS, webhookConfig } from './config.js';
 import { stripeClient } from './stripe-client.js';
@@ -54,6 +56,17 @@ function verifiedEvent(req: Request, stripe: Stripe, secret: string): Stripe.Eve
   }
 }
 
+/**
+ * What the handler reads of every event. Signed does not mean well-formed: the id names a
+ * Firestore document (the idempotency marker), so it must be one Stripe could have made.
+ */
+const stripeEventSchema = z.object({
+  id: z.string().regex(/^evt_\w{1,250}$/),
+  type: z.string().min(1).max(255),
+  created: z.number().int().nonnegative(),
+  data: z.object({ object: z.unknown() }),
+});
+
 function answer(res: Response, outcome: WebhookAnswer['outcome']): void {
   const body: WebhookAnswer = { received: true, outcome };
   res.json(body);
@@ -62,7 +75,12 @@ function answer(res: Response, outcome: WebhookAnswer['outcome']): void {
 export async function receiveStripeWebhook(req: Request, res: Response): Promise<void> {
   const config = webhookConfig();
   const stripe = stripeClient(config);
-  const event = verifiedEvent(req, stripe, config.webhookSecret);
+  const parsed = stripeEventSchema.safeParse(verifiedEvent(req, stripe, config.webhookSecret));
+  if (!parsed.success) {
+    log.stripeWebhookRejected({ reason: 'malformed_event' });
+    throw new ApiError('invalid_request', 'The body is signed but is not a Stripe event.');
+  }
+  const event = parsed.data;
   const fields = { event_id: event.id, type: event.type };
   if (!isHandledEventType(event.type)) {
     log.stripeWebhookIgnored({ ...fields, reason: 'type_not_handled' });
@@ -103,6 +121,7 @@ export function createWebhookApp(): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(assignRequestId);
+  app.use(setSecurityHeaders);
   const router = express.Router();
   // Through Hosting the path is /stripe/webhook; on the function's own URL it is /.
   mountRoutes(router, [

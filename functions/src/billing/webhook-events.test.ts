@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import type { HandledEventType } from './webhook-events.js';
 import { describe, expect, it, vi } from 'vitest';
 
 vi.mock('firebase-functions/logger', () => ({ write: () => undefined }));
@@ -10,16 +11,23 @@ function event(type: string, object: Record<string, unknown>): Stripe.Event {
   return { id: 'evt_1', object: 'event', type, created: 1, data: { object } } as unknown as Stripe.Event;
 }
 
+/** An object of the shape Stripe sends for each handled type, naming customer cus_t. */
+const OBJECT_OF: Record<HandledEventType, Record<string, unknown>> = {
+  'checkout.session.completed': { object: 'checkout.session', customer: 'cus_t', metadata: {} },
+  'customer.subscription.created': { object: 'subscription', customer: 'cus_t', metadata: {} },
+  'customer.subscription.updated': { object: 'subscription', customer: 'cus_t', metadata: {} },
+  'customer.subscription.deleted': { object: 'subscription', customer: 'cus_t', metadata: {} },
+  'invoice.paid': { object: 'invoice', customer: 'cus_t', parent: null },
+  'invoice.payment_failed': { object: 'invoice', customer: 'cus_t', parent: null },
+};
+
 describe('the event allow-list', () => {
-  it('handles exactly the events that can change an entitlement', () => {
-    expect([...HANDLED_EVENT_TYPES].sort()).toEqual([
-      'checkout.session.completed',
-      'customer.subscription.created',
-      'customer.subscription.deleted',
-      'customer.subscription.updated',
-      'invoice.paid',
-      'invoice.payment_failed',
-    ]);
+  it('reads the customer of every handled type (a type added without a reader is caught)', () => {
+    for (const type of HANDLED_EVENT_TYPES)
+      expect(eventSubject(event(type, OBJECT_OF[type])), type).toEqual({
+        customerId: 'cus_t',
+        uidHint: null,
+      });
   });
 
   it('ignores what the stand-in and Stripe send besides', () => {
@@ -31,8 +39,54 @@ describe('the event allow-list', () => {
       'invoice.payment_succeeded',
       'checkout.session.expired',
       'customer.subscription.trial_will_end',
-    ])
+    ]) {
       expect(isHandledEventType(type)).toBe(false);
+      expect(eventSubject(event(type, { customer: 'cus_t' }))).toEqual({ customerId: null, uidHint: null });
+    }
+  });
+});
+
+describe('odd objects in signed events', () => {
+  it('reads a subscription without metadata, or with metadata of another shape, as naming no uid', () => {
+    for (const metadata of [
+      undefined,
+      null,
+      'x',
+      ['firebase_uid'],
+      { firebase_uid: 7 },
+      { firebase_uid: '' },
+    ])
+      expect(eventSubject(event('customer.subscription.updated', { customer: 'cus_1', metadata }))).toEqual({
+        customerId: 'cus_1',
+        uidHint: null,
+      });
+  });
+
+  it('reads objects that are not objects, or a customer of another type, as naming nobody', () => {
+    for (const object of [null, 'text', 42, [], { customer: 42 }, { customer: { id: 5 } }, { customer: '' }])
+      for (const type of HANDLED_EVENT_TYPES)
+        expect(eventSubject(event(type, object as Record<string, unknown>)).customerId, type).toBeNull();
+  });
+
+  it('refuses a uid hint no account could have (too long, or not a document id)', () => {
+    for (const uid of ['u'.repeat(129), 'users/x', '__proto__', '..']) {
+      const named = { customer: 'cus_1', metadata: { firebase_uid: uid } };
+      expect(eventSubject(event('checkout.session.completed', named))).toEqual({
+        customerId: 'cus_1',
+        uidHint: null,
+      });
+      const referenced = { customer: 'cus_1', client_reference_id: uid };
+      expect(eventSubject(event('checkout.session.completed', referenced))).toEqual({
+        customerId: 'cus_1',
+        uidHint: null,
+      });
+    }
+  });
+
+  it('reads an invoice whose parent has no subscription_details', () => {
+    expect(
+      eventSubject(event('invoice.paid', { customer: 'cus_1', parent: { type: 'quote_details' } })),
+    ).toEqual({ customerId: 'cus_1', uidHint: null });
   });
 });
 

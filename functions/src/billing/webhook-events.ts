@@ -1,5 +1,6 @@
 /** Which Stripe events Keymeter acts on, and which account an event is about. Pure. */
-import type Stripe from 'stripe';
+import { z } from 'zod';
+import { uidSchema } from '../shared/ids.js';
 import { UID_METADATA_KEY } from './customer.js';
 
 /**
@@ -29,40 +30,75 @@ export interface EventSubject {
   uidHint: string | null;
 }
 
-function idOf(value: string | { id: string } | null | undefined): string | null {
-  if (value === null || value === undefined) return null;
-  return typeof value === 'string' ? value : value.id;
+/**
+ * The few fields read from an event's object. A signed event is still outside input: a field
+ * may be missing, null or of another shape (an API version change, a hand-made test event), and
+ * each such case reads as "not named" rather than throwing.
+ */
+/** Stripe's customer ids: `cus_` and word characters; nothing else reaches a Stripe URL or a query. */
+const customerIdSchema = z.string().regex(/^cus_\w{1,250}$/);
+const customerRefSchema = z
+  .union([customerIdSchema, z.object({ id: customerIdSchema })])
+  .transform((value) => (typeof value === 'string' ? value : value.id));
+const metadataSchema = z.record(z.string(), z.unknown());
+
+function lenient<T extends z.ZodType>(schema: T) {
+  return schema.nullish().catch(null);
 }
 
-function nonEmpty(value: string | null | undefined): string | null {
-  return value === undefined || value === null || value === '' ? null : value;
+/** A uid hint names a document only if it could be a Firebase uid; anything else names nobody. */
+const metadataUid = lenient(metadataSchema).transform((metadata) => {
+  const uid = uidSchema.safeParse(metadata?.[UID_METADATA_KEY]);
+  return uid.success ? uid.data : null;
+});
+
+const checkoutSessionSchema = z.object({
+  customer: lenient(customerRefSchema),
+  client_reference_id: lenient(uidSchema),
+  metadata: metadataUid,
+});
+const subscriptionSchema = z.object({ customer: lenient(customerRefSchema), metadata: metadataUid });
+const invoiceSchema = z.object({
+  customer: lenient(customerRefSchema),
+  parent: lenient(z.object({ subscription_details: lenient(z.object({ metadata: metadataUid })) })),
+});
+
+const NOBODY: EventSubject = { customerId: null, uidHint: null };
+
+/** The parts of an event this module reads (the webhook parses them first). */
+export interface EventEnvelope {
+  type: string;
+  data: { object: unknown };
 }
 
-export function eventSubject(event: Stripe.Event): EventSubject {
+export function eventSubject(event: EventEnvelope): EventSubject {
+  const object: unknown = event.data.object;
   switch (event.type) {
     case 'checkout.session.completed': {
-      const session = event.data.object;
+      const session = checkoutSessionSchema.safeParse(object);
+      if (!session.success) return NOBODY;
       return {
-        customerId: idOf(session.customer),
-        uidHint: nonEmpty(session.client_reference_id) ?? nonEmpty(session.metadata?.[UID_METADATA_KEY]),
+        customerId: session.data.customer ?? null,
+        uidHint: session.data.client_reference_id ?? session.data.metadata,
       };
     }
     case 'customer.subscription.created':
     case 'customer.subscription.updated':
     case 'customer.subscription.deleted': {
-      const subscription = event.data.object;
-      return {
-        customerId: idOf(subscription.customer),
-        uidHint: nonEmpty(subscription.metadata[UID_METADATA_KEY]),
-      };
+      const subscription = subscriptionSchema.safeParse(object);
+      if (!subscription.success) return NOBODY;
+      return { customerId: subscription.data.customer ?? null, uidHint: subscription.data.metadata };
     }
     case 'invoice.paid':
     case 'invoice.payment_failed': {
-      const invoice = event.data.object;
-      const metadata = invoice.parent?.subscription_details?.metadata;
-      return { customerId: idOf(invoice.customer), uidHint: nonEmpty(metadata?.[UID_METADATA_KEY]) };
+      const invoice = invoiceSchema.safeParse(object);
+      if (!invoice.success) return NOBODY;
+      return {
+        customerId: invoice.data.customer ?? null,
+        uidHint: invoice.data.parent?.subscription_details?.metadata ?? null,
+      };
     }
     default:
-      return { customerId: null, uidHint: null };
+      return NOBODY;
   }
 }

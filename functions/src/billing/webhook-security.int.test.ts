@@ -43,7 +43,15 @@ async function snapshotOf(uid: string): Promise<DocumentData[]> {
 }
 
 /** An event as Stripe would send it about this customer's subscription, with a fresh id. */
-function eventPayload(type = 'customer.subscription.updated'): { id: string; payload: string } {
+function eventPayload(
+  type = 'customer.subscription.updated',
+  object: unknown = {
+    id: subscriptionId,
+    object: 'subscription',
+    customer: customerId,
+    metadata: { firebase_uid: user.uid },
+  },
+): { id: string; payload: string } {
   const id = `evt_test_${randomBytes(8).toString('hex')}`;
   const event = {
     id,
@@ -54,14 +62,7 @@ function eventPayload(type = 'customer.subscription.updated'): { id: string; pay
     pending_webhooks: 1,
     request: { id: null, idempotency_key: null },
     type,
-    data: {
-      object: {
-        id: subscriptionId,
-        object: 'subscription',
-        customer: customerId,
-        metadata: { firebase_uid: user.uid },
-      },
-    },
+    data: { object },
   };
   return { id, payload: JSON.stringify(event, null, 2) };
 }
@@ -227,5 +228,77 @@ describe('webhook idempotency', () => {
       expect(await json(response)).toEqual({ received: true, outcome: 'ignored' });
       expect(await markerExists(id)).toBe(false);
     }
+  });
+});
+
+describe('signed events Keymeter cannot act on: 2xx, logged, nothing changed', () => {
+  const signed = (payload: string) =>
+    postWebhook(payload, { 'stripe-signature': signature(standIn.stripe, payload, standIn.webhookSecret) });
+
+  it('an event about a customer Stripe does not know (not ours, or deleted)', async () => {
+    await makeStale(user.uid);
+    const before = await snapshotOf(user.uid);
+    const { id, payload } = eventPayload('customer.subscription.updated', {
+      id: 'sub_unknown',
+      object: 'subscription',
+      customer: 'cus_not_in_stripe',
+      metadata: {},
+    });
+    const response = await signed(payload);
+    expect(response.status).toBe(200);
+    expect(await json(response)).toEqual({ received: true, outcome: 'unknown_customer' });
+    expect((await adminDb().collection(STRIPE_EVENTS).doc(id).get()).get('outcome')).toBe('unknown_customer');
+    expect(await snapshotOf(user.uid)).toEqual(before);
+    expect(emulatorLog()).toContain(id);
+  });
+
+  it('an event whose uid hint could not be a Firebase uid', async () => {
+    const { payload } = eventPayload('checkout.session.completed', {
+      object: 'checkout.session',
+      customer: 'cus_not_in_stripe',
+      client_reference_id: 'users/../__proto__',
+      metadata: null,
+    });
+    const response = await signed(payload);
+    expect(response.status).toBe(200);
+    expect(await json(response)).toMatchObject({ received: true, outcome: 'unknown_customer' });
+  });
+
+  it('an event object without metadata about a known customer is applied', async () => {
+    await makeStale(user.uid);
+    const { payload } = eventPayload('customer.subscription.updated', {
+      id: subscriptionId,
+      object: 'subscription',
+      customer: customerId,
+    });
+    const response = await signed(payload);
+    expect(response.status).toBe(200);
+    expect(await json(response)).toEqual({ received: true, outcome: 'applied' });
+    expect((await accountRef(user.uid).get()).get('plan_tier')).toBe('pro');
+  });
+
+  it('refuses with 400 a signed body that is not a Stripe event, and writes nothing', async () => {
+    const before = (await adminDb().collection(STRIPE_EVENTS).get()).size;
+    const event = (id: unknown) =>
+      JSON.stringify({ id, type: 'customer.subscription.updated', created: 1, data: { object: {} } });
+    // The Functions runtime's own JSON parser refuses a top-level null or string before our code.
+    for (const payload of ['null', '"evt_1"']) expect((await signed(payload)).status, payload).toBe(400);
+    for (const payload of ['[]', '{}', event('evt/../x'), event('__proto__'), event(7)]) {
+      const response = await signed(payload);
+      expect(response.status, payload).toBe(400);
+      expect(errorBodySchema.parse(await json(response)).error.code, payload).toBe('invalid_request');
+    }
+    expect((await adminDb().collection(STRIPE_EVENTS).get()).size).toBe(before);
+  });
+
+  it('an event whose object is not an object, or names no customer', async () => {
+    for (const object of [null, 'sub_1', [1, 2], { object: 'subscription', customer: 7 }]) {
+      const { id, payload } = eventPayload('customer.subscription.deleted', object);
+      const response = await signed(payload);
+      expect(response.status, JSON.stringify(object)).toBe(200);
+      expect(await json(response)).toEqual({ received: true, outcome: 'ignored' });
+      expect(await markerExists(id)).toBe(false);
+    }
+    expect((await accountRef(user.uid).get()).exists).toBe(true);
   });
 });

@@ -1,12 +1,15 @@
 /**
- * The shared authorisation suite: every dashboard route, one table. Missing and bad tokens get
- * 401, oversized bodies 413, malformed input 400 naming the field (and writes nothing), and
- * another account's key id 404. A route added to DASHBOARD_ROUTES without a case here fails.
+ * The shared authorisation suite: every dashboard route, one table. Missing and forged tokens
+ * get 401, oversized bodies 413, malformed input 400 naming the field (and writes nothing), and
+ * another account's key id 404 on every route that takes one. A route added to
+ * DASHBOARD_ROUTES without a case here fails.
  */
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { request } from 'node:http';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { errorBodySchema } from '../shared/errors.js';
 import {
+  adminAuth,
   adminDb,
   clearEmulators,
   createTestUser,
@@ -80,17 +83,62 @@ const CASES: Record<string, RouteCase> = {
   },
 };
 
+/** The routes that take a key id, in the path or as `key_id`: each must 404 another account's. */
+const KEY_ID_ROUTES = [
+  'PATCH /keys/:id',
+  'POST /keys/:id/revoke',
+  'POST /keys/:id/roll',
+  'GET /stats',
+  'GET /usage/recent',
+  'GET /usage/export',
+];
+
 let owner: TestUser;
 let admin: TestUser;
+let other: TestUser;
 let ownKeyId: string;
 let foreignKeyId: string;
+let forgedToken: string;
+
+function base64url(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+/**
+ * A forgery with everything right but the signature: the header and claims of a real ID token
+ * (project, issuer, audience, times), rewritten to name another account and to claim the admin
+ * role, and signed RS256 with a key of our own under a key id Google never issued.
+ *
+ * What this can show against the Auth emulator: that every route hands the token to
+ * firebase-admin's verifier and refuses what it refuses. A route that trusted the payload
+ * (decoded it itself) would answer as `other`, with admin rights, and fail here. What it
+ * cannot show: that the signature is checked against Google's keys. The emulator's verifier
+ * accepts only unsigned tokens (alg "none"), so it refuses this signed token for that reason;
+ * it would accept an unsigned token naming any existing uid, which production refuses (no kid,
+ * alg not RS256). That production check is tested in functions/src/http/auth.test.ts, which runs
+ * requireUser with firebase-admin outside the emulator against a local stand-in for Google's
+ * certificate endpoint.
+ */
+function forge(realToken: string, victim: TestUser): string {
+  const [, payloadPart] = realToken.split('.');
+  const claims = JSON.parse(Buffer.from(payloadPart ?? '', 'base64url').toString('utf8')) as Record<
+    string,
+    unknown
+  >;
+  const header = { alg: 'RS256', kid: 'keymeter-forged-kid', typ: 'JWT' };
+  const payload = { ...claims, sub: victim.uid, user_id: victim.uid, email: victim.email, admin: true };
+  const signingInput = `${base64url(header)}.${base64url(payload)}`;
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return `${signingInput}.${sign('RSA-SHA256', Buffer.from(signingInput), privateKey).toString('base64url')}`;
+}
 
 beforeAll(async () => {
   await clearEmulators();
-  const other = await createTestUser();
+  other = await createTestUser();
   [owner, admin] = await Promise.all([createTestUser(), createTestUser({ admin: true })]);
   ownKeyId = (await createKeyViaApi(owner, { label: 'own' })).key.id;
   foreignKeyId = (await createKeyViaApi(other, { label: 'someone else' })).key.id;
+  forgedToken = forge(owner.idToken, other);
 });
 
 function fill(path: string): string {
@@ -172,11 +220,25 @@ describe.each(
     expect((await errorOf(response)).code).toBe('unauthenticated');
   });
 
-  it('refuses a forged token with 401', async () => {
-    const forged = { ...caller(), idToken: `${caller().idToken.slice(0, -8)}AAAAAAAA` };
-    const response = await dashboardCall(forged, fill(routeCase().path), { method });
+  it('refuses a forged token naming another account with 401, and acts for no one', async () => {
+    const { path } = routeCase();
+    const keysBefore = await keyCount(other.uid);
+    const response = await dashboardCall({ ...other, idToken: forgedToken }, fill(path), {
+      method,
+      ...(method === 'POST' || method === 'PATCH' ? { body: { label: 'forged' } } : {}),
+    });
     expect(response.status).toBe(401);
-    expect((await errorOf(response)).code).toBe('unauthenticated');
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({
+      error: {
+        code: 'unauthenticated',
+        message: 'The ID token is invalid or expired. Sign in again.',
+        request_id: expect.any(String),
+      },
+    });
+    expect(text).not.toContain(other.email);
+    expect(await keyCount(other.uid)).toBe(keysBefore);
+    expect((await adminAuth().getUser(other.uid)).email).toBe(other.email);
   });
 
   it('refuses an oversized body with 413', async () => {
@@ -197,25 +259,38 @@ describe.each(
     expect(await errorOf(response)).toMatchObject({ code: 'invalid_request', field: malformed.field });
     expect(await keyCount(caller().uid)).toBe(before);
   });
+});
 
-  it("answers 404 for another account's key id, never its data", async () => {
-    const foreign = routeCase().foreign;
-    if (foreign === undefined) {
-      expect(routeCase().path).not.toContain('{own}');
-      return;
-    }
+describe("another account's key id", () => {
+  it('has a case for every route that takes a key id, and only those', () => {
+    const withForeignCase = Object.entries(CASES)
+      .filter(([, routeCase]) => routeCase.foreign !== undefined)
+      .map(([name]) => name);
+    expect(withForeignCase.sort()).toEqual([...KEY_ID_ROUTES].sort());
+    for (const route of DASHBOARD_ROUTES.filter((candidate) => candidate.path.includes(':id')))
+      expect(KEY_ID_ROUTES).toContain(`${route.method} ${route.path}`);
+  });
+
+  it.each(KEY_ID_ROUTES)('%s answers 404 not_found, never its data, and changes nothing', async (name) => {
+    const foreign = CASES[name]?.foreign;
+    if (foreign === undefined) throw new Error(`no foreign case for ${name}`);
+    const [method] = name.split(' ');
     const response = await dashboardCall(owner, fill(foreign.path), {
-      method,
+      method: method ?? 'GET',
       ...(foreign.body === undefined ? {} : { body: foreign.body }),
     });
     expect(response.status).toBe(404);
-    const error = await errorOf(response);
-    expect(error.code).toBe('not_found');
-    expect(JSON.stringify(error)).not.toContain('someone else');
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({
+      error: { code: 'not_found', message: 'No such key.', request_id: expect.any(String) },
+    });
+    expect(text).not.toContain('someone else');
+    expect(text).not.toContain(other.uid);
     const stored = await adminDb().collection(API_KEYS).doc(foreignKeyId).get();
     expect(stored.get('label')).toBe('someone else');
     expect(stored.get('is_active')).toBe(true);
     expect(stored.get('replaced_by')).toBeUndefined();
+    expect(await keyCount(other.uid)).toBe(1);
   });
 });
 

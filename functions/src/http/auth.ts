@@ -8,6 +8,8 @@ export interface AuthedUser {
   name: string | null;
   picture: string | null;
   isAdmin: boolean;
+  /** When the user signed in (the token's `auth_time`); refreshed tokens keep it. */
+  authTime: Date;
 }
 
 declare module 'express-serve-static-core' {
@@ -27,7 +29,13 @@ function stringClaim(value: unknown): string | null {
   return typeof value === 'string' && value.length > 0 ? value : null;
 }
 
-/** Verifies the Firebase ID token; every dashboard route sits behind this. */
+/**
+ * Verifies the Firebase ID token; every dashboard route sits behind this. Revocation is checked
+ * too (one Auth lookup per request): a deleted or disabled user, or one whose sessions were
+ * revoked, is refused even with an ID token that has not expired yet. The Auth emulator always
+ * checks this; production only when asked, so without it a token issued before `DELETE /me`
+ * would go on working for up to an hour.
+ */
 export async function requireUser(req: Request, res: Response, next: NextFunction): Promise<void> {
   const token = bearerToken(req);
   if (token === undefined) {
@@ -38,7 +46,7 @@ export async function requireUser(req: Request, res: Response, next: NextFunctio
   }
   let decoded;
   try {
-    decoded = await auth().verifyIdToken(token);
+    decoded = await auth().verifyIdToken(token, true);
   } catch {
     throw new ApiError('unauthenticated', 'The ID token is invalid or expired. Sign in again.');
   }
@@ -48,6 +56,7 @@ export async function requireUser(req: Request, res: Response, next: NextFunctio
     name: stringClaim(decoded.name),
     picture: stringClaim(decoded.picture),
     isAdmin: decoded.admin === true,
+    authTime: new Date(decoded.auth_time * 1000),
   };
   next();
 }

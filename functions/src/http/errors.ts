@@ -17,9 +17,16 @@ function parserError(error: unknown): ApiError | undefined {
   return undefined;
 }
 
+/** Express's router refuses a path it cannot percent-decode with a plain error of status 400. */
+function routerError(error: unknown): ApiError | undefined {
+  if (error instanceof URIError && 'status' in error && error.status === 400)
+    return new ApiError('invalid_request', 'The request path is not validly percent-encoded.');
+  return undefined;
+}
+
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
-  return parserError(error) ?? new ApiError('internal', INTERNAL_MESSAGE);
+  return parserError(error) ?? routerError(error) ?? new ApiError('internal', INTERNAL_MESSAGE);
 }
 
 export function errorBody(error: ApiError, requestId: string): ErrorBody {

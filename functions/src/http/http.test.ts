@@ -12,6 +12,7 @@ const { limitBodySize, MAX_BODY_BYTES } = await import('./json-body.js');
 const { parseBody, parseQuery } = await import('./parse.js');
 const { assignRequestId } = await import('./request-id.js');
 const { mountRoutes } = await import('./routes.js');
+const { expectNoQuery } = await import('./empty-input.js');
 
 let server: Server;
 let base: string;
@@ -38,6 +39,15 @@ beforeAll(async () => {
       path: '/things',
       handler: (req, res) => {
         res.json(parseQuery(req, z.strictObject({ from: z.iso.date() })));
+      },
+    },
+    { method: 'GET', path: '/things/:id', handler: (req, res) => void res.json({ id: req.params.id }) },
+    {
+      method: 'DELETE',
+      path: '/nothing',
+      handler: (req, res) => {
+        expectNoQuery(req);
+        res.status(204).end();
       },
     },
     {
@@ -131,6 +141,42 @@ describe('routing and errors', () => {
     const text = await response.text();
     expect(text).not.toContain('sk_live_');
     expect(JSON.parse(text)).toMatchObject({ error: { code: 'not_found' } });
+  });
+
+  it('refuses any query on a route that takes none, even one the query parser drops', async () => {
+    expect((await fetch(`${base}/nothing`, { method: 'DELETE' })).status).toBe(204);
+    expect((await fetch(`${base}/nothing?`, { method: 'DELETE' })).status).toBe(204);
+    for (const [query, field] of [
+      ['?a=1', 'query.a'],
+      ['?__proto__=1', 'query.__proto__'],
+      ['?__proto__[admin]=true', 'query.__proto__[admin]'],
+      ['?constructor=x', 'query.constructor'],
+      ['?a', 'query.a'],
+    ]) {
+      const response = await fetch(`${base}/nothing${query}`, { method: 'DELETE' });
+      expect(response.status, query).toBe(400);
+      expect((await errorOf(response)).field, query).toBe(field);
+    }
+  });
+
+  it('reads a query parameter literally, once: no objects from brackets, no repeats', async () => {
+    expect(await (await fetch(`${base}/things?from=2026-01-02`)).json()).toEqual({ from: '2026-01-02' });
+    for (const [query, field] of [
+      ['?from[]=2026-01-02', 'query.from'],
+      ['?from=2026-01-02&from=2026-01-03', 'query.from'],
+      ['?from[gt]=2026-01-02', 'query.from'],
+    ]) {
+      const response = await fetch(`${base}/things${query}`);
+      expect(response.status, query).toBe(400);
+      expect((await errorOf(response)).field, query).toBe(field);
+    }
+  });
+
+  it('answers a path parameter that is not validly percent-encoded with 400, not 500', async () => {
+    expect(await (await fetch(`${base}/things/%F0%9F%98%80`)).json()).toEqual({ id: '😀' });
+    const response = await fetch(`${base}/things/%E0%A4%A`);
+    expect(response.status).toBe(400);
+    expect((await errorOf(response)).code).toBe('invalid_request');
   });
 
   it('turns unexpected errors into a bare 500 with the request id, never the message', async () => {

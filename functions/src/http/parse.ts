@@ -35,6 +35,23 @@ export async function parseBody<S extends z.ZodType>(req: Request, schema: S): P
   return parseInput(schema, body ?? {}, 'body');
 }
 
+/**
+ * The query string as the caller sent it, each parameter once: read from the raw URL, because
+ * Express's parser turns `a[b]=1` into objects and drops `__proto__`, so a schema would never see
+ * what it should refuse.
+ */
+function rawQuery(req: Request): Record<string, string> {
+  const query: Record<string, string> = {};
+  const start = req.originalUrl.indexOf('?');
+  if (start === -1) return query;
+  for (const [name, value] of new URLSearchParams(req.originalUrl.slice(start + 1))) {
+    if (Object.hasOwn(query, name))
+      throw new ApiError('invalid_request', `query.${name}: given more than once.`, `query.${name}`);
+    Object.defineProperty(query, name, { value, enumerable: true, configurable: true, writable: true });
+  }
+  return query;
+}
+
 export function parseQuery<S extends z.ZodType>(req: Request, schema: S): z.output<S> {
-  return parseInput(schema, { ...req.query }, 'query');
+  return parseInput(schema, rawQuery(req), 'query');
 }

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { ensureProfile, userDocSchema } from '../account/profile.js';
+import { ensureProfile, userDocSchema } from '../accounts/profile.js';
 import { userOf } from '../http/auth.js';
 import { parseBody } from '../http/parse.js';
 import { db } from '../lib/firebase.js';

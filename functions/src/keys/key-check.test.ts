@@ -4,11 +4,17 @@ import { KeyCache } from './key-cache.js';
 import { KeyChecker, limitHeaders } from './key-check.js';
 import type { KeyDoc } from './key-doc.js';
 import { generateApiKey, hashApiKey } from './key-format.js';
-import { RateLimiter } from './rate-limiter.js';
+import { RateLimiter } from '../lib/rate-limiter.js';
 
 const NOW = Date.parse('2026-10-15T12:00:00Z');
+const TTL_MS = 1_000;
+/**
+ * For tests that span minutes: the harness has no usage recorder to hand a reloaded key the
+ * calls this instance admitted, so the key must stay cached for the quota to count them.
+ */
+const MINUTES = { ttlMs: 3_600_000 };
 
-function harness(overrides: Partial<KeyDoc> = {}) {
+function harness(overrides: Partial<KeyDoc> = {}, { ttlMs = TTL_MS } = {}) {
   const secret = generateApiKey();
   let clock = NOW;
   let reads = 0;
@@ -28,11 +34,14 @@ function harness(overrides: Partial<KeyDoc> = {}) {
     rate_limit_per_minute: 10,
     ...overrides,
   };
+  // Firestore's copy: each read returns a snapshot of it, so a later write reaches the checker
+  // only through a new read, as it does in production.
+  let stored: KeyDoc = doc;
   const cache = new KeyCache({
-    ttlMs: 1_000,
+    ttlMs,
     load: async (hash) => {
       reads += 1;
-      return hash === doc.key_hash ? { id: 'key-1', doc } : null;
+      return hash === stored.key_hash ? { id: 'key-1', doc: { ...stored } } : null;
     },
     pendingBillable: () => 0,
     now: () => clock,
@@ -41,7 +50,10 @@ function harness(overrides: Partial<KeyDoc> = {}) {
   return {
     secret,
     checker,
+    cache,
     reads: () => reads,
+    /** Writes to the stored document only, as another instance's revocation would. */
+    write: (changes: Partial<KeyDoc>) => (stored = { ...stored, ...changes }),
     advance: (ms: number) => (clock += ms),
     check: (presented: string | undefined, scopes: ('read' | 'write')[] = ['read']) =>
       checker.check(presented, scopes, 'GET /v1/time'),
@@ -106,11 +118,21 @@ describe('KeyChecker: refusals, in order', () => {
   });
 
   it('refuses a missing scope with 403 and the limits, without consuming them', async () => {
-    const h = harness();
-    const refused = await h.check(h.secret, ['write']);
-    expect(codeOf(refused)).toBe('insufficient_scope');
-    expect(!refused.admitted && refused.error.status).toBe(403);
-    expect(!refused.admitted && refused.limits?.ratelimit.remaining).toBe(10);
+    // One call left in the minute and in the month: a refusal that consumed either would leave
+    // the next good call refused.
+    const h = harness({ rate_limit_per_minute: 1, monthly_usage: 999 });
+    for (let i = 0; i < 3; i += 1) {
+      const refused = await h.check(h.secret, ['write']);
+      expect(codeOf(refused)).toBe('insufficient_scope');
+      expect(!refused.admitted && refused.error.status).toBe(403);
+      expect(!refused.admitted && refused.limits?.ratelimit.remaining).toBe(1);
+      expect(!refused.admitted && refused.limits?.quota.remaining).toBe(1);
+    }
+    const admitted = await h.call();
+    expect(codeOf(admitted)).toBe('admitted');
+    expect(admitted.admitted && admitted.limits.ratelimit.remaining).toBe(0);
+    expect(admitted.admitted && admitted.limits.quota.remaining).toBe(0);
+    expect(admitted.admitted && admitted.key.local.billable).toBe(1);
   });
 
   it('refuses the 11th call in a minute with Retry-After, and admits again after the window', async () => {
@@ -142,19 +164,71 @@ describe('KeyChecker: refusals, in order', () => {
   });
 
   it('checks the rate limit before the quota', async () => {
-    const h = harness({ monthly_usage: 1_000, rate_limit_per_minute: 1 });
+    // The first call uses the minute's only call and the month's last one, so the second is
+    // over both limits: which code it gets shows which check ran first.
+    const h = harness({ monthly_usage: 999, rate_limit_per_minute: 1 }, MINUTES);
+    expect(codeOf(await h.call())).toBe('admitted');
+    h.advance(20_000);
+    const both = await h.call();
+    expect(codeOf(both)).toBe('rate_limited');
+    expect(!both.admitted && both.error.headers['Retry-After']).toBe('40');
+    expect(!both.admitted && both.limits).toMatchObject({
+      ratelimit: { remaining: 0 },
+      quota: { remaining: 0 },
+    });
+    // Once the minute is over, the quota is what refuses.
+    h.advance(40_000);
     expect(codeOf(await h.call())).toBe('quota_exceeded');
+  });
+
+  it('does not take a rate-limited call out of the quota', async () => {
+    // Two calls left this month, one per minute: refusals on the rate limit must leave both.
+    const h = harness({ monthly_usage: 998, rate_limit_per_minute: 1 }, MINUTES);
+    const first = await h.call();
+    expect(first.admitted && first.limits.quota.remaining).toBe(1);
+    for (let i = 0; i < 5; i += 1) {
+      const limited = await h.call();
+      expect(codeOf(limited)).toBe('rate_limited');
+      expect(!limited.admitted && limited.limits?.quota.remaining).toBe(1);
+      expect(limited.key?.local.billable).toBe(1);
+    }
+    h.advance(60_000);
+    const second = await h.call();
+    expect(codeOf(second)).toBe('admitted');
+    expect(second.admitted && second.limits.quota.remaining).toBe(0);
+    h.advance(60_000);
     expect(codeOf(await h.call())).toBe('quota_exceeded');
   });
 });
 
 describe('KeyChecker: revocation through the cache', () => {
-  it('keeps admitting a cached key at most until the TTL passes', async () => {
+  it('refuses a key revoked elsewhere once the cache TTL has passed, and not later', async () => {
     const h = harness();
     expect(codeOf(await h.call())).toBe('admitted');
-    expect(h.reads()).toBe(1);
-    h.advance(1_000);
-    await h.call();
+    h.write({ is_active: false, revoked_at: Timestamp.fromMillis(NOW + 10) });
+    // Within the bound the cached copy may still admit it: that is the documented trade.
+    h.advance(TTL_MS - 1);
+    expect(codeOf(await h.call())).toBe('admitted');
+    h.advance(1);
+    const refused = await h.call();
+    expect(codeOf(refused)).toBe('revoked_api_key');
+    expect(!refused.admitted && refused.error.status).toBe(401);
     expect(h.reads()).toBe(2);
+  });
+
+  it('refuses at once once the cache forgets the key, as the revocation watch makes it', async () => {
+    const h = harness();
+    expect(codeOf(await h.call())).toBe('admitted');
+    h.write({ is_active: false, revoked_at: Timestamp.fromMillis(NOW) });
+    h.cache.invalidate('key-1');
+    expect(codeOf(await h.call())).toBe('revoked_api_key');
+  });
+
+  it('refuses a key that expired early elsewhere within the same bound', async () => {
+    const h = harness({ expires_at: Timestamp.fromMillis(NOW + 86_400_000) });
+    expect(codeOf(await h.call())).toBe('admitted');
+    h.write({ expires_at: Timestamp.fromMillis(NOW) });
+    h.advance(TTL_MS);
+    expect(codeOf(await h.call())).toBe('expired_api_key');
   });
 });

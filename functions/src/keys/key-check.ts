@@ -1,15 +1,18 @@
 /**
  * The key check every metered call goes through, in SPEC order: format and checksum → look up
  * by hash (cached) → active → not expired → scopes → per-minute limit → monthly quota. Used by
- * `withApiKey` and by `POST /v1/keys/verify`.
+ * `withApiKey` and by `POST /v1/keys/verify`. A client address that keeps presenting unknown or
+ * malformed keys is refused before the lookup (client-throttle.ts), and a cached key passes only
+ * once the revocation gate confirms it (revocation-watch.ts).
  */
 import { ApiError } from '../http/api-error.js';
 import type { Scope } from '../shared/contracts.js';
 import { periodEnd, utcPeriod } from '../shared/dates.js';
+import type { KeyFailureThrottle } from './client-throttle.js';
 import type { CachedKey, KeyCache } from './key-cache.js';
 import { keyStatus, usageThisPeriod } from './key-doc.js';
 import { hashApiKey, isWellFormedApiKey } from './key-format.js';
-import type { LimitState, RateLimiter } from './rate-limiter.js';
+import type { LimitState, RateLimiter } from '../lib/rate-limiter.js';
 
 export interface Limits {
   ratelimit: LimitState;
@@ -47,9 +50,28 @@ export const MISSING_KEY_MESSAGE =
 export interface KeyCheckerOptions {
   cache: KeyCache;
   limiter: RateLimiter;
+  /** Without one, unknown and malformed keys are never throttled. */
+  throttle?: KeyFailureThrottle;
   now?: () => number;
-  /** Told of each key read the check had to wait for. */
+  /** Told of each key read the check had to wait for, and of each that found no key. */
   onKeyRead?: () => void;
+  onUnknownKeyRead?: () => void;
+  /** Told of each request refused by the throttle. */
+  onThrottled?: () => void;
+}
+
+function throttled(retryAfterMs: number, reason: 'address' | 'instance'): ApiError {
+  const message =
+    reason === 'address'
+      ? 'Too many requests with unknown or malformed API keys from this address. Retry after the reset.'
+      : 'Too many requests with unknown API keys are reaching the API right now. Retry after the reset.';
+  return new ApiError('rate_limited', message, undefined, { 'Retry-After': String(seconds(retryAfterMs)) });
+}
+
+function unconfirmed(): ApiError {
+  return new ApiError('unavailable', 'The API cannot confirm keys right now. Retry in a moment.', undefined, {
+    'Retry-After': '1',
+  });
 }
 
 export class KeyChecker {
@@ -59,7 +81,13 @@ export class KeyChecker {
     this.now = options.now ?? Date.now;
   }
 
-  async check(presented: string | undefined, scopes: readonly Scope[], endpoint: string): Promise<KeyCheck> {
+  /** `client` is the caller's address (client-throttle.ts `clientAddress`), when there is one. */
+  async check(
+    presented: string | undefined,
+    scopes: readonly Scope[],
+    endpoint: string,
+    client?: string,
+  ): Promise<KeyCheck> {
     const refuse = (
       error: ApiError,
       key: CachedKey | null = null,
@@ -72,7 +100,17 @@ export class KeyChecker {
     });
     if (presented === undefined || presented === '')
       return refuse(new ApiError('missing_api_key', MISSING_KEY_MESSAGE));
+    const throttle = this.options.throttle;
+    const blocked = (): KeyCheck | undefined => {
+      const wait = throttle?.blockedFor(client) ?? 0;
+      if (wait <= 0) return undefined;
+      this.options.onThrottled?.();
+      return refuse(throttled(wait, 'address'));
+    };
     if (!isWellFormedApiKey(presented)) {
+      const refused = blocked();
+      if (refused !== undefined) return refused;
+      throttle?.recordFailure(client);
       return refuse(
         new ApiError(
           'malformed_api_key',
@@ -84,9 +122,29 @@ export class KeyChecker {
     const hash = hashApiKey(presented);
     const period = utcPeriod(new Date(this.now()));
     let key = this.options.cache.peek(hash);
-    if (key === undefined) {
+    if (key === null) {
+      const refused = blocked();
+      if (refused !== undefined) return refused;
+      throttle?.recordFailure(client);
+    } else if (key === undefined) {
+      // A key this instance has read before is a real key being refreshed, never a guess.
+      const permit = this.options.cache.knows(hash) ? undefined : throttle?.beginLookup(client);
+      if (permit?.allowed === false) {
+        this.options.onThrottled?.();
+        return refuse(throttled(permit.retryAfterMs, permit.reason));
+      }
       this.options.onKeyRead?.();
-      key = await this.options.cache.load(hash, period);
+      // A read that fails is released uncounted: it says nothing about the key.
+      let found = true;
+      try {
+        key = await this.options.cache.load(hash, period);
+        found = key !== null;
+      } finally {
+        if (permit?.allowed === true) permit.done(found);
+      }
+      if (key === null) this.options.onUnknownKeyRead?.();
+    } else {
+      key = await this.confirmed(hash, key, period);
     }
     if (key === null) return refuse(new ApiError('unknown_api_key', 'This API key does not exist.'));
 
@@ -157,5 +215,21 @@ export class KeyChecker {
       key,
       limits: { ratelimit, quota: { ...quota, remaining: quota.remaining - 1 } },
     };
+  }
+
+  /** A cached key, once the revocation gate allows it: the same, or what a re-read found. */
+  private async confirmed(hash: string, key: CachedKey, period: string): Promise<CachedKey | null> {
+    const wait = this.options.cache.confirm(hash);
+    if (wait === undefined) return key;
+    try {
+      await wait;
+    } catch {
+      // Admitting it unconfirmed could pass a key revoked long ago; the cause is logged by the gate.
+      throw unconfirmed();
+    }
+    const current = this.options.cache.peek(hash);
+    if (current !== undefined) return current;
+    this.options.onKeyRead?.();
+    return this.options.cache.load(hash, period);
   }
 }

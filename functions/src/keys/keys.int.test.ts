@@ -199,6 +199,47 @@ describe('keys: errors', () => {
   });
 });
 
+describe('keys: ids Firestore would refuse', () => {
+  it('answers 404 not_found, never a 5xx, on every route that takes a key id', async () => {
+    const user = await createTestUser();
+    await createKeyViaApi(user, { label: 'real' });
+    const routes = [
+      { method: 'PATCH', suffix: '', body: { label: 'renamed' } },
+      { method: 'POST', suffix: '/revoke', body: undefined },
+      { method: 'POST', suffix: '/roll', body: {} },
+    ];
+    // ('.' and '..' never reach a key route: URLs are normalised before they are sent.)
+    const ids = ['__proto__', '__name__', '__id__', '__id7__', 'a'.repeat(65), '%00', 'x%2Fy'];
+    for (const { method, suffix, body } of routes) {
+      for (const id of ids) {
+        const response = await dashboardCall(user, `/keys/${id}${suffix}`, {
+          method,
+          ...(body === undefined ? {} : { body }),
+        });
+        const what = `${method} /keys/${id}${suffix}`;
+        expect(response.status, what).toBe(404);
+        expect(await errorCode(response), what).toBe('not_found');
+      }
+    }
+    const keys = listKeysResponseSchema.parse(await json(await dashboardCall(user, '/keys'))).keys;
+    expect(keys.map((key) => [key.label, key.status])).toEqual([['real', 'active']]);
+  });
+
+  it('answers 400 naming the field for a key_id query parameter Firestore would refuse', async () => {
+    const range = 'from=2026-11-01&to=2026-11-02';
+    const user = await createTestUser();
+    for (const path of [
+      `/stats?${range}&key_id=__proto__`,
+      '/usage/recent?key_id=__name__',
+      `/usage/export?${range}&key_id=..`,
+    ]) {
+      const response = await dashboardCall(user, path);
+      expect(response.status, path).toBe(400);
+      expect(errorBodySchema.parse(await json(response)).error.field, path).toBe('query.key_id');
+    }
+  });
+});
+
 describe('keys: security', () => {
   it("stores and logs no key's plaintext, anywhere", async () => {
     const user = await createTestUser();

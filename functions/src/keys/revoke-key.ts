@@ -5,13 +5,13 @@ import { expectNoBody } from '../http/empty-input.js';
 import { db } from '../lib/firebase.js';
 import { log } from '../lib/log.js';
 import type { KeyResponse } from '../shared/contracts.js';
-import { invalidateCachedKey } from './api-key-runtime.js';
 import { toApiKey } from './key-doc.js';
 import { keyIdParam, readOwnedKey } from './owned-key.js';
+import { keyRevocationWrite } from './revocation-feed.js';
 
 /**
- * POST /keys/:id/revoke: immediate and final. Revoking a revoked key changes nothing. Other
- * instances stop admitting the key within KEY_CACHE_TTL_MS; this one at once.
+ * POST /keys/:id/revoke: final. Revoking a revoked key changes nothing. The revocation feed entry
+ * is written in the same commit, so every API instance refuses the key within REVOCATION_BOUND_MS.
  */
 export async function revokeKey(req: Request, res: Response): Promise<void> {
   const user = userOf(res);
@@ -23,9 +23,10 @@ export async function revokeKey(req: Request, res: Response): Promise<void> {
       return { doc: current.doc, changed: false };
     const revokedAt = Timestamp.now();
     tx.update(current.ref, { is_active: false, revoked_at: revokedAt });
+    const revocation = keyRevocationWrite(current.id, 'revoked');
+    tx.set(revocation.ref, revocation.data);
     return { doc: { ...current.doc, is_active: false, revoked_at: revokedAt }, changed: true };
   });
-  invalidateCachedKey(owned.id);
   if (revoked.changed) log.keyRevoked({ user_id: user.uid, key_id: owned.id });
   const response: KeyResponse = { key: toApiKey(owned.id, revoked.doc, new Date()) };
   res.json(response);

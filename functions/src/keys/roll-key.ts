@@ -8,10 +8,10 @@ import { API_KEYS } from '../lib/collections.js';
 import { log } from '../lib/log.js';
 import { rollKeyRequestSchema, type RollKeyResponse } from '../shared/contracts.js';
 import { utcPeriod } from '../shared/dates.js';
-import { invalidateCachedKey } from './api-key-runtime.js';
 import { isUsable, readKeyDoc, toApiKey, usageThisPeriod } from './key-doc.js';
 import { newKey } from './new-key.js';
 import { keyIdParam, readOwnedKey } from './owned-key.js';
+import { keyRevocationWrite } from './revocation-feed.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -50,6 +50,9 @@ export async function rollKey(req: Request, res: Response): Promise<void> {
     const expiresAt = Timestamp.fromMillis(Math.min(graceEnd, oldExpiry));
     tx.create(newRef, created.data);
     tx.update(current.ref, { expires_at: expiresAt, replaced_by: newRef.id });
+    // The new expiry may be now (a grace period of 0): instances must re-read the old key.
+    const revocation = keyRevocationWrite(current.id, 'rolled');
+    tx.set(revocation.ref, revocation.data);
     return {
       secret: created.secret,
       created: readKeyDoc(created.data),
@@ -57,7 +60,6 @@ export async function rollKey(req: Request, res: Response): Promise<void> {
     };
   });
 
-  invalidateCachedKey(owned.id);
   log.keyRolled({
     user_id: user.uid,
     key_id: owned.id,

@@ -3,8 +3,9 @@
  *
  *   router.get('/v1/time', withApiKey({ scope: 'read' }, () => ({ body: { now: new Date() } })));
  *
- * Order on every call: extract the key → key check (format, checksum, lookup, active, expiry,
- * scope, per-minute limit, monthly quota) → handler → record usage. Every call made with a real
+ * Order on every call: extract the key → key check (format, checksum, the caller's address's
+ * budget for bad keys, lookup, active, expiry, scope, per-minute limit, monthly quota) → handler
+ * → record usage. Every call made with a real
  * key is recorded, refused or not; recording only buffers, except that the call which finds
  * the buffer due waits (at most FLUSH_WAIT_MS) for the write it starts — never for aggregation.
  */
@@ -15,8 +16,9 @@ import { requestIdOf } from '../http/request-id.js';
 import { keyCheckMetrics } from '../lib/metrics.js';
 import { log } from '../lib/log.js';
 import type { Scope } from '../shared/contracts.js';
-import { FLUSH_WAIT_MS, usageRecorder, waitAtMost } from '../usage/usage-recorder.js';
+import { FLUSH_WAIT_MS, usageRecorder, waitAtMost } from './usage-recorder.js';
 import { keyChecker } from './api-key-runtime.js';
+import { clientAddress } from './client-throttle.js';
 import type { CachedKey } from './key-cache.js';
 import { limitHeaders, type KeyCheck } from './key-check.js';
 
@@ -115,7 +117,7 @@ export function withApiKey(options: MeterOptions, handler: ApiHandler): RequestH
 
     let check: KeyCheck;
     try {
-      check = await keyChecker().check(extractApiKey(req), [options.scope], endpoint);
+      check = await keyChecker().check(extractApiKey(req), [options.scope], endpoint, clientAddress(req));
     } catch (error) {
       sendError(req, res, error);
       return;

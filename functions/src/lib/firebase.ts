@@ -1,6 +1,7 @@
 import { getApps, initializeApp } from 'firebase-admin/app';
 import { getAuth, type Auth } from 'firebase-admin/auth';
 import { getFirestore, type Firestore } from 'firebase-admin/firestore';
+import { getFunctions, type Functions } from 'firebase-admin/functions';
 
 /** The admin SDK, initialised once per instance and only when first needed. */
 function app() {
@@ -16,4 +17,9 @@ export function db(): Firestore {
 
 export function auth(): Auth {
   return getAuth(app());
+}
+
+/** Cloud Tasks queues of task functions (the Functions emulator's when it runs them). */
+export function functions(): Functions {
+  return getFunctions(app());
 }

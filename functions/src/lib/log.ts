@@ -75,6 +75,9 @@ export const log = {
   apiKeyRefused(fields: { code: string; endpoint: string; key_id?: string; request_id: string }): void {
     emit('DEBUG', 'api_key_refused', fields);
   },
+  revocationCheckFailed(error: unknown): void {
+    emit('WARNING', 'revocation_check_failed', describeError(error));
+  },
   usageFlushed(fields: { batches: number; calls: number; duration_ms: number; reason: string }): void {
     emit('DEBUG', 'usage_flushed', fields);
   },
@@ -95,6 +98,12 @@ export const log = {
   },
   monthClosed(fields: { period: string; accounts: number; keys_reset: number; duration_ms: number }): void {
     emit('INFO', 'month_closed', fields);
+  },
+  monthClosePaused(fields: { period: string; after_account: string | null; pages: number }): void {
+    emit('INFO', 'month_close_paused', fields);
+  },
+  monthCloseTaskRefused(fields: { reason: string }): void {
+    emit('ERROR', 'month_close_task_refused', fields);
   },
   billingNotConfigured(fields: { function: string; problems: readonly string[] }): void {
     emit('ERROR', 'billing_not_configured', fields);
@@ -133,6 +142,9 @@ export const log = {
   },
   stripeWebhookFailed(fields: { event_id: string; type: string }, error: unknown): void {
     emit('ERROR', 'stripe_webhook_failed', { ...fields, ...describeError(error) });
+  },
+  stripeUnavailable(fields: { route: string }, error: unknown): void {
+    emit('WARNING', 'stripe_unavailable', { ...fields, ...describeError(error) });
   },
   stripePriceUnmapped(fields: { customer_id: string; subscription_ids: readonly string[] }): void {
     emit('ERROR', 'stripe_price_unmapped', fields);

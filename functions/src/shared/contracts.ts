@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { daysBetween, isoDateSchema, periodSchema } from './dates.js';
+import { isDocumentId } from './ids.js';
 import { paidPlanTierSchema, planTierSchema } from './plans.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -27,7 +28,10 @@ export const ROLL_GRACE_MAX_HOURS = 7 * 24;
 export const KEY_EXPIRING_SOON_DAYS = 7;
 
 /** Firestore document ids of keys are random, URL-safe and short; anything else is not ours. */
-export const keyIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a key id');
+export const keyIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a key id')
+  .refine(isDocumentId, 'not a key id');
 
 const labelSchema = z
   .string()

@@ -33,6 +33,8 @@ export const ERROR_STATUS = {
   invalid_signature: 400,
   internal: 500,
   unavailable: 503,
+  /** Stripe cannot be reached or is failing: a passing outage, with Retry-After. */
+  billing_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -79,6 +79,11 @@ export async function createTestUser(options: { admin?: boolean; name?: string }
     displayName: options.name ?? `Test User ${userCount}`,
   });
   if (options.admin === true) await adminAuth().setCustomUserClaims(created.uid, { admin: true });
+  return { uid: created.uid, email, idToken: await signInWithPassword(email, password) };
+}
+
+/** A fresh sign-in through the Auth emulator: an ID token whose `auth_time` is now. */
+export async function signInWithPassword(email: string, password: string): Promise<string> {
   const response = await fetch(
     `http://${AUTH_HOST}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=any`,
     {
@@ -89,7 +94,7 @@ export async function createTestUser(options: { admin?: boolean; name?: string }
   );
   const body = (await response.json()) as { idToken?: string };
   if (body.idToken === undefined) throw new Error(`sign-in failed: ${JSON.stringify(body)}`);
-  return { uid: created.uid, email, idToken: body.idToken };
+  return body.idToken;
 }
 
 export interface CallOptions {

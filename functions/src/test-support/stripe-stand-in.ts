@@ -36,6 +36,8 @@ export interface StandIn {
   /** Moves the clock (`{ days }`, `{ to_period_end_of }` …) and waits until its webhooks are delivered. */
   advanceClock(body: Record<string, unknown>): Promise<void>;
   setDeliveryOrder(order: DeliveryOrder): Promise<void>;
+  /** Simulates Stripe being down for the API (`none` ends it); hosted pages keep working. */
+  setApiOutage(outage: 'none' | 'unreachable' | 'server_error'): Promise<void>;
   /** Delivers an event (same id) again; resolves once that delivery finished. */
   resend(eventId: string): Promise<Delivery>;
   /** Resolves once every webhook the stand-in has sent so far has been answered or given up on. */
@@ -162,6 +164,9 @@ export async function useStripeStandIn(): Promise<StandIn> {
     },
     async setDeliveryOrder(order) {
       await control(url, '/settings', { delivery_order: order });
+    },
+    async setApiOutage(outage) {
+      await control(url, '/settings', { api_outage: outage });
     },
     async resend(eventId) {
       const { data } = await control<{ data: Delivery[] }>(url, `/events/${eventId}/resend`, {});

@@ -1,11 +1,13 @@
 /**
  * `api_usage_daily/{user_id}_{date}`: SPEC's fields, plus `key_stats`, the same figures per key
  * so the dashboard can filter by key. `api_usage_monthly/{user_id}_{period}` has the same
- * account-level figures summed over the period's days.
+ * account-level figures summed over the period's days. Every map is bounded (usage-bounds.ts):
+ * names beyond a day's budget are counted under `other`, so each map sums to the total.
  */
 import { FieldValue, type DocumentData } from 'firebase-admin/firestore';
 import { z } from 'zod';
-import { isErrorStatus } from './batch-doc.js';
+import { isErrorStatus } from '../keys/batch-doc.js';
+import { NameBudget, placeCounts, type DayNames } from './usage-bounds.js';
 
 const count = z.number().nonnegative().default(0);
 const countMap = z.record(z.string(), z.number()).default({});
@@ -61,6 +63,26 @@ export function summarizeCalls(
     bump(totals.by_status, String(call.status));
   }
   return totals;
+}
+
+/**
+ * One batch's totals renamed onto the day's budgets, and the key name it is recorded under (the
+ * key's id, or OTHER once the day holds its budget of other keys). Per-key maps use the
+ * account's endpoint and status names, so they are bounded by the same budgets.
+ */
+export function boundToDay(
+  names: DayNames,
+  keyId: string,
+  totals: UsageTotals,
+): { key: string; totals: UsageTotals } {
+  return {
+    key: new NameBudget('keys', names.keys).place(keyId),
+    totals: {
+      ...totals,
+      by_endpoint: placeCounts(totals.by_endpoint, new NameBudget('endpoints', names.endpoints)),
+      by_status: placeCounts(totals.by_status, new NameBudget('statuses', names.statuses)),
+    },
+  };
 }
 
 function increments(map: Record<string, number>): Record<string, FieldValue> {

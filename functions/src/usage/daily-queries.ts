@@ -12,13 +12,32 @@ export function accountDaysQuery(userId: string, from: string, to: string): Quer
     .orderBy('date');
 }
 
-/** The account's daily documents in a range (at most 366, one per day), by date. */
+const ACCOUNT_FIELDS = [
+  'user_id',
+  'date',
+  'total_requests',
+  'error_count',
+  'latency_ms_sum',
+  'requests_by_endpoint',
+  'requests_by_status',
+  'requests_by_key',
+];
+
+/**
+ * The account's daily documents in a range (at most 366, one per day), by date: the account's
+ * figures, or with `keyId` that key's figures only. key_stats, the bulk of a busy account's
+ * documents, is read only for the one key asked for.
+ */
 export async function loadAccountDays(
   userId: string,
   from: string,
   to: string,
+  keyId: string | null = null,
 ): Promise<Map<string, DailyDoc>> {
-  const snapshot = await accountDaysQuery(userId, from, to).get();
+  const fields = keyId === null ? ACCOUNT_FIELDS : ['user_id', 'date', new FieldPath('key_stats', keyId)];
+  const snapshot = await accountDaysQuery(userId, from, to)
+    .select(...fields)
+    .get();
   return new Map(
     snapshot.docs.map((doc) => {
       const day = readDailyDoc(doc.data());

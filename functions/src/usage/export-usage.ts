@@ -2,6 +2,7 @@ import type { QueryDocumentSnapshot } from 'firebase-admin/firestore';
 import type { Request, Response } from 'express';
 import { userOf } from '../http/auth.js';
 import { parseQuery } from '../http/parse.js';
+import { takeRouteBudget } from '../http/route-limits.js';
 import { readOwnedKey } from '../keys/owned-key.js';
 import { db } from '../lib/firebase.js';
 import { API_KEYS } from '../lib/collections.js';
@@ -12,8 +13,13 @@ import { csvRow } from './csv.js';
 import { readDailyDoc } from './daily-doc.js';
 import { accountDaysQuery } from './daily-queries.js';
 import { averageLatency } from './stats-series.js';
+import { OTHER } from './usage-bounds.js';
 
-const PAGE_SIZE = 100;
+/** The row of the calls of a day's keys beyond its key budget (usage-bounds.ts). */
+const OTHER_KEYS_LABEL = '(other keys)';
+
+/** Daily documents per read; a busy account's can hold hundreds of KB (usage-bounds.ts). */
+const PAGE_SIZE = 25;
 
 async function keyLabels(userId: string): Promise<Map<string, string>> {
   const snapshot = await db().collection(API_KEYS).where('user_id', '==', userId).select('label').get();
@@ -26,6 +32,7 @@ async function keyLabels(userId: string): Promise<Map<string, string>> {
  */
 export async function exportUsage(req: Request, res: Response): Promise<void> {
   const user = userOf(res);
+  takeRouteBudget(res, 'GET /usage/export');
   const query = parseQuery(req, exportQuerySchema);
   if (query.key_id !== undefined) await readOwnedKey(query.key_id, user.uid);
   const labels = await keyLabels(user.uid);
@@ -55,7 +62,7 @@ export async function exportUsage(req: Request, res: Response): Promise<void> {
             csvRow([
               day.date,
               keyId,
-              labels.get(keyId) ?? '',
+              labels.get(keyId) ?? (keyId === OTHER ? OTHER_KEYS_LABEL : ''),
               stats.requests,
               stats.errors,
               averageLatency(stats.latency_ms_sum, stats.requests),

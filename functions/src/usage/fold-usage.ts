@@ -1,11 +1,14 @@
 /**
- * foldUsage: folds one usage batch into the account's daily document, the key's monthly counter
- * and, for a batch that arrives after its month was closed, the monthly document.
+ * foldUsage: folds one usage batch into the account's daily document, the platform's daily
+ * totals (platform-daily.ts), the key's monthly counter and, for a batch that arrives after its
+ * month was closed, the monthly document.
  *
  * Triggers are delivered at least once and in any order. One transaction reads the batch's
  * `folded_at` marker and sets it with the increments, so a redelivered batch changes nothing;
  * increments commute, the key's period only moves forward and `last_used_at` only grows, so the
- * order of delivery does not matter either.
+ * order of delivery does not matter either. The same transaction reads which endpoints,
+ * statuses and keys the daily document already holds, so the caps of usage-bounds.ts hold
+ * exactly however many folds of one account run at once.
  */
 import { FieldValue, Timestamp } from 'firebase-admin/firestore';
 import { onDocumentCreated } from 'firebase-functions/v2/firestore';
@@ -19,8 +22,10 @@ import {
   monthlyDocId,
 } from '../lib/collections.js';
 import { log } from '../lib/log.js';
-import { batchDocSchema } from './batch-doc.js';
-import { accountIncrements, dailyIncrements, summarizeCalls } from './daily-doc.js';
+import { batchDocSchema } from '../keys/batch-doc.js';
+import { accountIncrements, boundToDay, dailyIncrements, summarizeCalls } from './daily-doc.js';
+import { platformDayRef, platformIncrements } from './platform-daily.js';
+import { DAY_NAME_FIELDS, dayNamesOf } from './usage-bounds.js';
 
 export type FoldOutcome = 'folded' | 'already_folded' | 'missing' | 'key_deleted' | 'invalid';
 
@@ -39,6 +44,7 @@ export async function foldUsageBatch(
   const monthlyRef = firestore
     .collection(API_USAGE_MONTHLY)
     .doc(monthlyDocId(identity.user_id, identity.period));
+  const platformRef = platformDayRef(identity.user_id, identity.date);
 
   let calls = 0;
   const outcome = await firestore.runTransaction(
@@ -56,21 +62,48 @@ export async function foldUsageBatch(
         return 'key_deleted';
       }
 
-      const totals = summarizeCalls(batch.calls);
+      // Only the names and the total: key_stats, the bulk of the document, is not needed here.
+      const [[dailySnap], [platformSnap]] = await Promise.all([
+        tx.getAll(dailyRef, { fieldMask: [...DAY_NAME_FIELDS] }),
+        tx.getAll(platformRef),
+      ]);
+      const day = dailySnap?.data();
+      const { key, totals } = boundToDay(dayNamesOf(day), batch.key_id, summarizeCalls(batch.calls));
       calls = totals.requests;
       tx.set(
         dailyRef,
         {
           user_id: batch.user_id,
           date: batch.date,
-          ...dailyIncrements(batch.key_id, totals),
+          ...dailyIncrements(key, totals),
           updated_at: FieldValue.serverTimestamp(),
         },
         { merge: true },
       );
-      // A monthly document exists once the month was closed: late usage is added to it too.
-      if (monthlySnap?.exists === true)
-        tx.set(monthlyRef, accountIncrements(batch.key_id, totals), { merge: true });
+      const accountDayTotal = Number(day?.total_requests ?? 0) + totals.requests;
+      tx.set(
+        platformRef,
+        platformIncrements(
+          platformSnap?.data(),
+          { date: batch.date, userId: batch.user_id },
+          accountDayTotal,
+          totals,
+        ),
+        { merge: true },
+      );
+      // A monthly document exists once the month was closed: late usage is added to it too, and a
+      // day that had no usage before now counts as a day with usage.
+      if (monthlySnap?.exists === true) {
+        const firstOfDay = Number(day?.total_requests ?? 0) === 0 && totals.requests > 0;
+        tx.set(
+          monthlyRef,
+          {
+            ...accountIncrements(key, totals),
+            ...(firstOfDay ? { days_with_usage: FieldValue.increment(1) } : {}),
+          },
+          { merge: true },
+        );
+      }
 
       const keyPeriod: unknown = keySnap.get('usage_period');
       const lastUsed: unknown = keySnap.get('last_used_at');

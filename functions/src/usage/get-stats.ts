@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { userOf } from '../http/auth.js';
 import { parseQuery } from '../http/parse.js';
+import { takeRouteBudget } from '../http/route-limits.js';
 import { readOwnedKey } from '../keys/owned-key.js';
 import { statsQuerySchema, type StatsResponse } from '../shared/contracts.js';
 import { loadAccountDays } from './daily-queries.js';
@@ -9,9 +10,10 @@ import { buildStats } from './stats-series.js';
 /** GET /stats?from&to&key_id: a zero-filled daily series and totals, for the account or one key. */
 export async function getStats(req: Request, res: Response): Promise<void> {
   const user = userOf(res);
+  takeRouteBudget(res, 'GET /stats');
   const query = parseQuery(req, statsQuerySchema);
   if (query.key_id !== undefined) await readOwnedKey(query.key_id, user.uid);
-  const days = await loadAccountDays(user.uid, query.from, query.to);
+  const days = await loadAccountDays(user.uid, query.from, query.to, query.key_id ?? null);
   const body: StatsResponse = buildStats(query, days, query.key_id ?? null);
   res.json(body);
 }

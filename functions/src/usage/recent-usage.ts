@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { userOf } from '../http/auth.js';
 import { parseQuery } from '../http/parse.js';
+import { takeRouteBudget } from '../http/route-limits.js';
 import { readOwnedKey } from '../keys/owned-key.js';
 import { db } from '../lib/firebase.js';
 import { API_USAGE_EVENTS } from '../lib/collections.js';
@@ -10,7 +11,7 @@ import {
   type RecentUsageResponse,
   type UsageEvent,
 } from '../shared/contracts.js';
-import { batchDocSchema } from './batch-doc.js';
+import { batchDocSchema } from '../keys/batch-doc.js';
 
 /**
  * GET /usage/recent?key_id: the last 50 calls of one key, or of the whole account without
@@ -19,6 +20,7 @@ import { batchDocSchema } from './batch-doc.js';
  */
 export async function recentUsage(req: Request, res: Response): Promise<void> {
   const user = userOf(res);
+  takeRouteBudget(res, 'GET /usage/recent');
   const query = parseQuery(req, recentUsageQuerySchema);
   const scope =
     query.key_id === undefined

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { API_KEYS, API_USAGE_DAILY, API_USAGE_EVENTS } from '../lib/collections.js';
+import { API_KEYS, API_USAGE_DAILY, API_USAGE_EVENTS, API_USAGE_PLATFORM_DAILY } from '../lib/collections.js';
 import { recentUsageResponseSchema, statsResponseSchema, RECENT_USAGE_LIMIT } from '../shared/contracts.js';
 import { utcDate } from '../shared/dates.js';
 import { redeliverCreated } from '../test-support/cloud-events.js';
@@ -14,6 +14,7 @@ import {
   waitForQuery,
 } from '../test-support/emulators.js';
 import { insertKey, type InsertedKey } from '../test-support/fixtures.js';
+import { platformDayRef } from './platform-daily.js';
 
 beforeAll(async () => {
   await clearEmulators();
@@ -69,8 +70,12 @@ async function dailyTotal(userId: string): Promise<number> {
 async function snapshotAggregates(userId: string, keys: InsertedKey[]) {
   const days = await adminDb().collection(API_USAGE_DAILY).where('user_id', '==', userId).get();
   const keyDocs = await Promise.all(keys.map((key) => adminDb().collection(API_KEYS).doc(key.id).get()));
+  const platform = await adminDb().collection(API_USAGE_PLATFORM_DAILY).get();
   return {
     days: days.docs.map((doc) => ({ id: doc.id, data: doc.data() })).sort((a, b) => a.id.localeCompare(b.id)),
+    platform: platform.docs
+      .map((doc) => ({ id: doc.id, data: doc.data() }))
+      .sort((a, b) => a.id.localeCompare(b.id)),
     keys: keyDocs.map((doc) => ({
       monthly_usage: doc.get('monthly_usage'),
       usage_period: doc.get('usage_period'),
@@ -137,6 +142,13 @@ describe('usage pipeline: aggregates under concurrency', () => {
       expect(sumMap('requests_by_key')).toEqual(expected.byKey);
       expect(sumMap('requests_by_endpoint')).toEqual(expected.byEndpoint);
       expect(sumMap('requests_by_status')).toEqual(expected.byStatus);
+      // The platform's totals got every call once too, and the account's exact day total.
+      const platformDays = await Promise.all(
+        days.map((doc) => platformDayRef(user.uid, String(doc.get('date'))).get()),
+      );
+      expect(
+        platformDays.reduce((sum, doc) => sum + Number(doc.get('top_accounts')?.[user.uid] ?? 0), 0),
+      ).toBe(expected.total);
 
       for (const key of keys) {
         const stored = await adminDb().collection(API_KEYS).doc(key.id).get();
@@ -173,6 +185,7 @@ describe('usage pipeline: aggregates under concurrency', () => {
       const after = await snapshotAggregates(user.uid, keys);
       expect(after.keys).toEqual(before.keys);
       expect(after.days).toEqual(before.days);
+      expect(after.platform).toEqual(before.platform);
       expect(await dailyTotal(user.uid)).toBe(2_000);
     },
   );
@@ -247,5 +260,52 @@ describe('usage pipeline: what the dashboard reads', () => {
     expect(lines[0]).toBe('date,key_id,key_label,requests,errors,avg_latency_ms');
     expect(lines[1]).toMatch(new RegExp(`^${today},${key.id},"Label, with ""quotes""",3,0,\\d+(\\.\\d)?$`));
     expect(lines[2]).toBe('');
+  });
+});
+
+describe('usage pipeline: POST /v1/keys/verify records what the key holder cannot choose', () => {
+  it('meters an admitted verify under its endpoint and a refused one under the verify route itself', async () => {
+    const user = await createTestUser();
+    const key = await insertKey(user.uid, { scopes: ['read'], limits: BIG_LIMITS });
+    const revoked = await insertKey(user.uid, { revoked: true });
+    const verify = async (body: Record<string, unknown>) => {
+      const response = await apiCall(null, '/keys/verify', { method: 'POST', body });
+      return { status: response.status, body: await json<Record<string, unknown>>(response) };
+    };
+    expect((await verify({ key: key.secret, endpoint: 'GET /orders', scopes: ['read'] })).body).toMatchObject(
+      {
+        valid: true,
+      },
+    );
+    expect((await verify({ key: key.secret, endpoint: 'GET /orders/{id}' })).body).toMatchObject({
+      valid: true,
+    });
+    expect(
+      (await verify({ key: key.secret, endpoint: 'DELETE /chosen-by-caller', scopes: ['write'] })).body,
+    ).toMatchObject({
+      code: 'insufficient_scope',
+    });
+    for (let i = 0; i < 3; i += 1)
+      expect((await verify({ key: revoked.secret, endpoint: `GET /bloat/${i}` })).body).toMatchObject({
+        code: 'revoked_api_key',
+      });
+    // Not a route pattern: refused before the key check, recorded nowhere.
+    for (const endpoint of ['GET /a b', 'GET /caf\u00e9', `GET /${'x'.repeat(100)}`, 'get /orders']) {
+      const refused = await verify({ key: key.secret, endpoint });
+      expect(refused.status, endpoint).toBe(400);
+      expect(refused.body).toMatchObject({ error: { code: 'invalid_request', field: 'endpoint' } });
+    }
+
+    const [day] = await waitForQuery(
+      adminDb().collection(API_USAGE_DAILY).where('user_id', '==', user.uid),
+      (docs) => docs.reduce((sum, doc) => sum + Number(doc.get('total_requests') ?? 0), 0) === 6,
+    );
+    expect(day?.get('requests_by_endpoint')).toEqual({
+      'GET /orders': 1,
+      'GET /orders/{id}': 1,
+      'POST /v1/keys/verify': 4,
+    });
+    expect(day?.get('requests_by_status')).toEqual({ '200': 2, '403': 1, '401': 3 });
+    expect(day?.get(`key_stats`)[revoked.id].by_endpoint).toEqual({ 'POST /v1/keys/verify': 3 });
   });
 });

@@ -27,6 +27,13 @@ export function describeBillingError(error: unknown): BillingProblem {
           message: 'There is no billing account yet: it is created when you first upgrade to a paid plan.',
           offerPortal: false,
         };
+      case 'billing_unavailable': {
+        const wait = error.retryAfter === undefined ? 'shortly' : `in ${error.retryAfter} seconds`;
+        return {
+          message: `Billing is unavailable for now: our payment provider cannot be reached. Nothing was charged or changed; try again ${wait}. Your plan and keys keep working.`,
+          offerPortal: false,
+        };
+      }
       case 'unavailable':
         return {
           message:

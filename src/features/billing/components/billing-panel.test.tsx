@@ -109,6 +109,26 @@ describe('billing panel', () => {
       expect(screen.getByRole('button', { name: 'Upgrade to Pro' })).toBeEnabled();
     });
 
+    it('says billing is down for now, and when to retry, when Stripe cannot be reached', async () => {
+      server.use(
+        http.post('/api/dashboard/billing/checkout', () => {
+          const response = apiError('billing_unavailable', 'Stripe unreachable');
+          response.headers.set('Retry-After', '30');
+          return response;
+        }),
+      );
+      const { user } = renderWithProviders(<BillingPanel />);
+      await user.click(await screen.findByRole('button', { name: 'Upgrade to Pro' }));
+      const alert = await screen.findByRole('alert');
+      expect(alert).toHaveTextContent("Couldn't start checkout");
+      expect(alert).toHaveTextContent(
+        'Billing is unavailable for now: our payment provider cannot be reached. Nothing was charged or changed; try again in 30 seconds.',
+      );
+      expect(alert).not.toHaveTextContent('not set up');
+      expect(leaveTo).not.toHaveBeenCalled();
+      expect(screen.getByRole('button', { name: 'Upgrade to Pro' })).toBeEnabled();
+    });
+
     it('offers the billing portal when the account turns out to have a subscription already', async () => {
       // Paid in another tab: the webhook has not reached this page's /me yet, Stripe knows.
       db.profile.has_billing_account = true;

@@ -1,10 +1,58 @@
 import { screen, within } from '@testing-library/react';
-import { delay, http } from 'msw';
+import { delay, http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
+import { statsQuerySchema, statsResponseSchema, type DailyPoint } from '@shared/contracts';
+import { addDays } from '@shared/dates';
+import { todayUtc } from '@/lib/date-range';
+import { formatDay } from '@/lib/format';
 import { seedAccount } from '@/testing/mocks/db';
 import { apiError, apiLog } from '@/testing/mocks/handlers';
 import { server } from '@/testing/mocks/server';
 import { renderApp, waitForLoaded } from '@/testing/test-utils';
+
+/** A stat card's whole text: its label, its value and its hint, nothing else. */
+function statCard(label: string): string | null {
+  return screen.getByRole('region', { name: label }).textContent;
+}
+
+/**
+ * Stats with known figures for whatever range the page asks for: 30 days of 100 calls at 80 ms
+ * (3 failed) except a 700-call day at 120 ms 10 days ago, so 3,600 calls, 90 errors (2.5%) and
+ * an average latency of 87.8 ms, which the page must show rounded, as 88 ms (the mean of the
+ * daily averages would be 81 ms).
+ */
+function serveKnownStats(): { busiestDay: string; queries: Record<string, string>[] } {
+  const busiestDay = addDays(todayUtc(), -10);
+  const queries: Record<string, string>[] = [];
+  server.use(
+    http.get('/api/dashboard/stats', ({ request }) => {
+      const sent = Object.fromEntries(new URL(request.url).searchParams);
+      queries.push(sent);
+      const query = statsQuerySchema.parse(sent);
+      const daily: DailyPoint[] = Array.from({ length: 30 }, (_, index) => {
+        const date = addDays(query.from, index);
+        return date === busiestDay
+          ? { date, requests: 700, errors: 3, avg_latency_ms: 120 }
+          : { date, requests: 100, errors: 3, avg_latency_ms: 80 };
+      });
+      return HttpResponse.json(
+        statsResponseSchema.parse({
+          from: query.from,
+          to: query.to,
+          key_id: null,
+          totals: { requests: 3_600, errors: 90, error_rate: 0.025, avg_latency_ms: 316_000 / 3_600 },
+          daily,
+          by_endpoint: [{ endpoint: 'GET /v1/time', requests: 3_600 }],
+          by_status: [
+            { status: '200', requests: 3_510 },
+            { status: '500', requests: 90 },
+          ],
+        }),
+      );
+    }),
+  );
+  return { busiestDay, queries };
+}
 
 describe('overview page', () => {
   describe('states', () => {
@@ -27,6 +75,9 @@ describe('overview page', () => {
       expect(screen.getByRole('heading', { name: 'No calls in the last 30 days' })).toBeInTheDocument();
       expect(screen.getByRole('heading', { name: 'No calls yet' })).toBeInTheDocument();
       expect(screen.getByRole('link', { name: 'Create a key' })).toHaveAttribute('href', '/dashboard/keys');
+      expect(statCard('Error rate')).toBe('Error rate0%0 failed calls in 30 days');
+      expect(statCard('Average latency')).toBe('Average latency—No calls in 30 days');
+      expect(statCard('Active keys')).toBe('Active keys0Create one on the Keys page');
     });
 
     it('shows each card’s error with a retry, without hiding the others', async () => {
@@ -39,7 +90,10 @@ describe('overview page', () => {
       for (const alert of alerts) {
         expect(within(alert).getByRole('button', { name: 'Try again' })).toBeInTheDocument();
       }
-      expect(screen.getByRole('region', { name: 'This month' })).toHaveTextContent('735');
+      expect(screen.getByRole('region', { name: 'This month' })).toHaveTextContent(
+        '735calls across all keys',
+      );
+      expect(statCard('Active keys')).toBe('Active keys2Able to call the API now');
     });
   });
 
@@ -61,15 +115,27 @@ describe('overview page', () => {
 
     it('shows error rate, latency, active keys, the chart and recent calls', async () => {
       seedAccount();
+      const { busiestDay, queries } = serveKnownStats();
       renderApp('/');
       await waitForLoaded();
-      expect(screen.getByText('Active keys').closest('section')).toHaveTextContent('2');
-      expect(screen.getByText('Error rate').closest('section')).toHaveTextContent('%');
-      expect(screen.getByRole('figure')).toHaveTextContent(/Calls over the last 30 days: [\d,]+ calls/);
+      const today = todayUtc();
+      expect(queries).toEqual([{ from: addDays(today, -29), to: today }]);
+      expect(statCard('Error rate')).toBe('Error rate2.5%90 failed calls in 30 days');
+      expect(statCard('Average latency')).toBe('Average latency88 msOver the last 30 days');
+      // Two of the four keys can call: the revoked and the expired ones do not count.
+      expect(statCard('Active keys')).toBe('Active keys2Able to call the API now');
+      const calls = screen.getByRole('region', { name: 'Calls, last 30 days' });
+      expect(within(calls).getByText('3,600 calls in total')).toBeInTheDocument();
+      expect(within(calls).getByRole('figure')).toHaveTextContent(
+        `Calls over the last 30 days: 3,600 calls and 90 errors, busiest day ${formatDay(busiestDay)} with 700 calls.`,
+      );
       const activity = screen.getByRole('region', { name: 'Recent activity' });
       const items = within(activity).getAllByRole('listitem');
-      expect(items[0]).toHaveTextContent('200GET /v1/forecastProduction server · 88 ms3 minutes ago');
-      expect(items).toHaveLength(3);
+      expect(items.map((item) => item.textContent)).toEqual([
+        '200GET /v1/forecastProduction server · 88 ms3 minutes ago',
+        '429POST /v1/convertProduction server · 4 ms9 minutes ago',
+        '200GET /v1/timeStaging · 21 ms2 days ago',
+      ]);
       // One request for the account's latest calls across keys, not one per key.
       expect(apiLog.filter((entry) => entry.path === '/usage/recent').map((entry) => entry.query)).toEqual([
         {},

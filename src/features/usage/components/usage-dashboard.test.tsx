@@ -1,9 +1,10 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { delay, http } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { delay, http, HttpResponse } from 'msw';
+import { describe, expect, it, vi } from 'vitest';
 import { addDays } from '@shared/dates';
 import { todayUtc } from '@/lib/date-range';
 import { buildEvent, db, isoAgo, seedAccount } from '@/testing/mocks/db';
+import { TEST_USER } from '@/testing/mocks/firebase';
 import { apiError, apiLog } from '@/testing/mocks/handlers';
 import { server } from '@/testing/mocks/server';
 import { renderApp, waitForLoaded } from '@/testing/test-utils';
@@ -13,6 +14,33 @@ function cellTexts(row: HTMLElement): (string | null | undefined)[] {
   return within(row)
     .getAllByRole('cell')
     .map((cell) => cell.firstChild?.textContent);
+}
+
+/**
+ * The files the page saves while `act` runs: jsdom cannot download, so the link's click is
+ * recorded instead, with the Blob its object URL was made from.
+ */
+async function recordDownloads(
+  act: () => Promise<void>,
+): Promise<{ href: string; download: string; blob: Blob | undefined }[]> {
+  const saved: { href: string; download: string; blob: Blob | undefined }[] = [];
+  const createObjectURL = vi.mocked(URL.createObjectURL);
+  const click = HTMLAnchorElement.prototype.click;
+  HTMLAnchorElement.prototype.click = function recordClick(this: HTMLAnchorElement) {
+    const made = createObjectURL.mock.calls.at(-1)?.[0];
+    // fetch's Blob is Node's, not jsdom's, so `instanceof Blob` cannot tell.
+    saved.push({
+      href: this.href,
+      download: this.download,
+      blob: made && 'arrayBuffer' in made ? made : undefined,
+    });
+  };
+  try {
+    await act();
+  } finally {
+    HTMLAnchorElement.prototype.click = click;
+  }
+  return saved;
 }
 
 function statsRequests() {
@@ -136,34 +164,77 @@ describe('usage page', () => {
     });
   });
 
-  describe('CSV export', () => {
-    it('downloads the range as a CSV file fetched with the token', async () => {
-      seedAccount();
+  // A render, a download and its toast: on a loaded 2-core machine this passes 5 s at times.
+  describe('CSV export', { timeout: 15_000 }, () => {
+    it("downloads the selected range and key: the server's bytes, under the server's filename", async () => {
+      const { staging } = seedAccount();
+      const today = todayUtc();
+      const from = addDays(today, -6);
+      // A BOM, CRLF, a quoted label and non-ASCII text: any re-encoding on the way (text()
+      // drops a BOM, for one) would change these bytes.
+      const bytes = new TextEncoder().encode(
+        `\uFEFFdate,key_id,key_label,requests,errors,avg_latency_ms\r\n${today},${staging.id},"Staging, café",7,1,12.5\r\n`,
+      );
+      const filename = `keymeter-usage-${from}-to-${today}.csv`;
+      const exports: { query: Record<string, string>; authorization: string | null }[] = [];
+      server.use(
+        http.get('/api/dashboard/usage/export', ({ request }) => {
+          exports.push({
+            query: Object.fromEntries(new URL(request.url).searchParams),
+            authorization: request.headers.get('Authorization'),
+          });
+          return new HttpResponse(bytes, {
+            headers: {
+              'Content-Type': 'text/csv; charset=utf-8',
+              'Content-Disposition': `attachment; filename="${filename}"`,
+            },
+          });
+        }),
+      );
+      // Choosing 7 days is covered above ('asks for 7 days…'); here the key is chosen in the menu.
       const { user } = renderApp('/usage?range=7d');
       await waitForLoaded();
-      const saved: { href: string; download: string }[] = [];
-      const click = HTMLAnchorElement.prototype.click;
-      HTMLAnchorElement.prototype.click = function recordClick(this: HTMLAnchorElement) {
-        saved.push({ href: this.href, download: this.download });
-      };
-      try {
+      await user.selectOptions(screen.getByLabelText('Key'), 'Staging');
+      await waitFor(() => expect(statsRequests().at(-1)).toEqual({ from, to: today, key_id: staging.id }));
+
+      const saved = await recordDownloads(async () => {
         await user.click(screen.getByRole('button', { name: 'Export CSV' }));
         expect(await screen.findByText('CSV downloaded')).toBeInTheDocument();
-      } finally {
-        HTMLAnchorElement.prototype.click = click;
-      }
-      const today = todayUtc();
-      expect(apiLog.find((entry) => entry.path === '/usage/export')?.query).toEqual({
-        from: addDays(today, -6),
-        to: today,
       });
-      expect(saved).toEqual([
-        { href: 'blob:keymeter-test', download: `usage-${addDays(today, -6)}-${today}.csv` },
+      expect(exports).toEqual([
+        {
+          query: { from, to: today, key_id: staging.id },
+          authorization: `Bearer test-token-${TEST_USER.uid}`,
+        },
       ]);
-      const blob = (URL.createObjectURL as unknown as { mock: { calls: [Blob][] } }).mock.calls[0]?.[0];
-      const csv = await blob?.text();
-      expect(csv?.split('\n')[0]).toBe('date,key_id,key_label,requests,errors,avg_latency_ms');
-      expect(csv?.split('\n')).toHaveLength(1 + db.keys.length);
+      expect(saved.map(({ href, download }) => ({ href, download }))).toEqual([
+        { href: 'blob:keymeter-test', download: filename },
+      ]);
+      const blob = saved[0]?.blob;
+      if (blob === undefined) throw new Error('no Blob was saved');
+      // Compared as plain arrays: the typed arrays come from two realms (jsdom's and Node's).
+      expect(Array.from(new Uint8Array(await blob.arrayBuffer()))).toEqual(Array.from(bytes));
+    });
+
+    it('names the file after the selected range and key when the server gives no name', async () => {
+      const { active } = seedAccount();
+      const to = addDays(todayUtc(), -3);
+      const from = addDays(to, -9);
+      server.use(
+        http.get(
+          '/api/dashboard/usage/export',
+          () => new HttpResponse('date\n', { headers: { 'Content-Type': 'text/csv; charset=utf-8' } }),
+        ),
+      );
+      const { user } = renderApp(`/usage?range=custom&from=${from}&to=${to}&key=${active.id}`);
+      await waitForLoaded();
+      const saved = await recordDownloads(async () => {
+        await user.click(screen.getByRole('button', { name: 'Export CSV' }));
+        expect(await screen.findByText('CSV downloaded')).toBeInTheDocument();
+      });
+      expect(saved.map((entry) => entry.download)).toEqual([
+        `keymeter-usage-${from}-to-${to}-${active.id}.csv`,
+      ]);
     });
 
     it('says why an export failed', async () => {

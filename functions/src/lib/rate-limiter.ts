@@ -1,8 +1,10 @@
 /**
- * Per-minute limits, per key and per instance: a fixed 60-second window that opens at the
- * key's first call and admits `limit` calls. Instances do not share windows, so with N warm
- * instances serving one key the effective limit is up to N × the plan's; the monthly quota,
- * backed by Firestore, is the hard bound. Refused calls do not consume the window.
+ * Fixed-window limits, per name (an API key's id, a user's uid) and per instance: a window of
+ * `windowMs` opens at the name's first counted call and admits `limit` calls. Instances do not
+ * share windows, so with N warm instances serving one name the effective limit is up to N × the
+ * limit; where a hard bound matters (the API's monthly quota) it is kept in Firestore instead.
+ * Refused calls do not consume the window. Memory is bounded: past MAX_TRACKED_KEYS names the
+ * oldest windows are forgotten, which can only let a forgotten name through early, never refuse.
  */
 export const RATE_LIMIT_WINDOW_MS = 60_000;
 const MAX_TRACKED_KEYS = 10_000;

@@ -3,7 +3,8 @@ import { FieldValue, Timestamp } from 'firebase-admin/firestore';
 import { z } from 'zod';
 import type { AuthedUser } from '../http/auth.js';
 import { db } from '../lib/firebase.js';
-import { USERS } from '../lib/collections.js';
+import { DELETED_USERS, USERS } from '../lib/collections.js';
+import { ApiError } from '../http/api-error.js';
 import { log } from '../lib/log.js';
 import { subscriptionStatusSchema, type MeResponse } from '../shared/contracts.js';
 import { planTierSchema } from '../shared/plans.js';
@@ -24,15 +25,25 @@ export const userDocSchema = z.object({
 });
 export type UserDoc = z.infer<typeof userDocSchema>;
 
-const ALREADY_EXISTS = 6;
-
-/** The profile, created from the token's claims when this is the account's first request. */
+/**
+ * The profile, created from the token's claims when this is the account's first request. A
+ * deleted account is not created again from a sign-in older than its deletion (a second tab's
+ * token): only a new sign-in starts a new account.
+ */
 export async function ensureProfile(user: AuthedUser): Promise<UserDoc> {
-  const ref = db().collection(USERS).doc(user.uid);
+  const firestore = db();
+  const ref = firestore.collection(USERS).doc(user.uid);
   const existing = await ref.get();
   if (existing.exists) return userDocSchema.parse(existing.data());
-  try {
-    await ref.create({
+  const tombstoneRef = firestore.collection(DELETED_USERS).doc(user.uid);
+  const created = await firestore.runTransaction(async (tx) => {
+    const [profile, tombstone] = await tx.getAll(ref, tombstoneRef);
+    // Two first requests raced; the other one created it.
+    if (profile?.exists === true) return false;
+    const deletedAt: unknown = tombstone?.get('deleted_at');
+    if (deletedAt instanceof Timestamp && user.authTime.getTime() <= deletedAt.toMillis())
+      throw new ApiError('unauthenticated', 'This account was deleted. Sign in again to start a new one.');
+    tx.create(ref, {
       email: user.email,
       display_name: user.name,
       photo_url: user.picture,
@@ -40,12 +51,10 @@ export async function ensureProfile(user: AuthedUser): Promise<UserDoc> {
       created_at: FieldValue.serverTimestamp(),
       updated_at: FieldValue.serverTimestamp(),
     });
-    log.profileCreated({ user_id: user.uid });
-  } catch (error) {
-    // Two first requests raced; the other one created it.
-    if (!(typeof error === 'object' && error !== null && 'code' in error && error.code === ALREADY_EXISTS))
-      throw error;
-  }
+    if (tombstone?.exists === true) tx.delete(tombstoneRef);
+    return true;
+  });
+  if (created) log.profileCreated({ user_id: user.uid });
   return userDocSchema.parse((await ref.get()).data());
 }
 

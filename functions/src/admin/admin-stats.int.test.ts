@@ -1,0 +1,181 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { writeUsageBatches } from '../keys/usage-recorder.js';
+import type { UsageBatch, UsageCall } from '../keys/usage-buffer.js';
+import {
+  API_USAGE_DAILY,
+  API_USAGE_EVENTS,
+  API_USAGE_PLATFORM_DAILY,
+  dailyDocId,
+} from '../lib/collections.js';
+import { newDocumentId } from '../lib/random.js';
+import {
+  ADMIN_TOP_ACCOUNTS,
+  adminStatsResponseSchema,
+  type AdminStatsResponse,
+} from '../shared/contracts.js';
+import { addDays, utcDate } from '../shared/dates.js';
+import {
+  adminDb,
+  clearEmulators,
+  createTestUser,
+  dashboardCall,
+  json,
+  waitForDoc,
+  type TestUser,
+} from '../test-support/emulators.js';
+import { insertKey } from '../test-support/fixtures.js';
+import { PLATFORM_SHARDS, rebuildPlatformDays } from '../usage/platform-daily.js';
+
+let admin: TestUser;
+
+beforeAll(async () => {
+  await clearEmulators();
+  admin = await createTestUser({ admin: true });
+});
+
+const today = utcDate(new Date());
+const yesterday = addDays(today, -1);
+
+function batchOf(keyId: string, userId: string, date: string, calls: number, errors: number): UsageBatch {
+  const at = new Date(`${date}T12:00:00Z`);
+  const list: UsageCall[] = Array.from({ length: calls }, (_, i) => ({
+    key_id: keyId,
+    user_id: userId,
+    endpoint: 'GET /v1/time',
+    method: 'GET',
+    status: i < errors ? 500 : 200,
+    latency_ms: 4,
+    at,
+    billable: true,
+  }));
+  return {
+    id: newDocumentId(),
+    key_id: keyId,
+    user_id: userId,
+    date,
+    period: date.slice(0, 7),
+    calls: list,
+    billable: calls,
+  };
+}
+
+/** Accounts with usage on two days; account i makes i+1 calls a day, one an error on `today`. */
+async function addAccounts(first: number, count: number): Promise<Map<string, number>> {
+  const totals = new Map<string, number>();
+  const batches: UsageBatch[] = [];
+  for (let i = first; i < first + count; i += 1) {
+    const userId = `admin-stats-account-${String(i).padStart(3, '0')}`;
+    const key = await insertKey(userId);
+    batches.push(batchOf(key.id, userId, yesterday, i + 1, 0), batchOf(key.id, userId, today, i + 1, 1));
+    totals.set(userId, 2 * (i + 1));
+  }
+  for (let start = 0; start < batches.length; start += 50)
+    await writeUsageBatches(batches.slice(start, start + 50));
+  await Promise.all(
+    batches.map((batch) =>
+      waitForDoc(
+        adminDb().collection(API_USAGE_EVENTS).doc(batch.id),
+        (data) => data?.folded_at !== undefined,
+        120_000,
+      ),
+    ),
+  );
+  return totals;
+}
+
+async function firestoreReads(): Promise<number> {
+  const response = await fetch(`http://${process.env.FIRESTORE_EMULATOR_HOST ?? ''}/keymeter/v1/stats`);
+  if (!response.ok)
+    throw new Error("this test counts reads with Keymeter's Firestore emulator (GET /keymeter/v1/stats)");
+  return ((await response.json()) as { reads: number }).reads;
+}
+
+async function adminStats(query: string): Promise<{ body: AdminStatsResponse; reads: number }> {
+  const before = await firestoreReads();
+  const response = await dashboardCall(admin, `/admin/stats${query}`);
+  expect(response.status).toBe(200);
+  const body = adminStatsResponseSchema.parse(await json(response));
+  return { body, reads: (await firestoreReads()) - before };
+}
+
+function expectedTop(totals: Map<string, number>) {
+  return [...totals]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, ADMIN_TOP_ACCOUNTS)
+    .map(([user_id, requests]) => ({ user_id, requests }));
+}
+
+describe('GET /admin/stats from the platform daily documents', () => {
+  it('is exact, and its reads do not grow with the number of accounts', { timeout: 300_000 }, async () => {
+    const totals = await addAccounts(0, 30);
+    const range = `?from=${yesterday}&to=${today}`;
+    const small = await adminStats(range);
+    const sum = [...totals.values()].reduce((a, b) => a + b, 0);
+    expect(small.body.totals).toMatchObject({ requests: sum, errors: 30 });
+    expect(small.body.daily.map((day) => day.requests)).toEqual([sum / 2, sum / 2]);
+    expect(small.body.daily[1]?.errors).toBe(30);
+    expect(small.body.top_accounts.map(({ user_id, requests }) => ({ user_id, requests }))).toEqual(
+      expectedTop(totals),
+    );
+
+    for (const [userId, requests] of await addAccounts(30, 60)) totals.set(userId, requests);
+    const large = await adminStats(range);
+    expect(large.body.totals.requests).toBe([...totals.values()].reduce((a, b) => a + b, 0));
+    expect(large.body.top_accounts.map(({ user_id, requests }) => ({ user_id, requests }))).toEqual(
+      expectedTop(totals),
+    );
+    // 180 daily documents now; the route reads the days' shard documents, the counts, one sum
+    // per top-account candidate and the top profiles, however many accounts there are.
+    const bound = 2 * PLATFORM_SHARDS + 3 + 2 * ADMIN_TOP_ACCOUNTS + ADMIN_TOP_ACCOUNTS;
+    expect(large.reads).toBeLessThanOrEqual(bound);
+    expect(large.reads).toBeLessThan(2 * 90);
+  });
+
+  it('days folded before the platform documents existed appear once backfilled, exactly, however often', async () => {
+    const past = '2025-03-10';
+    const users = ['backfill-a', 'backfill-b', 'backfill-c'];
+    // Written as the fold used to write them: a daily document, no platform document.
+    await Promise.all(
+      users.map((userId, i) =>
+        adminDb()
+          .collection(API_USAGE_DAILY)
+          .doc(dailyDocId(userId, past))
+          .set({
+            user_id: userId,
+            date: past,
+            total_requests: 10 * (i + 1),
+            error_count: i,
+            latency_ms_sum: 100,
+          }),
+      ),
+    );
+    const before = await adminStats(`?from=${past}&to=${past}`);
+    expect(before.body.totals.requests).toBe(0);
+
+    for (let run = 0; run < 2; run += 1) {
+      await rebuildPlatformDays(past, past);
+      const after = await adminStats(`?from=${past}&to=${past}`);
+      expect(after.body.totals).toMatchObject({ requests: 60, errors: 3 });
+      expect(after.body.daily[0]?.avg_latency_ms).toBe(5);
+      expect(after.body.top_accounts.map((account) => account.user_id)).toEqual([
+        'backfill-c',
+        'backfill-b',
+        'backfill-a',
+      ]);
+    }
+    const shards = await adminDb().collection(API_USAGE_PLATFORM_DAILY).where('date', '==', past).get();
+    expect(shards.size).toBe(PLATFORM_SHARDS);
+
+    // A late batch for that day is folded on top of the rebuilt totals.
+    const key = await insertKey('backfill-a');
+    const late = batchOf(key.id, 'backfill-a', past, 55, 0);
+    await writeUsageBatches([late]);
+    await waitForDoc(
+      adminDb().collection(API_USAGE_EVENTS).doc(late.id),
+      (data) => data?.folded_at !== undefined,
+    );
+    const folded = await adminStats(`?from=${past}&to=${past}`);
+    expect(folded.body.totals.requests).toBe(115);
+    expect(folded.body.top_accounts[0]).toMatchObject({ user_id: 'backfill-a', requests: 65 });
+  });
+});
