@@ -28,7 +28,8 @@ import { checkClose, type CloseCheck } from './lib/close-check.js';
 import { cpuMeter } from './lib/cpu.js';
 import { emulatorStats, resetEmulatorStats, spawnFirestoreEmulator, type OpCounts } from './lib/firestore.js';
 import { rawDocWriter } from './lib/raw-commit.js';
-import { prng, seedFixtures, type FixtureKey } from './lib/usage-fixtures.js';
+import { prng } from '../scripts/lib/prng.js';
+import { seedFixtures, type FixtureKey } from './lib/usage-fixtures.js';
 
 const { values: args } = parseArgs({
   options: {

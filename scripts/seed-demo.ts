@@ -31,6 +31,7 @@ import { rebuildPlatformDays } from '../functions/src/usage/platform-daily.js';
 import { emulatorConfig } from './lib/emulator-suite.js';
 import { PROJECT_ID } from './lib/paths.js';
 import { STAND_IN_SECRET_KEY } from './lib/stripe.js';
+import { prng } from './lib/prng.js';
 
 export const DEMO_EMAIL = 'demo@keymeter.dev';
 export const DEMO_NAME = 'Demo Developer';
@@ -87,16 +88,9 @@ const ENDPOINTS = [
   { endpoint: 'POST /v1/keys/verify', share: 0.07, latency: 14 },
 ] as const;
 
-/** Small, seeded PRNG: the same date always gives the same usage, so re-seeding changes nothing. */
+/** Seeded by text: the same date always gives the same usage, so re-seeding changes nothing. */
 function random(seed: string): () => number {
-  let state = createHash('sha256').update(seed).digest().readUInt32LE(0);
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  return prng(createHash('sha256').update(seed).digest().readUInt32LE(0));
 }
 
 /** The printed demo key, the same on every run: its "random" bytes come from a fixed seed. */

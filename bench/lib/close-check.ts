@@ -6,6 +6,7 @@
  * twice, and none was left behind).
  */
 import { FieldPath, type Firestore, type Query, type QueryDocumentSnapshot } from 'firebase-admin/firestore';
+import { ACCOUNT_DAY_FIELDS } from '../../functions/src/usage/daily-doc.js';
 import type { FixtureKey } from './usage-fixtures.js';
 
 export interface CloseExpectation {
@@ -89,16 +90,7 @@ export async function checkClose(firestore: Firestore, expected: CloseExpectatio
     .where('date', '<=', lastDay(expected.period))
     .orderBy('date')
     .orderBy(FieldPath.documentId())
-    .select(
-      'user_id',
-      'date',
-      'total_requests',
-      'error_count',
-      'latency_ms_sum',
-      'requests_by_endpoint',
-      'requests_by_status',
-      'requests_by_key',
-    );
+    .select(...ACCOUNT_DAY_FIELDS);
   for await (const doc of pages(days)) {
     const account = String(doc.get('user_id'));
     const sum = sums.get(account) ?? {

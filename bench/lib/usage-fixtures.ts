@@ -9,6 +9,7 @@
  */
 import { Timestamp, type DocumentData } from 'firebase-admin/firestore';
 import type { DocWriter } from './raw-commit.js';
+import { prng } from '../../scripts/lib/prng.js';
 
 export interface FixturePlan {
   accounts: number;
@@ -31,18 +32,6 @@ export interface Fixtures {
   /** Calls seeded per period, over all accounts. */
   callsByPeriod: Map<string, number>;
   dailyDocs: number;
-}
-
-/** mulberry32: a small, fast, seedable PRNG; quality is irrelevant here, repeatability is not. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 const ID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

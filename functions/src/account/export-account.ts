@@ -8,7 +8,7 @@ import { readKeyDoc, toApiKey } from '../keys/key-doc.js';
 import { db } from '../lib/firebase.js';
 import { API_KEYS, API_USAGE_DAILY, API_USAGE_MONTHLY } from '../lib/collections.js';
 import type { AccountExport } from '../shared/contracts.js';
-import { readDailyDoc } from '../usage/daily-doc.js';
+import { ACCOUNT_DAY_FIELDS, readDailyDoc } from '../usage/daily-doc.js';
 import { dailyPoint, dayTotals } from '../usage/stats-series.js';
 import { ensureProfile, toProfile } from '../accounts/profile.js';
 
@@ -65,15 +65,7 @@ export async function exportAccount(req: Request, res: Response): Promise<void> 
     .collection(API_USAGE_DAILY)
     .where('user_id', '==', user.uid)
     .orderBy('date')
-    .select(
-      'user_id',
-      'date',
-      'total_requests',
-      'error_count',
-      'latency_ms_sum',
-      'requests_by_endpoint',
-      'requests_by_status',
-    );
+    .select(...ACCOUNT_DAY_FIELDS);
   // Monthly ids are `{user_id}_{YYYY-MM}`: id order is period order, with no composite index.
   const monthly = firestore
     .collection(API_USAGE_MONTHLY)

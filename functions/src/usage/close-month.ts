@@ -41,7 +41,7 @@ import {
 } from '../lib/collections.js';
 import { log } from '../lib/log.js';
 import { addDays, periodEnd, periodSchema, utcDate, utcPeriod } from '../shared/dates.js';
-import { readDailyDoc, type DailyDoc } from './daily-doc.js';
+import { ACCOUNT_DAY_FIELDS, readDailyDoc, type DailyDoc } from './daily-doc.js';
 
 /** One progress document per closed period. */
 export const USAGE_CLOSES = 'usage_closes';
@@ -152,18 +152,6 @@ export function equalsTotals(stored: DocumentData | undefined, totals: MonthlyTo
   );
 }
 
-/** The daily fields a monthly document sums; key_stats, the bulk of a busy day, is not read. */
-const DAY_FIELDS = [
-  'user_id',
-  'date',
-  'total_requests',
-  'error_count',
-  'latency_ms_sum',
-  'requests_by_endpoint',
-  'requests_by_status',
-  'requests_by_key',
-] as const;
-
 type MonthlyOutcome = 'written' | 'unchanged' | 'repaired' | 'no_usage';
 
 /**
@@ -179,7 +167,7 @@ async function closeAccountMonth(account: string, period: string, live: boolean)
   return firestore.runTransaction(async (tx): Promise<MonthlyOutcome> => {
     // Missing days are read too: their locks make a fold that creates one wait for, or abort, us.
     const [monthly, ...daySnaps] = await tx.getAll(monthlyRef, ...dayRefs, {
-      fieldMask: [...DAY_FIELDS, 'days_with_usage'],
+      fieldMask: [...ACCOUNT_DAY_FIELDS, 'days_with_usage'],
     });
     const days = daySnaps.filter((snap) => snap.exists).map((snap) => readDailyDoc(snap.data()));
     const totals = sumDays(account, period, days);

@@ -21,6 +21,18 @@ export const keyStatsSchema = z.object({
 });
 export type KeyStats = z.infer<typeof keyStatsSchema>;
 
+/** The account-wide fields of a daily document: everything but key_stats, its bulk. */
+export const ACCOUNT_DAY_FIELDS = [
+  'user_id',
+  'date',
+  'total_requests',
+  'error_count',
+  'latency_ms_sum',
+  'requests_by_endpoint',
+  'requests_by_status',
+  'requests_by_key',
+] as const;
+
 export const dailyDocSchema = z.object({
   user_id: z.string(),
   date: z.string(),

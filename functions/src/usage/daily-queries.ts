@@ -1,7 +1,7 @@
 import { FieldPath, type Query, type QueryDocumentSnapshot } from 'firebase-admin/firestore';
 import { db } from '../lib/firebase.js';
 import { API_USAGE_DAILY } from '../lib/collections.js';
-import { readDailyDoc, type DailyDoc } from './daily-doc.js';
+import { ACCOUNT_DAY_FIELDS, readDailyDoc, type DailyDoc } from './daily-doc.js';
 
 export function accountDaysQuery(userId: string, from: string, to: string): Query {
   return db()
@@ -11,17 +11,6 @@ export function accountDaysQuery(userId: string, from: string, to: string): Quer
     .where('date', '<=', to)
     .orderBy('date');
 }
-
-const ACCOUNT_FIELDS = [
-  'user_id',
-  'date',
-  'total_requests',
-  'error_count',
-  'latency_ms_sum',
-  'requests_by_endpoint',
-  'requests_by_status',
-  'requests_by_key',
-];
 
 /**
  * The account's daily documents in a range (at most 366, one per day), by date: the account's
@@ -34,7 +23,7 @@ export async function loadAccountDays(
   to: string,
   keyId: string | null = null,
 ): Promise<Map<string, DailyDoc>> {
-  const fields = keyId === null ? ACCOUNT_FIELDS : ['user_id', 'date', new FieldPath('key_stats', keyId)];
+  const fields = keyId === null ? ACCOUNT_DAY_FIELDS : ['user_id', 'date', new FieldPath('key_stats', keyId)];
   const snapshot = await accountDaysQuery(userId, from, to)
     .select(...fields)
     .get();
