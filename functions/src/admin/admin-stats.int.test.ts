@@ -1,13 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeUsageBatches } from '../keys/usage-recorder.js';
-import type { UsageBatch, UsageCall } from '../keys/usage-buffer.js';
+import type { UsageBatch } from '../keys/usage-buffer.js';
 import {
   API_USAGE_DAILY,
   API_USAGE_EVENTS,
   API_USAGE_PLATFORM_DAILY,
   dailyDocId,
 } from '../lib/collections.js';
-import { newDocumentId } from '../lib/random.js';
 import {
   ADMIN_TOP_ACCOUNTS,
   adminStatsResponseSchema,
@@ -24,6 +23,7 @@ import {
   type TestUser,
 } from '../test-support/emulators.js';
 import { insertKey } from '../test-support/fixtures.js';
+import { timeCall, usageBatch } from '../test-support/usage.js';
 import { PLATFORM_SHARDS, rebuildPlatformDays } from '../usage/platform-daily.js';
 
 let admin: TestUser;
@@ -38,25 +38,11 @@ const yesterday = addDays(today, -1);
 
 function batchOf(keyId: string, userId: string, date: string, calls: number, errors: number): UsageBatch {
   const at = new Date(`${date}T12:00:00Z`);
-  const list: UsageCall[] = Array.from({ length: calls }, (_, i) => ({
-    key_id: keyId,
-    user_id: userId,
-    endpoint: 'GET /v1/time',
-    method: 'GET',
-    status: i < errors ? 500 : 200,
-    latency_ms: 4,
-    at,
-    billable: true,
-  }));
-  return {
-    id: newDocumentId(),
-    key_id: keyId,
-    user_id: userId,
-    date,
-    period: date.slice(0, 7),
-    calls: list,
-    billable: calls,
-  };
+  return usageBatch(
+    keyId,
+    userId,
+    Array.from({ length: calls }, (_, i) => timeCall(at, { status: i < errors ? 500 : 200, latency_ms: 4 })),
+  );
 }
 
 /** Accounts with usage on two days; account i makes i+1 calls a day, one an error on `today`. */

@@ -11,9 +11,9 @@ import {
   dailyDocId,
   monthlyDocId,
 } from '../lib/collections.js';
-import { newDocumentId } from '../lib/random.js';
 import { adminDb, clearEmulators, createTestUser, waitForDoc } from '../test-support/emulators.js';
 import { insertKey } from '../test-support/fixtures.js';
+import { timeCall, usageBatch } from '../test-support/usage.js';
 import { closeMonth, closeProgressRef, moveKeys, periodDates, USAGE_CLOSES } from './close-month.js';
 import { runCloseSlice } from './close-month-schedule.js';
 
@@ -111,29 +111,13 @@ async function expectMonthlyEqualsDays(period: string): Promise<void> {
 
 /** Writes a usage batch as an API instance would; foldUsage (the real trigger) folds it. */
 async function foldBatch(keyId: string, userId: string, at: Date, calls: number): Promise<DocumentReference> {
-  const id = newDocumentId();
-  const date = at.toISOString().slice(0, 10);
-  const ref = adminDb().collection(API_USAGE_EVENTS).doc(id);
-  await ref.create(
-    toBatchDoc({
-      id,
-      key_id: keyId,
-      user_id: userId,
-      date,
-      period: date.slice(0, 7),
-      calls: Array.from({ length: calls }, () => ({
-        key_id: keyId,
-        user_id: userId,
-        endpoint: 'GET /v1/time',
-        method: 'GET',
-        status: 200,
-        latency_ms: 10,
-        at,
-        billable: true,
-      })),
-      billable: calls,
-    }),
+  const batch = usageBatch(
+    keyId,
+    userId,
+    Array.from({ length: calls }, () => timeCall(at, { latency_ms: 10 })),
   );
+  const ref = adminDb().collection(API_USAGE_EVENTS).doc(batch.id);
+  await ref.create(toBatchDoc(batch));
   return ref;
 }
 

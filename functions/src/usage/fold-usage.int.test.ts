@@ -21,45 +21,18 @@ import {
   waitForDoc,
 } from '../test-support/emulators.js';
 import { insertKey } from '../test-support/fixtures.js';
+import { timeCall as call, usageBatch } from '../test-support/usage.js';
 import { DAILY_BOUNDS, OTHER } from './usage-bounds.js';
 
 beforeAll(async () => {
   await clearEmulators();
 });
 
-function call(at: Date, overrides: Partial<UsageCall> = {}): UsageCall {
-  return {
-    key_id: 'set-below',
-    user_id: 'set-below',
-    endpoint: 'GET /v1/time',
-    method: 'GET',
-    status: 200,
-    latency_ms: 2,
-    at,
-    billable: true,
-    ...overrides,
-  };
-}
-
 /** Writes a batch as a flush would and waits for foldUsage to mark it folded. */
 async function writeBatchAndWait(keyId: string, userId: string, calls: UsageCall[]): Promise<void> {
-  const first = calls[0];
-  if (first === undefined) throw new Error('empty batch');
-  const date = utcDate(first.at);
-  const id = newDocumentId();
-  const stamped = calls.map((c) => ({ ...c, key_id: keyId, user_id: userId }));
-  const ref = adminDb().collection(API_USAGE_EVENTS).doc(id);
-  await ref.create(
-    toBatchDoc({
-      id,
-      key_id: keyId,
-      user_id: userId,
-      date,
-      period: date.slice(0, 7),
-      calls: stamped,
-      billable: stamped.filter((c) => c.billable).length,
-    }),
-  );
+  const batch = usageBatch(keyId, userId, calls);
+  const ref = adminDb().collection(API_USAGE_EVENTS).doc(batch.id);
+  await ref.create(toBatchDoc(batch));
   await waitForDoc(ref, (data) => data?.folded_at !== undefined);
 }
 
@@ -142,22 +115,6 @@ async function writeAsInstances(batches: UsageBatch[], instances: number): Promi
       writeUsageBatches(batches.filter((_batch, index) => index % instances === lane)),
     ),
   );
-}
-
-function usageBatch(keyId: string, userId: string, calls: UsageCall[]): UsageBatch {
-  const first = calls[0];
-  if (first === undefined) throw new Error('empty batch');
-  const date = utcDate(first.at);
-  const stamped = calls.map((c) => ({ ...c, key_id: keyId, user_id: userId }));
-  return {
-    id: newDocumentId(),
-    key_id: keyId,
-    user_id: userId,
-    date,
-    period: date.slice(0, 7),
-    calls: stamped,
-    billable: stamped.filter((c) => c.billable).length,
-  };
 }
 
 async function waitUntilFolded(batches: readonly UsageBatch[]): Promise<void> {
