@@ -61,22 +61,32 @@ const { API_KEYS, API_USAGE_DAILY } = await import('../functions/src/lib/collect
 const { keyCheckMetrics, resetKeyCheckMetrics } = await import('../functions/src/lib/metrics.js');
 const { foldUsageBatch } = await import('../functions/src/usage/fold-usage.js');
 const { PRODUCTION_FLUSH_POLICY, usageRecorder } = await import('../functions/src/keys/usage-recorder.js');
-const { planLimits } = await import('../functions/src/shared/plans.js');
+const { ACCOUNTS } = await import('../functions/src/lib/collections.js');
 
 type Design = 'keymeter' | 'baseline';
 
-async function createKeys(userId: string): Promise<{ id: string; secret: string }[]> {
+/** An account and its keys, with limits (set as an operator would) far above what the bench sends. */
+async function createKeys(accountId: string): Promise<{ id: string; secret: string }[]> {
+  await db()
+    .collection(ACCOUNTS)
+    .doc(accountId)
+    .set({
+      kind: 'personal',
+      name: accountId,
+      plan_tier: 'enterprise',
+      limit_overrides: { monthly: 1_000_000_000, per_minute: 1_000_000 },
+      created_at: new Date(),
+    });
   const keys = [];
   for (let i = 0; i < KEYS; i += 1) {
+    const ref = db().collection(API_KEYS).doc();
     const created = newKey({
-      userId,
+      accountId,
+      createdBy: accountId,
       label: `bench ${i}`,
       scopes: ['read'],
-      tier: 'enterprise',
       now: new Date(),
-      limits: planLimits('enterprise'),
     });
-    const ref = db().collection(API_KEYS).doc();
     await ref.set(created.data);
     keys.push({ id: ref.id, secret: created.secret });
   }
@@ -88,13 +98,14 @@ async function createKeys(userId: string): Promise<{ id: string; secret: string 
 
 const serverTimes: Record<Design | 'control', number[]> = { keymeter: [], baseline: [], control: [] };
 const baselineEvents: BaselineEvent[] = [];
-const keymeterBatches: { id: string; key_id: string; user_id: string; date: string; period: string }[] = [];
+const keymeterBatches: { id: string; key_id: string; account_id: string; date: string; period: string }[] =
+  [];
 usageRecorder().onWritten((batches) => {
   for (const batch of batches) {
     keymeterBatches.push({
       id: batch.id,
       key_id: batch.key_id,
-      user_id: batch.user_id,
+      account_id: batch.account_id,
       date: batch.date,
       period: batch.period,
     });
@@ -176,8 +187,8 @@ function diff(after: OpCounts, before: OpCounts): OpCounts {
   };
 }
 
-async function sumDaily(collection: string, userId: string): Promise<number> {
-  const days = await db().collection(collection).where('user_id', '==', userId).get();
+async function sumDaily(collection: string, accountId: string): Promise<number> {
+  const days = await db().collection(collection).where('account_id', '==', accountId).get();
   return days.docs.reduce((sum, doc) => sum + Number(doc.get('total_requests') ?? 0), 0);
 }
 

@@ -141,7 +141,14 @@ const fixtures = await seedFixtures(
   seedWriter,
   { accounts: ACCOUNTS, keys: KEYS, periods: [closingA, closingB], seed: Number(args.seed) },
   (account, createdAt, usage) =>
-    newKey({ userId: account, label: 'bench', scopes: ['read'], tier: 'pro', now: createdAt, usage }).data,
+    newKey({
+      accountId: account,
+      createdBy: account,
+      label: 'bench',
+      scopes: ['read'],
+      now: createdAt,
+      usage,
+    }).data,
 );
 const seedSeconds = seconds(Date.now() - seedStarted);
 console.log(
@@ -232,13 +239,13 @@ async function runFolds(): Promise<number> {
         const batch = {
           id,
           key_id: fold.key.id,
-          user_id: fold.key.account,
+          account_id: fold.key.account,
           date,
           period: fold.period,
           billable: fold.calls,
           calls: Array.from({ length: fold.calls }, () => ({
             key_id: fold.key.id,
-            user_id: fold.key.account,
+            account_id: fold.key.account,
             endpoint: 'GET /v1/time',
             method: 'GET',
             status: 200,
@@ -250,7 +257,7 @@ async function runFolds(): Promise<number> {
         await firestore.collection(API_USAGE_EVENTS).doc(id).create(toBatchDoc(batch));
         const outcome = await foldUsageBatch(id, {
           key_id: batch.key_id,
-          user_id: batch.user_id,
+          account_id: batch.account_id,
           date,
           period: batch.period,
         });

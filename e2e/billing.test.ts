@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEY_CACHE_TTL_EMULATOR_MS } from '../functions/src/keys/key-cache.js';
-import { API_KEYS, USERS } from '../functions/src/lib/collections.js';
+import { ACCOUNT_BUDGETS, ACCOUNTS, API_KEYS } from '../functions/src/lib/collections.js';
 import { utcPeriod } from '../functions/src/shared/dates.js';
 import { PLANS } from '../functions/src/shared/plans.js';
 import { adminDb, clearEmulators, untilElapsed } from '../functions/src/test-support/emulators.js';
@@ -37,7 +37,9 @@ function currentPlan(): ReturnType<typeof region> {
 }
 
 function quotaBar(label: string) {
-  return currentPlan().getByRole('progressbar', { name: `${label}: calls this month against its quota` });
+  return currentPlan().getByRole('progressbar', {
+    name: `${label}: units this month of the account’s quota`,
+  });
 }
 
 describe('billing', () => {
@@ -47,11 +49,17 @@ describe('billing', () => {
     const uid = await uidOf(account.email);
     const key = await createKeyAndClose(tab.page, 'Busy service');
 
-    // Fixture: the key has used up the Free plan's month.
+    // Fixture: the account has used up the Free plan's month, in its key's counter and in the
+    // ledger the API leases its budget from.
+    const period = utcPeriod(new Date());
     await adminDb()
       .collection(API_KEYS)
       .doc(key.id)
-      .update({ monthly_usage: PLANS.free.monthly_limit, usage_period: utcPeriod(new Date()) });
+      .update({ monthly_usage: PLANS.free.monthly_limit, usage_period: period });
+    await adminDb()
+      .collection(ACCOUNT_BUDGETS)
+      .doc(uid)
+      .set({ account_id: uid, period, period_granted: PLANS.free.monthly_limit, windows: {} });
     expect(await callApi(key.secret)).toEqual({ status: 429, code: 'quota_exceeded' });
 
     // Billing shows Free, the key at its quota, and the way up.
@@ -79,7 +87,7 @@ describe('billing', () => {
     await upgraded.waitFor({ timeout: UPGRADE_SHOWS_WITHIN_MS });
     await screenshot(tab.page, 'billing-upgraded');
     await currentPlan().getByText('Active', { exact: true }).waitFor();
-    expect(await currentPlan().textContent()).toContain('Calls per key, monthly100,000');
+    expect(await currentPlan().textContent()).toContain('Units a month100,000');
     expect(await quotaBar('Busy service').getAttribute('aria-valuemax')).toBe('100000');
     await tab.page
       .getByRole('button', { name: 'Account menu for Ada Lovelace' })
@@ -87,7 +95,7 @@ describe('billing', () => {
       .waitFor();
     const upgradedAt = Date.now();
 
-    // A call beyond the Free quota now goes through, once the key cache's bound has passed.
+    // A call beyond the Free quota now goes through: the next lease reads the account's new plan.
     await untilElapsed(upgradedAt, KEY_CACHE_TTL_EMULATOR_MS);
     expect(await callApi(key.secret)).toEqual({ status: 200, code: null });
 
@@ -109,7 +117,7 @@ describe('billing', () => {
     expect(await currentPlan().textContent()).toMatch(/Cancels on/);
     await currentPlan().getByText('Doesn’t renew', { exact: true }).waitFor();
     await screenshot(tab.page, 'billing-cancels');
-    const profile = await adminDb().collection(USERS).doc(uid).get();
+    const profile = await adminDb().collection(ACCOUNTS).doc(uid).get();
     const subscriptionId: unknown = profile.get('stripe_subscription_id');
     expect(subscriptionId).toMatch(/^sub_/);
     expect(profile.get('plan_tier')).toBe('pro');

@@ -71,6 +71,36 @@ describe('keys', () => {
   });
 });
 
+describe('key caps', () => {
+  it('sets a per-minute cap in the Keys page, and /v1 holds the key to it', async () => {
+    await signIn(tab.page, 'github', newAccount('Barbara Liskov'));
+    const key = await createKeyAndClose(tab.page, 'Cron job');
+
+    await tab.page.getByRole('button', { name: 'Actions for Cron job' }).click();
+    await tab.page.getByRole('menuitem', { name: 'Set limits' }).click();
+    const dialog = tab.page.getByRole('dialog', { name: 'Limits for “Cron job”' });
+    await dialog.getByText('The account’s limits still apply', { exact: false }).waitFor();
+    await dialog.getByLabel('Per-minute cap (calls a minute)').fill('2');
+    await dialog.getByRole('button', { name: 'Save limits' }).click();
+    await tab.page.getByText('Limits saved for “Cron job”', { exact: true }).waitFor();
+    const savedAt = Date.now();
+    await tab.page.getByRole('row').filter({ hasText: 'Cron job' }).getByText('cap 2/min').waitFor();
+
+    // The account's Free plan allows 10 a minute; the key's cap is tighter and bites first.
+    await untilElapsed(savedAt, KEY_CACHE_TTL_EMULATOR_MS);
+    await awayFromMinuteTurn();
+    expect(await callApi(key.secret)).toEqual({ status: 200, code: null });
+    expect(await callApi(key.secret)).toEqual({ status: 200, code: null });
+    expect(await callApi(key.secret)).toEqual({ status: 429, code: 'rate_limited' });
+  });
+});
+
+/** Three calls must land in one UTC minute: wait out a minute's last seconds. */
+async function awayFromMinuteTurn(): Promise<void> {
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < 10_000) await new Promise((resolve) => setTimeout(resolve, left + 50));
+}
+
 describe('usage', () => {
   it('counts a call on Overview and Usage, and exports it as CSV', async () => {
     await signIn(tab.page, 'github', newAccount('Alan Turing'));
@@ -80,11 +110,18 @@ describe('usage', () => {
     // Overview: usage is folded by a trigger moments after the call; refresh until it shows.
     await tab.page.goto(dashboardUrl());
     const month = region(tab.page, 'This month');
-    await reloadUntilVisible(tab.page, month.getByText('call across all keys', { exact: true }), {
+    const keyRow = month.getByRole('listitem').filter({ hasText: 'Forecast app' });
+    await reloadUntilVisible(tab.page, keyRow.getByText('1 unit', { exact: true }), {
       ready: tab.page.getByRole('heading', { name: 'Welcome back, Alan' }),
     });
+    // The account's quota, which all its keys share, and the key's part of it.
+    const account = tab.page.getByRole('progressbar', {
+      name: 'The account’s units this month against its quota',
+    });
+    expect(await account.getAttribute('aria-valuenow')).toBe('1');
+    expect(await account.getAttribute('aria-valuemax')).toBe('1000');
     const quota = tab.page.getByRole('progressbar', {
-      name: 'Forecast app: calls this month against its quota',
+      name: 'Forecast app: units this month of the account’s quota',
     });
     expect(await quota.getAttribute('aria-valuenow')).toBe('1');
     expect(await quota.getAttribute('aria-valuemax')).toBe('1000');

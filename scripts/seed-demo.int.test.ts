@@ -1,8 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readKeyDoc, toApiKey } from '../functions/src/keys/key-doc.js';
 import { hashApiKey } from '../functions/src/keys/key-format.js';
-import { API_KEYS, API_USAGE_DAILY, API_USAGE_EVENTS, USERS } from '../functions/src/lib/collections.js';
-import { statsResponseSchema } from '../functions/src/shared/contracts.js';
+import {
+  ACCOUNTS,
+  API_KEYS,
+  API_USAGE_DAILY,
+  API_USAGE_EVENTS,
+  MEMBERS,
+  USERS,
+} from '../functions/src/lib/collections.js';
+import { meResponseSchema, statsResponseSchema } from '../functions/src/shared/contracts.js';
 import { addDays, utcDate } from '../functions/src/shared/dates.js';
 import {
   adminAuth,
@@ -42,14 +49,24 @@ async function signInAsDemo(): Promise<TestUser> {
 }
 
 async function counts(uid: string) {
-  const [keys, days, batches, users] = await Promise.all([
-    adminDb().collection(API_KEYS).where('user_id', '==', uid).get(),
-    adminDb().collection(API_USAGE_DAILY).where('user_id', '==', uid).get(),
-    adminDb().collection(API_USAGE_EVENTS).where('user_id', '==', uid).get(),
+  const [keys, days, batches, users, accounts, members] = await Promise.all([
+    adminDb().collection(API_KEYS).where('account_id', '==', uid).get(),
+    adminDb().collection(API_USAGE_DAILY).where('account_id', '==', uid).get(),
+    adminDb().collection(API_USAGE_EVENTS).where('account_id', '==', uid).get(),
     adminDb().collection(USERS).get(),
+    adminDb().collection(ACCOUNTS).get(),
+    adminDb().collection(ACCOUNTS).doc(uid).collection(MEMBERS).get(),
   ]);
   const total = days.docs.reduce((sum, doc) => sum + Number(doc.get('total_requests')), 0);
-  return { keys: keys.size, days: days.size, batches: batches.size, users: users.size, total };
+  return {
+    keys: keys.size,
+    days: days.size,
+    batches: batches.size,
+    users: users.size,
+    accounts: accounts.size,
+    members: members.size,
+    total,
+  };
 }
 
 describe('seedDemo', () => {
@@ -62,7 +79,7 @@ describe('seedDemo', () => {
     expect(second.uid).toBe(first.uid);
     expect(second.demoKey).toBe(first.demoKey);
     expect(await counts(first.uid)).toEqual(afterFirst);
-    expect(afterFirst).toMatchObject({ keys: 6, days: 90, users: 1 });
+    expect(afterFirst).toMatchObject({ keys: 6, days: 90, users: 1, accounts: 1, members: 1 });
     expect(afterFirst.total).toBeGreaterThan(50_000);
     expect((await adminAuth().listUsers()).users).toHaveLength(1);
   });
@@ -82,7 +99,17 @@ describe('seedDemo', () => {
       );
       expect(await chooser.text()).toContain(encodeURIComponent(DEMO_EMAIL));
     }
-    expect((await adminDb().collection(USERS).doc(uid).get()).get('plan_tier')).toBe('pro');
+    expect((await adminDb().collection(ACCOUNTS).doc(uid).get()).data()).toMatchObject({
+      kind: 'personal',
+      name: 'Demo Developer',
+      owner_uid: uid,
+      plan_tier: 'pro',
+    });
+    expect((await adminDb().collection(USERS).doc(uid).get()).get('plan_tier')).toBeUndefined();
+    const me = meResponseSchema.parse(await json(await dashboardCall(await signInAsDemo(), '/me')));
+    expect(me.account).toMatchObject({ id: uid, role: 'owner', plan_tier: 'pro' });
+    expect(me.usage.units).toBeGreaterThan(0);
+    expect(me.usage.keys.map((key) => key.label)).toContain('Production');
   });
 
   it('subscribes the demo account to Pro through the Stripe stand-in, once', async () => {
@@ -90,9 +117,9 @@ describe('seedDemo', () => {
     try {
       const { uid } = await seedDemo({ quiet: true });
       await seedDemo({ quiet: true });
-      const profile = (await adminDb().collection(USERS).doc(uid).get()).data();
-      expect(profile).toMatchObject({ plan_tier: 'pro', subscription_status: 'active' });
-      const customer = String(profile?.stripe_customer_id);
+      const account = (await adminDb().collection(ACCOUNTS).doc(uid).get()).data();
+      expect(account).toMatchObject({ plan_tier: 'pro', subscription_status: 'active' });
+      const customer = String(account?.stripe_customer_id);
       const subscriptions = await standIn.stripe.subscriptions.list({ customer, status: 'all' });
       expect(subscriptions.data.map((subscription) => subscription.status)).toEqual(['active']);
       // Billing → Manage billing works for it.
@@ -106,7 +133,7 @@ describe('seedDemo', () => {
 
   it('seeds keys in every state, and only the demo key works, stored as a hash', async () => {
     const { uid, demoKey } = await seedDemo({ quiet: true });
-    const keys = await adminDb().collection(API_KEYS).where('user_id', '==', uid).get();
+    const keys = await adminDb().collection(API_KEYS).where('account_id', '==', uid).get();
     const statuses = keys.docs
       .map((doc) => toApiKey(doc.id, readKeyDoc(doc.data()), new Date()).status)
       .sort();

@@ -1,8 +1,8 @@
 /**
  * Seeds the demo account into the running emulator suite: a Google (and GitHub) user
- * demo@keymeter.dev on the Pro plan, six keys in every state, 90 days of usage and a few recent
- * calls. Idempotent: documents have fixed ids and are overwritten, the Auth user is found by its
- * provider id, so seeding twice leaves one account with the same keys.
+ * demo@keymeter.dev whose personal account is on the Pro plan, six keys in every state, 90 days
+ * of usage and a few recent calls. Idempotent: documents have fixed ids and are overwritten, the
+ * Auth user is found by its provider id, so seeding twice leaves one account with the same keys.
  *
  *   npx tsx scripts/seed-demo.ts        (with the suite running; `npm start` calls seedDemo())
  *
@@ -14,6 +14,8 @@ import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { FieldValue, Timestamp, type DocumentData } from 'firebase-admin/firestore';
 import { generateApiKey, hashApiKey, keyHint, keyPrefix } from '../functions/src/keys/key-format.js';
+import { accountRef, memberRef } from '../functions/src/accounts/account-doc.js';
+import { createPersonalAccount, LEGACY_ACCOUNT_FIELDS } from '../functions/src/accounts/profile.js';
 import { keyStatus, readKeyDoc } from '../functions/src/keys/key-doc.js';
 import { auth, db } from '../functions/src/lib/firebase.js';
 import {
@@ -25,7 +27,7 @@ import {
 } from '../functions/src/lib/collections.js';
 import { redirectResponseSchema, type Scope } from '../functions/src/shared/contracts.js';
 import { addDays, periodEnd, previousPeriod, utcDate, utcPeriod } from '../functions/src/shared/dates.js';
-import { planLimits, planTierSchema, type PlanTier } from '../functions/src/shared/plans.js';
+import { planTierSchema } from '../functions/src/shared/plans.js';
 import { closeMonth } from '../functions/src/usage/close-month.js';
 import { rebuildPlatformDays } from '../functions/src/usage/platform-daily.js';
 import { emulatorConfig } from './lib/emulator-suite.js';
@@ -193,12 +195,12 @@ async function subscribeDemoAccount(
   const standInUrl = process.env.KEYMETER_STRIPE_STAND_IN_URL;
   const hostingUrl = process.env.KEYMETER_HOSTING_URL;
   if (standInUrl === undefined || hostingUrl === undefined) return 'no stand-in';
-  const userRef = db().collection(USERS).doc(uid);
-  const customerId: unknown = (await userRef.get()).get('stripe_customer_id');
+  const account = accountRef(uid);
+  const customerId: unknown = (await account.get()).get('stripe_customer_id');
   if (typeof customerId === 'string' && (await standInHasCustomer(standInUrl, customerId))) return 'existing';
 
   // No subscription the stand-in knows of: start over as a Free account, then upgrade.
-  await userRef.update({
+  await account.update({
     plan_tier: 'free',
     stripe_customer_id: FieldValue.delete(),
     stripe_subscription_id: FieldValue.delete(),
@@ -221,7 +223,7 @@ async function subscribeDemoAccount(
   if (paid.status !== 303) throw new Error(`paying the demo checkout failed: ${paid.status}`);
 
   const deadline = Date.now() + 60_000;
-  while ((await userRef.get()).get('plan_tier') !== 'pro') {
+  while ((await account.get()).get('plan_tier') !== 'pro') {
     if (Date.now() > deadline) throw new Error('the demo subscription webhook did not arrive within 60 s');
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -231,21 +233,19 @@ async function subscribeDemoAccount(
 function keyDoc(
   spec: DemoKeySpec,
   uid: string,
-  tier: PlanTier,
   secret: string,
   now: Date,
   monthlyUsage: number,
   lastUsed: Date | undefined,
 ): DocumentData {
-  const limits = planLimits(tier);
   return {
     key_hash: hashApiKey(secret),
     key_prefix: keyPrefix(secret),
     key_hint: keyHint(secret),
-    user_id: uid,
+    account_id: uid,
+    created_by: uid,
     label: spec.label,
     scopes: spec.scopes,
-    tier,
     created_at: Timestamp.fromMillis(now.getTime() - spec.createdDaysAgo * DAY_MS),
     ...(spec.expiresInDays === undefined
       ? {}
@@ -257,7 +257,9 @@ function keyDoc(
       : { revoked_at: Timestamp.fromMillis(now.getTime() - spec.revokedDaysAgo * DAY_MS) }),
     monthly_usage: monthlyUsage,
     usage_period: utcPeriod(now),
-    ...limits,
+    budget_id: spec.id,
+    cap_monthly: null,
+    cap_per_minute: null,
   };
 }
 
@@ -288,7 +290,7 @@ function seedDay(uid: string, date: string, daysAgo: number, dayFraction: number
   const base = Math.round(2_400 * weekly * growth * (0.85 + rand() * 0.3) * dayFraction);
 
   const doc = {
-    user_id: uid,
+    account_id: uid,
     date,
     total_requests: 0,
     error_count: 0,
@@ -376,7 +378,7 @@ function recentBatch(spec: DemoKeySpec, uid: string, now: Date): DocumentData {
   const last = calls.at(-1)?.at ?? Timestamp.fromDate(now);
   return {
     key_id: spec.id,
-    user_id: uid,
+    account_id: uid,
     date: utcDate(last.toDate()),
     period: utcPeriod(last.toDate()),
     count: calls.length,
@@ -406,8 +408,17 @@ export async function seedDemo(options: { now?: Date; quiet?: boolean } = {}): P
   const { uid, idToken } = await ensureDemoUser(authHost);
   const userRef = firestore.collection(USERS).doc(uid);
   const profile = await userRef.get();
+  // Data seeded before accounts: its plan and Stripe customer move to the account, as in the migration.
+  if (profile.exists) {
+    await firestore.runTransaction(async (tx) => {
+      const [user, account, member] = await tx.getAll(userRef, accountRef(uid), memberRef(uid, uid));
+      if (user?.exists === true && account?.exists !== true)
+        createPersonalAccount(tx, uid, user.data() ?? {}, { account: true, member: member?.exists !== true });
+    });
+  }
+  const account = await accountRef(uid).get();
   // A re-seed keeps the plan the account has moved to since (through billing, say).
-  const tier = planTierSchema.catch('pro').parse(profile.get('plan_tier') ?? 'pro');
+  const tier = planTierSchema.catch('pro').parse(account.get('plan_tier') ?? 'pro');
 
   const today = utcDate(now);
   const period = utcPeriod(now);
@@ -443,7 +454,7 @@ export async function seedDemo(options: { now?: Date; quiet?: boolean } = {}): P
     const existing = await ref.get();
     // Keep the hash of an existing key: its plaintext was never kept, and re-seeding must not change it.
     const secret = spec.id === PRINTED_KEY_ID ? demoKey : generateApiKey();
-    const doc = keyDoc(spec, uid, tier, secret, now, monthly.get(spec.id) ?? 0, lastUsed.get(spec.id));
+    const doc = keyDoc(spec, uid, secret, now, monthly.get(spec.id) ?? 0, lastUsed.get(spec.id));
     if (existing.exists && spec.id !== PRINTED_KEY_ID) {
       for (const field of ['key_hash', 'key_prefix', 'key_hint'] as const) doc[field] = existing.get(field);
     }
@@ -459,21 +470,36 @@ export async function seedDemo(options: { now?: Date; quiet?: boolean } = {}): P
     }
   }
 
+  const createdAt: unknown = profile.get('created_at');
+  const since =
+    createdAt instanceof Timestamp ? createdAt : Timestamp.fromMillis(now.getTime() - 120 * DAY_MS);
   writer.set(
     userRef,
     {
       email: DEMO_EMAIL,
       display_name: DEMO_NAME,
       photo_url: null,
+      created_at: since,
+      updated_at: FieldValue.serverTimestamp(),
+      ...Object.fromEntries(LEGACY_ACCOUNT_FIELDS.map((field) => [field, FieldValue.delete()])),
+    },
+    { merge: true },
+  );
+  // Merged, so the Stripe fields billing has set on the account stay.
+  writer.set(
+    accountRef(uid),
+    {
+      kind: 'personal',
+      name: DEMO_NAME,
       plan_tier: tier,
-      created_at: profile.exists
-        ? profile.get('created_at')
-        : Timestamp.fromMillis(now.getTime() - 120 * DAY_MS),
+      owner_uid: uid,
+      created_at: account.exists ? account.get('created_at') : since,
       updated_at: FieldValue.serverTimestamp(),
     },
     { merge: true },
   );
-  pending += 1;
+  writer.set(memberRef(uid, uid), { uid, role: 'owner', joined_at: since, invited_by: null });
+  pending += 3;
   await flush();
 
   // The daily documents were written directly, not folded: the platform's totals follow them.
@@ -486,7 +512,7 @@ export async function seedDemo(options: { now?: Date; quiet?: boolean } = {}): P
   }
 
   const billing = await subscribeDemoAccount(uid, idToken);
-  const plan = String((await userRef.get()).get('plan_tier'));
+  const plan = String((await accountRef(uid).get()).get('plan_tier'));
   const result: SeedResult = { uid, email: DEMO_EMAIL, demoKey, keys: keysOut, days: DEMO_DAYS };
   if (options.quiet !== true) {
     console.log(

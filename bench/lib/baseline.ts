@@ -19,7 +19,7 @@ export const baselineMetrics = { awaitedRoundTrips: 0 };
 export interface BaselineEvent {
   id: string;
   key_id: string;
-  user_id: string;
+  account_id: string;
   endpoint: string;
   status: number;
   latency_ms: number;
@@ -48,13 +48,13 @@ export function baselineWithApiKey(
     if (!key.is_active) return refuse(res, 401, 'revoked_api_key');
 
     const result = await handler(req, {
-      key: { id: found.id, doc: key, local: { period: key.usage_period, billable: 0 } },
+      key: { id: found.id, doc: key },
       requestId: 'baseline',
     });
     const status = result.status ?? 200;
     const event = {
       key_id: found.id,
-      user_id: key.user_id,
+      account_id: key.account_id,
       endpoint,
       method: req.method,
       status,
@@ -75,10 +75,10 @@ export async function baselineFold(event: BaselineEvent): Promise<void> {
   await Promise.all([
     firestore
       .collection(BASELINE_DAILY)
-      .doc(`${event.user_id}_${event.date}`)
+      .doc(`${event.account_id}_${event.date}`)
       .set(
         {
-          user_id: event.user_id,
+          account_id: event.account_id,
           date: event.date,
           total_requests: FieldValue.increment(1),
           error_count: FieldValue.increment(event.status >= 400 ? 1 : 0),

@@ -92,7 +92,7 @@ export async function checkClose(firestore: Firestore, expected: CloseExpectatio
     .orderBy(FieldPath.documentId())
     .select(...ACCOUNT_DAY_FIELDS);
   for await (const doc of pages(days)) {
-    const account = String(doc.get('user_id'));
+    const account = String(doc.get('account_id'));
     const sum = sums.get(account) ?? {
       total_requests: 0,
       error_count: 0,
@@ -126,7 +126,7 @@ export async function checkClose(firestore: Firestore, expected: CloseExpectatio
     .orderBy(FieldPath.documentId());
   for await (const doc of pages(monthly)) {
     monthlyDocs += 1;
-    const account = String(doc.get('user_id'));
+    const account = String(doc.get('account_id'));
     seen.add(account);
     const sum = sums.get(account);
     const got = (field: string) => Number(doc.get(field) ?? 0);

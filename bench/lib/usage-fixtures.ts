@@ -170,7 +170,7 @@ export async function seedFixtures(
         }
         callsByPeriod.set(period, (callsByPeriod.get(period) ?? 0) + day.total_requests);
         await writer.set(`api_usage_daily/${account}_${date}`, {
-          user_id: account,
+          account_id: account,
           date,
           ...day,
           updated_at: Timestamp.fromMillis(Date.parse(`${date}T23:59:59Z`)),

@@ -81,6 +81,9 @@ export function suiteEnv(
   };
 }
 
+/** Function invocations the Functions emulator runs at once (each in a worker process of its own). */
+const FUNCTIONS_PARALLEL_WORK = 8;
+
 /**
  * Starts Auth, Functions, Firestore and Hosting through firebase-tools and resolves once they are
  * all ready. Firestore is the official emulator where it can run, otherwise ours (one log line
@@ -112,7 +115,15 @@ export async function startEmulatorSuite(options: StartOptions = {}): Promise<Em
     args.push('--import', options.dataDir, '--export-on-exit', options.dataDir);
   }
 
-  const baseEnv = { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' };
+  const baseEnv = {
+    ...process.env,
+    FORCE_COLOR: '0',
+    NO_COLOR: '1',
+    // The Functions emulator starts a worker process per concurrent event, up to 50 by default.
+    // A burst of usage batches (every instance flushing every key at once) would start dozens on
+    // a 2-core machine, and workers that cannot load within 30 s fail their event. Queue instead.
+    FUNCTIONS_EMULATOR_PARALLEL: process.env.FUNCTIONS_EMULATOR_PARALLEL ?? String(FUNCTIONS_PARALLEL_WORK),
+  };
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     env: firestore.kind === 'keymeter' ? keymeterFirestoreEnv(baseEnv) : baseEnv,

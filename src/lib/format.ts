@@ -39,6 +39,14 @@ export function planName(tier: PlanTier): string {
   return PLANS[tier].name;
 }
 
+/** A key's caps as shown beside it: "cap 5,000/month", "cap 60/min"; none when it has none. */
+export function formatCaps(key: { cap_monthly: number | null; cap_per_minute: number | null }): string[] {
+  return [
+    ...(key.cap_monthly === null ? [] : [`cap ${integer.format(key.cap_monthly)}/month`]),
+    ...(key.cap_per_minute === null ? [] : [`cap ${integer.format(key.cap_per_minute)}/min`]),
+  ];
+}
+
 /** 12 Mar 2025 — dates of records, shown in UTC like everything the API stores. */
 export function formatDate(iso: string): string {
   return new Date(iso).toLocaleDateString(LOCALE, {

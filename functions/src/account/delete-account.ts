@@ -1,49 +1,77 @@
-import { FieldValue, Timestamp } from 'firebase-admin/firestore';
+import {
+  FieldValue,
+  Timestamp,
+  type CollectionReference,
+  type DocumentSnapshot,
+  type QuerySnapshot,
+} from 'firebase-admin/firestore';
 import type { Request, Response } from 'express';
+import { accountRef } from '../accounts/account-doc.js';
 import { userOf } from '../http/auth.js';
 import { closeBillingAccount } from '../billing/close-billing-account.js';
 import { expectNoBody, expectNoQuery } from '../http/empty-input.js';
 import { keyRevocationWrite } from '../keys/revocation-feed.js';
 import { auth, db } from '../lib/firebase.js';
 import {
+  ACCOUNT_BUDGETS,
   API_KEYS,
   API_USAGE_DAILY,
   API_USAGE_EVENTS,
   API_USAGE_MONTHLY,
   DELETED_USERS,
+  KEY_BUDGETS,
+  MEMBERS,
   USERS,
 } from '../lib/collections.js';
 import { log } from '../lib/log.js';
 
 const PAGE_SIZE = 500;
 const TOMBSTONE_TTL_MS = 2 * 86_400_000;
+/**
+ * The fields that name a document's account: `account_id`, and `user_id` on documents written
+ * before accounts that the migration has not rewritten yet (a personal account's id is the uid).
+ */
+const OWNER_FIELDS = ['account_id', 'user_id'] as const;
 
-async function deleteWhereUser(collection: string, userId: string): Promise<number> {
+/** Deletes what `page` finds, a page at a time, until it finds nothing. */
+async function deletePages(page: () => Promise<QuerySnapshot>): Promise<number> {
   const firestore = db();
   let deleted = 0;
   for (;;) {
-    const page = await firestore
-      .collection(collection)
-      .where('user_id', '==', userId)
-      .select()
-      .limit(PAGE_SIZE)
-      .get();
-    if (page.empty) return deleted;
+    const found = await page();
+    if (found.empty) return deleted;
     const batch = firestore.batch();
-    for (const doc of page.docs) batch.delete(doc.ref);
+    for (const doc of found.docs) batch.delete(doc.ref);
     await batch.commit();
-    deleted += page.size;
+    deleted += found.size;
   }
 }
 
-async function revokeAll(userId: string): Promise<number> {
+function deleteWhereOwner(collection: string, accountId: string): Promise<number[]> {
+  return Promise.all(
+    OWNER_FIELDS.map((field) =>
+      deletePages(() =>
+        db().collection(collection).where(field, '==', accountId).select().limit(PAGE_SIZE).get(),
+      ),
+    ),
+  );
+}
+
+function deleteCollection(collection: CollectionReference): Promise<number> {
+  return deletePages(() => collection.select().limit(PAGE_SIZE).get());
+}
+
+async function revokeAll(accountId: string): Promise<number> {
   const firestore = db();
-  const keys = await firestore.collection(API_KEYS).where('user_id', '==', userId).get();
+  const found = await Promise.all(
+    OWNER_FIELDS.map((field) => firestore.collection(API_KEYS).where(field, '==', accountId).get()),
+  );
+  const keys = found.flatMap((snapshot) => snapshot.docs);
   const revokedAt = Timestamp.now();
   // Two writes per key: the key and its revocation feed entry, so API instances drop it too.
-  for (let start = 0; start < keys.docs.length; start += PAGE_SIZE / 2) {
+  for (let start = 0; start < keys.length; start += PAGE_SIZE / 2) {
     const batch = firestore.batch();
-    for (const doc of keys.docs.slice(start, start + PAGE_SIZE / 2)) {
+    for (const doc of keys.slice(start, start + PAGE_SIZE / 2)) {
       if (doc.get('is_active') !== true) continue;
       batch.update(doc.ref, { is_active: false, revoked_at: revokedAt });
       const revocation = keyRevocationWrite(doc.id, 'account_deleted');
@@ -51,7 +79,7 @@ async function revokeAll(userId: string): Promise<number> {
     }
     await batch.commit();
   }
-  return keys.size;
+  return keys.length;
 }
 
 /**
@@ -68,6 +96,36 @@ async function writeTombstone(userId: string): Promise<void> {
     });
 }
 
+/**
+ * The account's members, the account and the profile, the last page of members in the same
+ * commit as the other two: a profile is never left without its account, which a request with
+ * an old token would then create again, empty, beside the tombstone.
+ */
+async function deleteAccountAndProfile(accountId: string, userId: string): Promise<number> {
+  const firestore = db();
+  const members = accountRef(accountId).collection(MEMBERS);
+  const pageSize = PAGE_SIZE - 2;
+  let deleted = 0;
+  for (;;) {
+    const page = await members.select().limit(pageSize).get();
+    const batch = firestore.batch();
+    for (const doc of page.docs) batch.delete(doc.ref);
+    deleted += page.size;
+    if (page.size < pageSize) {
+      batch.delete(accountRef(accountId));
+      batch.delete(firestore.collection(USERS).doc(userId));
+      await batch.commit();
+      return deleted + 2;
+    }
+    await batch.commit();
+  }
+}
+
+function stringField(snapshot: DocumentSnapshot | undefined, field: string): string | undefined {
+  const value: unknown = snapshot?.get(field);
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
 function isUserNotFound(error: unknown): boolean {
   return (
     typeof error === 'object' && error !== null && 'code' in error && error.code === 'auth/user-not-found'
@@ -75,31 +133,41 @@ function isUserNotFound(error: unknown): boolean {
 }
 
 /**
- * DELETE /me: closes the Stripe customer (so nothing is charged again), revokes every key (so a
- * failure half-way leaves no usable key), then deletes
- * keys, raw usage, aggregates and the profile, and last the Auth user. Each step finds only what
- * is left, so repeating the request after a failure finishes the job. Usage still buffered on an
- * API instance is discarded by foldUsage once the keys are gone.
+ * DELETE /me: deletes the user and their personal account. Closes the account's Stripe customer
+ * (so nothing is charged again), revokes every key (so a failure half-way leaves no usable key),
+ * then deletes keys, raw usage, aggregates, the account's budgets, the account with its members
+ * and the profile, and last the Auth user. Each step finds only what is left, so repeating the
+ * request after a failure finishes the job. Usage still buffered on an API instance is discarded
+ * by foldUsage once the keys are gone.
  */
 export async function deleteAccount(req: Request, res: Response): Promise<void> {
   const user = userOf(res);
   expectNoQuery(req);
   await expectNoBody(req);
+  const accountId = user.uid;
+  const firestore = db();
   await writeTombstone(user.uid);
-  const profile = await db().collection(USERS).doc(user.uid).get();
-  const customerId: unknown = profile.get('stripe_customer_id');
-  await closeBillingAccount(user.uid, typeof customerId === 'string' ? customerId : undefined);
-  const keys = await revokeAll(user.uid);
+  const [profile, account] = await firestore.getAll(
+    firestore.collection(USERS).doc(user.uid),
+    accountRef(accountId),
+  );
+  // Until the migration has run, the customer may still be remembered by the profile only.
+  const customerId = stringField(account, 'stripe_customer_id') ?? stringField(profile, 'stripe_customer_id');
+  await closeBillingAccount(accountId, customerId);
+  const keys = await revokeAll(accountId);
   let documents = 0;
   for (const collection of [API_USAGE_EVENTS, API_USAGE_DAILY, API_USAGE_MONTHLY, API_KEYS]) {
-    documents += await deleteWhereUser(collection, user.uid);
+    for (const count of await deleteWhereOwner(collection, accountId)) documents += count;
   }
-  await db().collection(USERS).doc(user.uid).delete();
+  const budget = firestore.collection(ACCOUNT_BUDGETS).doc(accountId);
+  documents += await deleteCollection(budget.collection(KEY_BUDGETS));
+  await budget.delete();
+  documents += await deleteAccountAndProfile(accountId, user.uid);
   try {
     await auth().deleteUser(user.uid);
   } catch (error) {
     if (!isUserNotFound(error)) throw error;
   }
-  log.accountDeleted({ user_id: user.uid, keys, documents });
+  log.accountDeleted({ user_id: user.uid, account_id: accountId, keys, documents });
   res.status(204).end();
 }

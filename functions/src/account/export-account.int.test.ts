@@ -26,7 +26,7 @@ describe('GET /me/export', () => {
       for (let i = 0; i < days; i += 1) {
         const date = addDays(first, i);
         writer.set(adminDb().collection(API_USAGE_DAILY).doc(dailyDocId(user.uid, date)), {
-          user_id: user.uid,
+          account_id: user.uid,
           date,
           total_requests: i + 1,
           error_count: 0,
@@ -51,7 +51,7 @@ describe('GET /me/export', () => {
       }
       for (const period of ['2025-11', '2025-12', '2026-01'])
         writer.set(adminDb().collection(API_USAGE_MONTHLY).doc(monthlyDocId(user.uid, period)), {
-          user_id: user.uid,
+          account_id: user.uid,
           period,
           total_requests: 5,
           error_count: 1,
@@ -66,6 +66,13 @@ describe('GET /me/export', () => {
       );
       const exported = accountExportSchema.parse(await json(response));
       expect(exported.profile.uid).toBe(user.uid);
+      expect(exported.account).toMatchObject({
+        id: user.uid,
+        kind: 'personal',
+        role: 'owner',
+        plan_tier: 'free',
+      });
+      expect(exported.keys.every((key) => key.account_id === user.uid)).toBe(true);
       expect(exported.keys).toHaveLength(keyCount);
       const created = exported.keys.map((key) => Date.parse(key.created_at));
       expect([...created].sort((a, b) => b - a)).toEqual(created);

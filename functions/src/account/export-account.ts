@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { userOf } from '../http/auth.js';
 import { expectNoQuery } from '../http/empty-input.js';
 import { takeRouteBudget } from '../http/route-limits.js';
+import { toAccountSummary } from '../accounts/account-doc.js';
 import { streamResponse } from '../http/stream.js';
 import { readKeyDoc, toApiKey } from '../keys/key-doc.js';
 import { db } from '../lib/firebase.js';
@@ -44,10 +45,10 @@ async function writeArray<T>(
 }
 
 /**
- * GET /me/export: everything Keymeter keeps about the account, as one JSON document
- * (AccountExport), streamed: keys, daily and monthly usage are read page by page, so memory and
- * the reads in flight stay bounded whatever the account's age. Daily usage is the account's
- * figures (the per-key detail stays in the usage CSV export).
+ * GET /me/export: everything Keymeter keeps about the user and their personal account, as one
+ * JSON document (AccountExport), streamed: keys, daily and monthly usage are read page by page,
+ * so memory and the reads in flight stay bounded whatever the account's age. Daily usage is the
+ * account's figures (the per-key detail stays in the usage CSV export).
  */
 export async function exportAccount(req: Request, res: Response): Promise<void> {
   const user = userOf(res);
@@ -56,20 +57,25 @@ export async function exportAccount(req: Request, res: Response): Promise<void> 
   const profile = await ensureProfile(user);
   const firestore = db();
   const now = new Date();
-  const head: Pick<AccountExport, 'exported_at' | 'profile'> = {
+  const accountId = user.uid;
+  const head: Pick<AccountExport, 'exported_at' | 'profile' | 'account'> = {
     exported_at: now.toISOString(),
-    profile: toProfile(user, profile),
+    profile: toProfile(user, profile.user),
+    account: toAccountSummary(accountId, profile.account, 'owner'),
   };
-  const keys = firestore.collection(API_KEYS).where('user_id', '==', user.uid).orderBy('created_at', 'desc');
+  const keys = firestore
+    .collection(API_KEYS)
+    .where('account_id', '==', accountId)
+    .orderBy('created_at', 'desc');
   const daily = firestore
     .collection(API_USAGE_DAILY)
-    .where('user_id', '==', user.uid)
+    .where('account_id', '==', accountId)
     .orderBy('date')
     .select(...ACCOUNT_DAY_FIELDS);
-  // Monthly ids are `{user_id}_{YYYY-MM}`: id order is period order, with no composite index.
+  // Monthly ids are `{account_id}_{YYYY-MM}`: id order is period order, with no composite index.
   const monthly = firestore
     .collection(API_USAGE_MONTHLY)
-    .where('user_id', '==', user.uid)
+    .where('account_id', '==', accountId)
     .orderBy(FieldPath.documentId())
     .select('period', 'total_requests', 'error_count');
 

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { writeUsageBatches } from '../keys/usage-recorder.js';
 import type { UsageBatch } from '../keys/usage-buffer.js';
 import {
+  ACCOUNTS,
   API_USAGE_DAILY,
   API_USAGE_EVENTS,
   API_USAGE_PLATFORM_DAILY,
@@ -22,6 +23,7 @@ import {
   waitForDoc,
   type TestUser,
 } from '../test-support/emulators.js';
+import { insertTeamAccount } from '../test-support/accounts.js';
 import { insertKey } from '../test-support/fixtures.js';
 import { timeCall, usageBatch } from '../test-support/usage.js';
 import { PLATFORM_SHARDS, rebuildPlatformDays } from '../usage/platform-daily.js';
@@ -36,11 +38,11 @@ beforeAll(async () => {
 const today = utcDate(new Date());
 const yesterday = addDays(today, -1);
 
-function batchOf(keyId: string, userId: string, date: string, calls: number, errors: number): UsageBatch {
+function batchOf(keyId: string, accountId: string, date: string, calls: number, errors: number): UsageBatch {
   const at = new Date(`${date}T12:00:00Z`);
   return usageBatch(
     keyId,
-    userId,
+    accountId,
     Array.from({ length: calls }, (_, i) => timeCall(at, { status: i < errors ? 500 : 200, latency_ms: 4 })),
   );
 }
@@ -50,10 +52,13 @@ async function addAccounts(first: number, count: number): Promise<Map<string, nu
   const totals = new Map<string, number>();
   const batches: UsageBatch[] = [];
   for (let i = first; i < first + count; i += 1) {
-    const userId = `admin-stats-account-${String(i).padStart(3, '0')}`;
-    const key = await insertKey(userId);
-    batches.push(batchOf(key.id, userId, yesterday, i + 1, 0), batchOf(key.id, userId, today, i + 1, 1));
-    totals.set(userId, 2 * (i + 1));
+    const accountId = `admin-stats-account-${String(i).padStart(3, '0')}`;
+    const key = await insertKey(accountId);
+    batches.push(
+      batchOf(key.id, accountId, yesterday, i + 1, 0),
+      batchOf(key.id, accountId, today, i + 1, 1),
+    );
+    totals.set(accountId, 2 * (i + 1));
   }
   for (let start = 0; start < batches.length; start += 50)
     await writeUsageBatches(batches.slice(start, start + 50));
@@ -88,7 +93,7 @@ function expectedTop(totals: Map<string, number>) {
   return [...totals]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .slice(0, ADMIN_TOP_ACCOUNTS)
-    .map(([user_id, requests]) => ({ user_id, requests }));
+    .map(([account_id, requests]) => ({ account_id, requests }));
 }
 
 describe('GET /admin/stats from the platform daily documents', () => {
@@ -100,34 +105,37 @@ describe('GET /admin/stats from the platform daily documents', () => {
     expect(small.body.totals).toMatchObject({ requests: sum, errors: 30 });
     expect(small.body.daily.map((day) => day.requests)).toEqual([sum / 2, sum / 2]);
     expect(small.body.daily[1]?.errors).toBe(30);
-    expect(small.body.top_accounts.map(({ user_id, requests }) => ({ user_id, requests }))).toEqual(
+    expect(small.body.top_accounts.map(({ account_id, requests }) => ({ account_id, requests }))).toEqual(
       expectedTop(totals),
     );
+    // These accounts have usage but no account document (deleted since, say).
+    expect(small.body.top_accounts[0]).toMatchObject({ name: null, email: null, plan_tier: 'free' });
 
-    for (const [userId, requests] of await addAccounts(30, 60)) totals.set(userId, requests);
+    for (const [accountId, requests] of await addAccounts(30, 60)) totals.set(accountId, requests);
     const large = await adminStats(range);
     expect(large.body.totals.requests).toBe([...totals.values()].reduce((a, b) => a + b, 0));
-    expect(large.body.top_accounts.map(({ user_id, requests }) => ({ user_id, requests }))).toEqual(
+    expect(large.body.top_accounts.map(({ account_id, requests }) => ({ account_id, requests }))).toEqual(
       expectedTop(totals),
     );
     // 180 daily documents now; the route reads the days' shard documents, the counts, one sum
-    // per top-account candidate and the top profiles, however many accounts there are.
-    const bound = 2 * PLATFORM_SHARDS + 3 + 2 * ADMIN_TOP_ACCOUNTS + ADMIN_TOP_ACCOUNTS;
+    // per top-account candidate, the top accounts and their owners' profiles, however many
+    // accounts there are.
+    const bound = 2 * PLATFORM_SHARDS + 3 + 2 * ADMIN_TOP_ACCOUNTS + 2 * ADMIN_TOP_ACCOUNTS;
     expect(large.reads).toBeLessThanOrEqual(bound);
     expect(large.reads).toBeLessThan(2 * 90);
   });
 
   it('days folded before the platform documents existed appear once backfilled, exactly, however often', async () => {
     const past = '2025-03-10';
-    const users = ['backfill-a', 'backfill-b', 'backfill-c'];
+    const accounts = ['backfill-a', 'backfill-b', 'backfill-c'];
     // Written as the fold used to write them: a daily document, no platform document.
     await Promise.all(
-      users.map((userId, i) =>
+      accounts.map((accountId, i) =>
         adminDb()
           .collection(API_USAGE_DAILY)
-          .doc(dailyDocId(userId, past))
+          .doc(dailyDocId(accountId, past))
           .set({
-            user_id: userId,
+            account_id: accountId,
             date: past,
             total_requests: 10 * (i + 1),
             error_count: i,
@@ -143,7 +151,7 @@ describe('GET /admin/stats from the platform daily documents', () => {
       const after = await adminStats(`?from=${past}&to=${past}`);
       expect(after.body.totals).toMatchObject({ requests: 60, errors: 3 });
       expect(after.body.daily[0]?.avg_latency_ms).toBe(5);
-      expect(after.body.top_accounts.map((account) => account.user_id)).toEqual([
+      expect(after.body.top_accounts.map((account) => account.account_id)).toEqual([
         'backfill-c',
         'backfill-b',
         'backfill-a',
@@ -162,6 +170,36 @@ describe('GET /admin/stats from the platform daily documents', () => {
     );
     const folded = await adminStats(`?from=${past}&to=${past}`);
     expect(folded.body.totals.requests).toBe(115);
-    expect(folded.body.top_accounts[0]).toMatchObject({ user_id: 'backfill-a', requests: 65 });
+    expect(folded.body.top_accounts[0]).toMatchObject({ account_id: 'backfill-a', requests: 65 });
+  });
+});
+
+describe('GET /admin/stats: who the top accounts are', () => {
+  it("names each from its account document: its name and plan, and a personal account's user's email", async () => {
+    const day = '2025-05-20';
+    const user = await createTestUser({ name: 'Top Talker' });
+    await dashboardCall(user, '/me');
+    await adminDb().collection(ACCOUNTS).doc(user.uid).update({ plan_tier: 'enterprise' });
+    const teamId = await insertTeamAccount([[user, 'owner']], {
+      name: 'Analytical Engines',
+      plan_tier: 'pro',
+    });
+    const personalKey = await insertKey(user.uid);
+    const teamKey = await insertKey(teamId, { createdBy: user.uid });
+    const batches = [batchOf(personalKey.id, user.uid, day, 3, 0), batchOf(teamKey.id, teamId, day, 7, 1)];
+    await writeUsageBatches(batches);
+    await Promise.all(
+      batches.map((batch) =>
+        waitForDoc(
+          adminDb().collection(API_USAGE_EVENTS).doc(batch.id),
+          (data) => data?.folded_at !== undefined,
+        ),
+      ),
+    );
+    const { body } = await adminStats(`?from=${day}&to=${day}`);
+    expect(body.top_accounts).toEqual([
+      { account_id: teamId, name: 'Analytical Engines', email: null, plan_tier: 'pro', requests: 7 },
+      { account_id: user.uid, name: 'Top Talker', email: user.email, plan_tier: 'enterprise', requests: 3 },
+    ]);
   });
 });

@@ -1,10 +1,11 @@
 import { AggregateField, Timestamp } from 'firebase-admin/firestore';
 import type { Request, Response } from 'express';
+import { accountRef, accountDocSchema } from '../accounts/account-doc.js';
 import { assertAdmin } from '../http/auth.js';
 import { parseInput, parseQuery } from '../http/parse.js';
 import { takeRouteBudget } from '../http/route-limits.js';
 import { db } from '../lib/firebase.js';
-import { API_KEYS, USERS } from '../lib/collections.js';
+import { ACCOUNTS, API_KEYS, USERS } from '../lib/collections.js';
 import {
   ADMIN_STATS_DEFAULT_DAYS,
   ADMIN_TOP_ACCOUNTS,
@@ -13,7 +14,6 @@ import {
   type AdminStatsResponse,
 } from '../shared/contracts.js';
 import { addDays, utcDate } from '../shared/dates.js';
-import { planTierSchema } from '../shared/plans.js';
 import { accountDaysQuery } from '../usage/daily-queries.js';
 import { loadPlatformDays } from '../usage/platform-daily.js';
 import { averageLatency, datesInRange } from '../usage/stats-series.js';
@@ -34,17 +34,17 @@ interface DayTotals {
  */
 async function platformDays(from: string, to: string) {
   const byDate = new Map<string, DayTotals>();
-  const byUser = new Map<string, number>();
+  const byAccount = new Map<string, number>();
   for (const shard of await loadPlatformDays(from, to)) {
     const day = byDate.get(shard.date) ?? { requests: 0, errors: 0, latency: 0 };
     day.requests += shard.total_requests;
     day.errors += shard.error_count;
     day.latency += shard.latency_ms_sum;
     byDate.set(shard.date, day);
-    for (const [userId, requests] of Object.entries(shard.top_accounts))
-      byUser.set(userId, (byUser.get(userId) ?? 0) + requests);
+    for (const [accountId, requests] of Object.entries(shard.top_accounts))
+      byAccount.set(accountId, (byAccount.get(accountId) ?? 0) + requests);
   }
-  return { byDate, byUser };
+  return { byDate, byAccount };
 }
 
 /** The candidates' exact totals over the range: one sum() aggregation each, not a document read per day. */
@@ -52,19 +52,61 @@ async function busiestAccounts(candidates: Map<string, number>, from: string, to
   const shortlist = [...candidates]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .slice(0, TOP_CANDIDATES)
-    .map(([userId]) => userId);
+    .map(([accountId]) => accountId);
   const exact = await Promise.all(
-    shortlist.map(async (userId): Promise<[string, number]> => {
-      const sum = await accountDaysQuery(userId, from, to)
+    shortlist.map(async (accountId): Promise<[string, number]> => {
+      const sum = await accountDaysQuery(accountId, from, to)
         .aggregate({ requests: AggregateField.sum('total_requests') })
         .get();
-      return [userId, Number(sum.data().requests)];
+      return [accountId, Number(sum.data().requests)];
     }),
   );
   return exact
     .filter(([, requests]) => requests > 0)
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .slice(0, ADMIN_TOP_ACCOUNTS);
+}
+
+/**
+ * Name, plan and email of each account: its document, and for a personal account its user's
+ * profile (the email). Two batched reads, however many accounts.
+ */
+async function describeAccounts(
+  top: readonly (readonly [string, number])[],
+): Promise<AdminStatsResponse['top_accounts']> {
+  if (top.length === 0) return [];
+  const firestore = db();
+  const accounts = (await firestore.getAll(...top.map(([id]) => accountRef(id)))).map((snapshot) => {
+    const parsed = accountDocSchema.safeParse(snapshot.data());
+    return parsed.success ? parsed.data : undefined;
+  });
+  const owners = [
+    ...new Set(
+      accounts.flatMap((doc) =>
+        doc?.kind === 'personal' && doc.owner_uid !== undefined ? [doc.owner_uid] : [],
+      ),
+    ),
+  ];
+  const profiles =
+    owners.length === 0
+      ? []
+      : await firestore.getAll(...owners.map((uid) => firestore.collection(USERS).doc(uid)));
+  const emails = new Map<string, string>();
+  for (const profile of profiles) {
+    const email: unknown = profile.get('email');
+    if (typeof email === 'string') emails.set(profile.id, email);
+  }
+  return top.map(([id, requests], index) => {
+    const doc = accounts[index];
+    const owner = doc?.kind === 'personal' ? doc.owner_uid : undefined;
+    return {
+      account_id: id,
+      name: doc?.name ?? null,
+      email: owner === undefined ? null : (emails.get(owner) ?? null),
+      plan_tier: doc?.plan_tier ?? 'free',
+      requests,
+    };
+  });
 }
 
 async function usableKeyCount(): Promise<number> {
@@ -78,8 +120,9 @@ async function usableKeyCount(): Promise<number> {
 
 /**
  * GET /admin/stats?from&to (admin claim): platform totals per day and the top accounts. Reads
- * O(days) documents: the platform's daily shard documents, two count() aggregations, a sum()
- * aggregation per top-account candidate and the top accounts' profiles.
+ * O(days) documents: the platform's daily shard documents, three count() aggregations, a sum()
+ * aggregation per top-account candidate, and the top accounts' documents and their owners'
+ * profiles.
  */
 export async function adminStats(req: Request, res: Response): Promise<void> {
   assertAdmin(res);
@@ -92,17 +135,14 @@ export async function adminStats(req: Request, res: Response): Promise<void> {
     'query',
   );
   const firestore = db();
-  const [{ byDate, byUser }, accounts, activeKeys] = await Promise.all([
+  const [{ byDate, byAccount }, accounts, activeKeys] = await Promise.all([
     platformDays(range.from, range.to),
-    firestore.collection(USERS).count().get(),
+    firestore.collection(ACCOUNTS).count().get(),
     usableKeyCount(),
   ]);
 
-  const top = await busiestAccounts(byUser, range.from, range.to);
-  const profiles =
-    top.length === 0
-      ? []
-      : await firestore.getAll(...top.map(([userId]) => firestore.collection(USERS).doc(userId)));
+  const top = await busiestAccounts(byAccount, range.from, range.to);
+  const topAccounts = await describeAccounts(top);
   let requests = 0;
   let errors = 0;
   const body: AdminStatsResponse = {
@@ -120,17 +160,7 @@ export async function adminStats(req: Request, res: Response): Promise<void> {
         avg_latency_ms: averageLatency(day.latency, day.requests),
       };
     }),
-    top_accounts: top.map(([userId, count], index) => {
-      const profile = profiles[index];
-      const email: unknown = profile?.get('email');
-      const tier = planTierSchema.safeParse(profile?.get('plan_tier'));
-      return {
-        user_id: userId,
-        email: typeof email === 'string' ? email : null,
-        plan_tier: tier.success ? tier.data : 'free',
-        requests: count,
-      };
-    }),
+    top_accounts: topAccounts,
   };
   body.totals.requests = requests;
   body.totals.errors = errors;

@@ -11,7 +11,7 @@ import {
   json,
   waitForDoc,
 } from '../test-support/emulators.js';
-import { insertKey } from '../test-support/fixtures.js';
+import { insertKey, setAccountLimits } from '../test-support/fixtures.js';
 import { generateApiKey } from '../keys/key-format.js';
 
 beforeAll(async () => {
@@ -34,10 +34,8 @@ const LIMIT_HEADERS = [
 describe('/v1: happy path', () => {
   it('serves the demo endpoints with limit headers on every response', async () => {
     const user = await createTestUser();
-    const key = await insertKey(user.uid, {
-      tier: 'free',
-      limits: { rate_limit_monthly: 1_000, rate_limit_per_minute: 10 },
-    });
+    await setAccountLimits(user.uid, { monthly: 1_000, per_minute: 10 });
+    const key = await insertKey(user.uid);
 
     const time = await apiCall(key.secret, '/time');
     expect(time.status).toBe(200);
@@ -140,9 +138,8 @@ describe('/v1: refusals', () => {
 describe('/v1: limits', () => {
   it('answers 429 rate_limited with Retry-After and limit headers after the per-minute limit', async () => {
     const user = await createTestUser();
-    const key = await insertKey(user.uid, {
-      limits: { rate_limit_monthly: 1_000, rate_limit_per_minute: 5 },
-    });
+    await setAccountLimits(user.uid, { monthly: 1_000, per_minute: 5 });
+    const key = await insertKey(user.uid);
     for (let i = 1; i <= 5; i += 1) {
       const response = await apiCall(key.secret, '/time');
       expect(response.status).toBe(200);
@@ -150,7 +147,7 @@ describe('/v1: limits', () => {
     }
     const limited = await apiCall(key.secret, '/time');
     expect(limited.status).toBe(429);
-    expect((await errorOf(limited)).code).toBe('rate_limited');
+    expect(await errorOf(limited)).toMatchObject({ code: 'rate_limited', limit: 'account' });
     const retryAfter = Number(limited.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
@@ -163,15 +160,14 @@ describe('/v1: limits', () => {
   it('answers 429 quota_exceeded with Retry-After until the period ends, once the month is used', async () => {
     const user = await createTestUser();
     const period = utcPeriod(new Date());
-    const key = await insertKey(user.uid, {
-      limits: { rate_limit_monthly: 10, rate_limit_per_minute: 600 },
-      usage: { monthly_usage: 8, usage_period: period },
-    });
+    await setAccountLimits(user.uid, { monthly: 10, per_minute: 600 });
+    const key = await insertKey(user.uid);
+    for (let used = 1; used <= 8; used += 1) expect((await apiCall(key.secret, '/time')).status).toBe(200);
     expect((await apiCall(key.secret, '/time')).headers.get('x-quota-remaining')).toBe('1');
     expect((await apiCall(key.secret, '/time')).headers.get('x-quota-remaining')).toBe('0');
     const refused = await apiCall(key.secret, '/time');
     expect(refused.status).toBe(429);
-    expect((await errorOf(refused)).code).toBe('quota_exceeded');
+    expect(await errorOf(refused)).toMatchObject({ code: 'quota_exceeded', limit: 'account' });
     expect(refused.headers.get('x-quota-limit')).toBe('10');
     expect(refused.headers.get('x-quota-remaining')).toBe('0');
     const untilReset = (periodEnd(period).getTime() - Date.now()) / 1000;
@@ -189,10 +185,8 @@ describe('/v1: limits', () => {
 describe('POST /v1/keys/verify', () => {
   it('verifies a key and meters the call under the given endpoint', async () => {
     const user = await createTestUser();
-    const key = await insertKey(user.uid, {
-      scopes: ['read'],
-      limits: { rate_limit_monthly: 100, rate_limit_per_minute: 60 },
-    });
+    await setAccountLimits(user.uid, { monthly: 100, per_minute: 60 });
+    const key = await insertKey(user.uid, { scopes: ['read'] });
     const response = await apiCall(null, '/keys/verify', {
       method: 'POST',
       body: { key: key.secret, endpoint: 'GET /orders', scopes: ['read'] },

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { parseBody } from '../http/parse.js';
 import { clientAddress } from '../keys/client-throttle.js';
 import { keyChecker } from '../keys/api-key-runtime.js';
-import type { Limits } from '../keys/key-check.js';
+import type { LimitFigures } from '../keys/limits.js';
 import { awaitFlush, recordCall, refuseKeyInQuery } from '../keys/with-api-key.js';
 import { SCOPES, scopeSchema, type Scope } from '../shared/contracts.js';
 import type { ErrorCode } from '../shared/errors.js';
@@ -43,7 +43,7 @@ export interface VerifyKeyResponse {
   quota: LimitView | null;
 }
 
-function view(limits: Limits | null, which: keyof Limits): LimitView | null {
+function view(limits: LimitFigures | null, which: keyof LimitFigures): LimitView | null {
   if (limits === null) return null;
   const state = limits[which];
   return { limit: state.limit, remaining: state.remaining, reset: Math.ceil(state.resetAt / 1000) };
@@ -73,7 +73,7 @@ export async function verifyKey(req: Request, res: Response): Promise<void> {
     code: check.admitted ? 'valid' : check.error.code,
     message: check.admitted ? null : check.error.message,
     key_id: check.key?.id ?? null,
-    owner: check.key?.doc.user_id ?? null,
+    owner: check.key?.doc.account_id ?? null,
     scopes: check.key?.doc.scopes ?? [],
     ratelimit: view(check.limits, 'ratelimit'),
     quota: view(check.limits, 'quota'),

@@ -7,7 +7,7 @@ import { subscriptionStatusSchema, type SubscriptionStatus } from '../shared/con
 import { PLAN_TIERS, paidPlanTierSchema, type PaidPlanTier, type PlanTier } from '../shared/plans.js';
 import type { PriceIds } from './config.js';
 
-/** The billing fields of `users/{uid}`. */
+/** The billing fields of `accounts/{account_id}`. */
 export interface BillingState {
   plan_tier: PlanTier;
   subscription_status: SubscriptionStatus | null;

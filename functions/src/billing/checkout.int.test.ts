@@ -3,18 +3,20 @@
  * Checkout page, one customer per account even under concurrent first clicks, and the refusals.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { meResponseSchema, redirectResponseSchema } from '../shared/contracts.js';
+import { ACCOUNT_BUDGETS } from '../lib/collections.js';
+import { accountResponseSchema, meResponseSchema, redirectResponseSchema } from '../shared/contracts.js';
 import { utcPeriod } from '../shared/dates.js';
 import { errorBodySchema } from '../shared/errors.js';
 import { PLANS } from '../shared/plans.js';
 import {
   accountRef,
-  expectKeysOnPlan,
+  expectAccountOnPlan,
   startCheckout,
   subscribe,
   waitForAccount,
 } from '../test-support/billing.js';
 import {
+  adminDb,
   apiCall,
   clearEmulators,
   createTestUser,
@@ -22,7 +24,8 @@ import {
   HOSTING_URL,
   json,
 } from '../test-support/emulators.js';
-import { createKeyViaApi, insertKey } from '../test-support/fixtures.js';
+import { insertTeamAccount } from '../test-support/accounts.js';
+import { createKeyViaApi } from '../test-support/fixtures.js';
 import { payCheckout, useStripeStandIn, type StandIn } from '../test-support/stripe-stand-in.js';
 import { ensureStripeCustomer } from './customer.js';
 
@@ -48,21 +51,17 @@ function mainOf(page: string): string {
   return main.replace(/>\s+</g, '><').replace(/\s+/g, ' ').trim();
 }
 
-async function customersOf(uid: string): Promise<string[]> {
-  const found = await standIn.stripe.customers.search({ query: `metadata['firebase_uid']:'${uid}'` });
+async function customersOf(accountId: string): Promise<string[]> {
+  const found = await standIn.stripe.customers.search({ query: `metadata['account_id']:'${accountId}'` });
   return found.data.map((customer) => customer.id);
 }
 
 describe('checkout: happy path', () => {
-  it('upgrades a Free account to Pro: Checkout for its own customer, paid on the hosted page, then the plan and every key', async () => {
+  it("upgrades a Free account to Pro: Checkout for the account's own customer, paid on the hosted page, then the account's plan", async () => {
     const user = await createTestUser({ name: 'Grace Hopper' });
     await createKeyViaApi(user, { label: 'Production' });
     await createKeyViaApi(user, { label: 'Staging' });
-    await insertKey(user.uid, {
-      tier: 'free',
-      revoked: true,
-      limits: { rate_limit_monthly: 1_000, rate_limit_per_minute: 10 },
-    });
+    await expectAccountOnPlan(user.uid, 'free');
 
     const url = await startCheckout(user, 'pro');
     expect(url.startsWith(`${standIn.url}/checkout/cs_`)).toBe(true);
@@ -72,7 +71,7 @@ describe('checkout: happy path', () => {
     expect(customer).toMatchObject({
       email: user.email,
       name: 'Grace Hopper',
-      metadata: { firebase_uid: user.uid },
+      metadata: { account_id: user.uid },
     });
 
     const sessionId = new URL(url).pathname.split('/').pop() ?? '';
@@ -81,7 +80,7 @@ describe('checkout: happy path', () => {
       mode: 'subscription',
       customer: customerId,
       client_reference_id: user.uid,
-      metadata: { firebase_uid: user.uid },
+      metadata: { account_id: user.uid, plan_tier: 'pro' },
       success_url: `${HOSTING_URL}/dashboard/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
       cancel_url: `${HOSTING_URL}/dashboard/billing?checkout=canceled`,
     });
@@ -96,7 +95,7 @@ describe('checkout: happy path', () => {
     );
     const completed = await standIn.stripe.checkout.sessions.retrieve(sessionId);
     const subscription = await standIn.stripe.subscriptions.retrieve(String(completed.subscription));
-    expect(subscription.metadata).toMatchObject({ firebase_uid: user.uid });
+    expect(subscription.metadata).toMatchObject({ account_id: user.uid });
 
     const account = await waitForAccount(user.uid, (data) => data.plan_tier === 'pro');
     const periodEnd = subscription.items.data[0]?.current_period_end ?? 0;
@@ -107,40 +106,47 @@ describe('checkout: happy path', () => {
       cancel_at_period_end: false,
     });
     expect(account.current_period_end.toMillis()).toBe(periodEnd * 1000);
-    await expectKeysOnPlan(user.uid, 'pro', 3);
+    await expectAccountOnPlan(user.uid, 'pro');
 
     const me = meResponseSchema.parse(await json(await dashboardCall(user, '/me')));
-    expect(me.user).toMatchObject({
+    expect(me.account).toMatchObject({
+      id: user.uid,
       plan_tier: 'pro',
       subscription_status: 'active',
       current_period_end: new Date(periodEnd * 1000).toISOString(),
       cancel_at_period_end: false,
+      has_billing_account: true,
     });
-    expect(me.usage.limit_per_key).toBe(PLANS.pro.monthly_limit);
+    expect(me.usage).toMatchObject({
+      quota: PLANS.pro.monthly_limit,
+      per_minute_limit: PLANS.pro.per_minute_limit,
+    });
   });
 
-  it('lets a key that used up the Free quota call again once the account is on Pro', async () => {
+  it("lets the account's keys call again once an account that used up the Free quota is on Pro", async () => {
     const user = await createTestUser();
-    await dashboardCall(user, '/me');
-    const key = await insertKey(user.uid, {
-      tier: 'free',
-      limits: {
-        rate_limit_monthly: PLANS.free.monthly_limit,
-        rate_limit_per_minute: PLANS.free.per_minute_limit,
-      },
-      usage: { monthly_usage: PLANS.free.monthly_limit, usage_period: utcPeriod(new Date()) },
-    });
-    const refused = await apiCall(key.secret, '/time');
+    const { secret } = await createKeyViaApi(user, { label: 'busy' });
+    // As if the account's keys had been handed the whole Free quota of this period already.
+    await adminDb()
+      .collection(ACCOUNT_BUDGETS)
+      .doc(user.uid)
+      .set({
+        account_id: user.uid,
+        period: utcPeriod(new Date()),
+        period_granted: PLANS.free.monthly_limit,
+        windows: {},
+      });
+    const refused = await apiCall(secret, '/time');
     expect(refused.status).toBe(429);
     expect((await errorOf(refused)).code).toBe('quota_exceeded');
 
     await subscribe(standIn, user, 'pro');
     await waitForAccount(user.uid, (data) => data.plan_tier === 'pro');
-    await expectKeysOnPlan(user.uid, 'pro', 1);
-    // API instances cache keys for KEY_CACHE_TTL (1 s in the emulator), so the new limit lands within it.
+    await expectAccountOnPlan(user.uid, 'pro');
+    // API instances read the account's plan when they next lease budget, so the new quota lands then.
     await vi.waitFor(
       async () => {
-        const response = await apiCall(key.secret, '/time');
+        const response = await apiCall(secret, '/time');
         await response.arrayBuffer();
         expect(response.status).toBe(200);
       },
@@ -231,6 +237,75 @@ describe('checkout: errors', () => {
   });
 });
 
+describe("checkout and portal: the request's account", () => {
+  it("upgrades a team account, not the caller's personal one, through the team's own customer", async () => {
+    const owner = await createTestUser({ name: 'Ada Lovelace' });
+    await dashboardCall(owner, '/me');
+    const teamId = await insertTeamAccount([[owner, 'owner']], { name: 'Analytical Engines' });
+    const response = await dashboardCall(owner, `/accounts/${teamId}/billing/checkout`, {
+      method: 'POST',
+      body: { plan: 'pro' },
+    });
+    expect(response.status).toBe(200);
+    const { url } = redirectResponseSchema.parse(await json(response));
+    const teamCustomer = String((await accountRef(teamId).get()).get('stripe_customer_id'));
+    expect(await standIn.stripe.customers.retrieve(teamCustomer)).toMatchObject({
+      name: 'Analytical Engines',
+      email: owner.email,
+      metadata: { account_id: teamId },
+    });
+    expect((await accountRef(owner.uid).get()).get('stripe_customer_id')).toBeUndefined();
+
+    expect((await payCheckout(url)).status).toBe(303);
+    await waitForAccount(teamId, (data) => data.plan_tier === 'pro');
+    const team = accountResponseSchema.parse(
+      await json(await dashboardCall(owner, `/accounts/${teamId}/summary`)),
+    );
+    expect(team.account).toMatchObject({ id: teamId, kind: 'team', role: 'owner', plan_tier: 'pro' });
+    expect(team.account.has_billing_account).toBe(true);
+    expect(team.usage.quota).toBe(PLANS.pro.monthly_limit);
+    const personal = accountResponseSchema.parse(await json(await dashboardCall(owner, '/summary')));
+    expect(personal.account).toMatchObject({ id: owner.uid, plan_tier: 'free', has_billing_account: false });
+
+    const portal = await dashboardCall(owner, `/accounts/${teamId}/billing/portal`, { method: 'POST' });
+    expect(portal.status).toBe(200);
+    const page = await (await fetch(redirectResponseSchema.parse(await json(portal)).url)).text();
+    // The team's subscription, not anyone's personal one (which has no billing account at all).
+    expect(page).toContain(String((await accountRef(teamId).get()).get('stripe_subscription_id')));
+    expect((await dashboardCall(owner, '/billing/portal', { method: 'POST' })).status).toBe(400);
+  });
+
+  it('refuses billing to a member whose role does not allow it (403) and to a non-member (404), writing nothing', async () => {
+    const owner = await createTestUser();
+    const admin = await createTestUser();
+    const outsider = await createTestUser();
+    const teamId = await insertTeamAccount([
+      [owner, 'owner'],
+      [admin, 'admin'],
+    ]);
+    const before = (await accountRef(teamId).get()).data();
+    const calls = [
+      ['/billing/checkout', { method: 'POST', body: { plan: 'pro' } }],
+      ['/billing/portal', { method: 'POST' }],
+    ] as const;
+    for (const [path, options] of calls) {
+      expect(
+        await errorOf(await dashboardCall(admin, `/accounts/${teamId}${path}`, options)),
+        path,
+      ).toMatchObject({
+        status: 403,
+        code: 'forbidden',
+      });
+      expect(
+        await errorOf(await dashboardCall(outsider, `/accounts/${teamId}${path}`, options)),
+        path,
+      ).toMatchObject({ status: 404, code: 'not_found' });
+    }
+    expect((await accountRef(teamId).get()).data()).toEqual(before);
+    expect(await customersOf(teamId)).toEqual([]);
+  });
+});
+
 describe('checkout: one customer per account under concurrency', () => {
   it('creates exactly one customer for six simultaneous first clicks', async () => {
     const user = await createTestUser();
@@ -258,7 +333,7 @@ describe('checkout: one customer per account under concurrency', () => {
   it('creates one customer for simultaneous creations with the same parameters (one idempotency key)', async () => {
     const user = await createTestUser();
     await dashboardCall(user, '/me');
-    const owner = { uid: user.uid, email: user.email, name: 'Same name' };
+    const owner = { accountId: user.uid, email: user.email, name: 'Same name' };
     const results = await Promise.all(
       Array.from({ length: 6 }, () => ensureStripeCustomer(standIn.stripe, owner, undefined)),
     );
@@ -272,8 +347,8 @@ describe('checkout: one customer per account under concurrency', () => {
     await dashboardCall(user, '/me');
     // Different parameters mean different idempotency keys: Stripe makes two customers.
     const owners = [
-      { uid: user.uid, email: user.email, name: 'Before rename' },
-      { uid: user.uid, email: user.email, name: 'After rename' },
+      { accountId: user.uid, email: user.email, name: 'Before rename' },
+      { accountId: user.uid, email: user.email, name: 'After rename' },
     ];
     const results = await Promise.all(
       owners.map((owner) => ensureStripeCustomer(standIn.stripe, owner, undefined)),

@@ -1,15 +1,19 @@
 import type { Request, Response } from 'express';
 import Stripe from 'stripe';
-import { ensureProfile } from '../accounts/profile.js';
+import { accountFor, type AccountAccess } from '../accounts/access.js';
+import { userDocSchema } from '../accounts/profile.js';
 import { ApiError } from '../http/api-error.js';
+import type { AuthedUser } from '../http/auth.js';
 import { userOf } from '../http/auth.js';
 import { expectNoQuery } from '../http/empty-input.js';
 import { parseBody } from '../http/parse.js';
+import { db } from '../lib/firebase.js';
+import { USERS } from '../lib/collections.js';
 import { log } from '../lib/log.js';
 import { checkoutRequestSchema, type RedirectResponse } from '../shared/contracts.js';
 import { PLANS, type PaidPlanTier } from '../shared/plans.js';
 import { checkoutConfig } from './config.js';
-import { ensureStripeCustomer, UID_METADATA_KEY } from './customer.js';
+import { ACCOUNT_METADATA_KEY, ensureStripeCustomer, type CustomerOwner } from './customer.js';
 import { readBillingState } from './read-billing-state.js';
 import { stripeClient } from './stripe-client.js';
 import { billingRoute } from './stripe-outage.js';
@@ -43,7 +47,21 @@ async function expireOpenSessions(stripe: Stripe, customerId: string): Promise<v
 }
 
 function alreadyOnPlan(plan: PaidPlanTier): ApiError {
-  return new ApiError('already_on_plan', `You are already on the ${PLANS[plan].name} plan.`);
+  return new ApiError('already_on_plan', `This account is already on the ${PLANS[plan].name} plan.`);
+}
+
+/**
+ * Who the account's customer is at Stripe: a personal account is its user (their email and
+ * name, as before accounts); a team is its name, reached at the email of whoever set billing up.
+ */
+async function customerOwner(user: AuthedUser, account: AccountAccess): Promise<CustomerOwner> {
+  const profile = userDocSchema.safeParse((await db().collection(USERS).doc(user.uid).get()).data());
+  const email = (profile.success ? profile.data.email : null) ?? user.email;
+  const name =
+    account.doc.kind === 'personal'
+      ? ((profile.success ? profile.data.display_name : null) ?? user.name)
+      : account.doc.name;
+  return { accountId: account.id, email, name };
 }
 
 /**
@@ -57,43 +75,43 @@ function alreadyOnPlan(plan: PaidPlanTier): ApiError {
  */
 export const createCheckout = billingRoute('POST /billing/checkout', async (req: Request, res: Response) => {
   const user = userOf(res);
+  const account = accountFor(res, 'manage_billing');
   expectNoQuery(req);
   const { plan } = await parseBody(req, checkoutRequestSchema);
   const config = checkoutConfig();
-  const profile = await ensureProfile(user);
-  if (profile.plan_tier === plan) throw alreadyOnPlan(plan);
+  if (account.doc.plan_tier === plan) throw alreadyOnPlan(plan);
 
   const stripe = stripeClient(config);
-  const { customerId, isNew } = await ensureStripeCustomer(
-    stripe,
-    { uid: user.uid, email: profile.email ?? user.email, name: profile.display_name ?? user.name },
-    profile.stripe_customer_id,
-  );
+  const known = account.doc.stripe_customer_id;
+  const { customerId, isNew } =
+    known === undefined
+      ? await ensureStripeCustomer(stripe, await customerOwner(user, account), undefined)
+      : { customerId: known, isNew: false };
   if (!isNew) {
     const { state } = await readBillingState(stripe, customerId, config.prices);
     if (state.plan_tier === plan) throw alreadyOnPlan(plan);
     if (state.plan_tier !== 'free') {
       throw new ApiError(
         'already_subscribed',
-        `You already have a ${PLANS[state.plan_tier].name} subscription. Change plans in the billing portal (Manage billing).`,
+        `This account already has a ${PLANS[state.plan_tier].name} subscription. Change plans in the billing portal (Manage billing).`,
       );
     }
   }
 
   if (!isNew) await expireOpenSessions(stripe, customerId);
 
-  const metadata = { [UID_METADATA_KEY]: user.uid, plan_tier: plan };
+  const metadata = { [ACCOUNT_METADATA_KEY]: account.id, plan_tier: plan };
   const session = await stripe.checkout.sessions.create({
     mode: 'subscription',
     customer: customerId,
-    client_reference_id: user.uid,
+    client_reference_id: account.id,
     line_items: [{ price: config.prices[plan], quantity: 1 }],
     metadata,
     subscription_data: { metadata },
     ...checkoutReturnUrls(config.appUrl),
   });
   if (session.url === null) throw new Error('Stripe returned a Checkout Session without a url');
-  log.checkoutSessionCreated({ user_id: user.uid, plan, session_id: session.id });
+  log.checkoutSessionCreated({ account_id: account.id, user_id: user.uid, plan, session_id: session.id });
   const body: RedirectResponse = { url: session.url };
   res.json(body);
 });

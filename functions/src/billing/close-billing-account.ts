@@ -9,8 +9,8 @@ import { billingUnavailable, isStripeOutage } from './stripe-outage.js';
  * must not be charged again. Without a working Stripe configuration this throws the 503
  * `unavailable` error, so account deletion stops before anything is deleted and can be retried.
  */
-export async function closeBillingAccount(userId: string, customerId: string | undefined): Promise<void> {
-  if (customerId === undefined) return;
+export async function closeBillingAccount(accountId: string, customerId: string | undefined): Promise<void> {
+  if (customerId === undefined || customerId === '') return;
   const config = checkoutConfig();
   try {
     await stripeClient(config).customers.del(customerId);
@@ -24,5 +24,5 @@ export async function closeBillingAccount(userId: string, customerId: string | u
       throw error;
     }
   }
-  log.stripeCustomerDeleted({ user_id: userId, customer_id: customerId });
+  log.stripeCustomerDeleted({ account_id: accountId, customer_id: customerId });
 }

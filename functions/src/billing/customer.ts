@@ -1,26 +1,31 @@
 /**
  * Each account has one Stripe customer, created on its first checkout and remembered on
- * `users/{uid}.stripe_customer_id`.
+ * `accounts/{account_id}.stripe_customer_id`.
  *
  * Two first clicks at once must still make one customer. Both requests create the customer with
- * the same idempotency key (derived from the uid and the parameters), so Stripe answers both with
- * the same customer; a Firestore transaction then stores the id only if none is stored yet. If the
- * two requests differ (the profile changed in between, or the key's 24 hours are over), the
- * transaction keeps the first stored customer and the other one, still without subscriptions, is
- * deleted.
+ * the same idempotency key (derived from the account id and the parameters), so Stripe answers
+ * both with the same customer; a Firestore transaction then stores the id only if none is stored
+ * yet. If the two requests differ (the name changed in between, or the key's 24 hours are over),
+ * the transaction keeps the first stored customer and the other one, still without
+ * subscriptions, is deleted.
  */
 import { createHash } from 'node:crypto';
 import { FieldValue } from 'firebase-admin/firestore';
 import type Stripe from 'stripe';
+import { accountRef } from '../accounts/account-doc.js';
 import { db } from '../lib/firebase.js';
-import { USERS } from '../lib/collections.js';
 import { log } from '../lib/log.js';
 
-/** `metadata.firebase_uid` on customers and subscriptions: how a Stripe object names its account. */
-export const UID_METADATA_KEY = 'firebase_uid';
+/** `metadata.account_id` on customers, sessions and subscriptions: how a Stripe object names its account. */
+export const ACCOUNT_METADATA_KEY = 'account_id';
+/**
+ * What objects made before accounts carry instead (`firebase_uid` on customers and subscriptions).
+ * A uid names the user's personal account, whose id is that uid.
+ */
+export const LEGACY_ACCOUNT_METADATA_KEYS = ['user_id', 'firebase_uid'] as const;
 
 export interface CustomerOwner {
-  uid: string;
+  accountId: string;
   email: string | null;
   name: string | null;
 }
@@ -29,7 +34,7 @@ export function customerParams(owner: CustomerOwner): Stripe.CustomerCreateParam
   return {
     ...(owner.email === null ? {} : { email: owner.email }),
     ...(owner.name === null ? {} : { name: owner.name }),
-    metadata: { [UID_METADATA_KEY]: owner.uid },
+    metadata: { [ACCOUNT_METADATA_KEY]: owner.accountId },
   };
 }
 
@@ -38,12 +43,12 @@ export function customerIdempotencyKey(owner: CustomerOwner): string {
   const digest = createHash('sha256')
     .update(JSON.stringify([owner.email, owner.name]))
     .digest('hex');
-  return `keymeter-customer-${owner.uid}-${digest.slice(0, 16)}`;
+  return `keymeter-customer-${owner.accountId}-${digest.slice(0, 16)}`;
 }
 
 /**
  * The account's Stripe customer id, creating the customer if the account has none.
- * `known` is the id already read from the profile, if any (saves a round trip).
+ * `known` is the id already read from the account, if any (saves a round trip).
  */
 export async function ensureStripeCustomer(
   stripe: Stripe,
@@ -54,7 +59,7 @@ export async function ensureStripeCustomer(
   const customer = await stripe.customers.create(customerParams(owner), {
     idempotencyKey: customerIdempotencyKey(owner),
   });
-  const ref = db().collection(USERS).doc(owner.uid);
+  const ref = accountRef(owner.accountId);
   const { kept, stored } = await db().runTransaction(async (tx) => {
     const snapshot = await tx.get(ref);
     const remembered: unknown = snapshot.get('stripe_customer_id');
@@ -62,10 +67,14 @@ export async function ensureStripeCustomer(
     tx.update(ref, { stripe_customer_id: customer.id, updated_at: FieldValue.serverTimestamp() });
     return { kept: customer.id, stored: true };
   });
-  if (stored) log.stripeCustomerCreated({ user_id: owner.uid, customer_id: customer.id });
+  if (stored) log.stripeCustomerCreated({ account_id: owner.accountId, customer_id: customer.id });
   // Stored now, or by a concurrent request that Stripe answered with this same customer.
   if (kept === customer.id) return { customerId: kept, isNew: true };
-  log.stripeCustomerDiscarded({ user_id: owner.uid, customer_id: customer.id, kept_customer_id: kept });
+  log.stripeCustomerDiscarded({
+    account_id: owner.accountId,
+    customer_id: customer.id,
+    kept_customer_id: kept,
+  });
   try {
     await stripe.customers.del(customer.id);
   } catch (error) {

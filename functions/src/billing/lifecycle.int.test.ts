@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meResponseSchema, redirectResponseSchema } from '../shared/contracts.js';
-import { accountRef, expectKeysOnPlan, subscribe, waitForAccount } from '../test-support/billing.js';
+import { PLANS } from '../shared/plans.js';
+import { accountRef, expectAccountOnPlan, subscribe, waitForAccount } from '../test-support/billing.js';
 import {
   clearEmulators,
   createTestUser,
@@ -34,7 +35,7 @@ async function openPortal(user: TestUser): Promise<string> {
 }
 
 describe('subscription lifecycle', () => {
-  it('switching to Enterprise in the portal moves the plan and every key', async () => {
+  it("switching to Enterprise in the portal moves the account's plan", async () => {
     const user = await createTestUser();
     await createKeyViaApi(user, { label: 'a' });
     const { subscriptionId } = await subscribe(standIn, user, 'pro');
@@ -45,11 +46,11 @@ describe('subscription lifecycle', () => {
     });
     expect(switched.status).toBe(303);
     await waitForAccount(user.uid, (data) => data.plan_tier === 'enterprise');
-    await expectKeysOnPlan(user.uid, 'enterprise', 1);
+    await expectAccountOnPlan(user.uid, 'enterprise');
     expect((await accountRef(user.uid).get()).get('stripe_subscription_id')).toBe(subscriptionId);
   });
 
-  it('cancelling at period end keeps the plan until the period ends, then Free with Free limits', async () => {
+  it("cancelling at period end keeps the plan until the period ends, then Free with Free's limits", async () => {
     const user = await createTestUser();
     await createKeyViaApi(user, { label: 'a' });
     await createKeyViaApi(user, { label: 'b' });
@@ -62,7 +63,7 @@ describe('subscription lifecycle', () => {
     expect(canceled.status).toBe(303);
     const scheduled = await waitForAccount(user.uid, (data) => data.cancel_at_period_end === true);
     expect(scheduled).toMatchObject({ plan_tier: 'pro', subscription_status: 'active' });
-    await expectKeysOnPlan(user.uid, 'pro', 2);
+    await expectAccountOnPlan(user.uid, 'pro');
 
     await standIn.advanceClock({ to_period_end_of: subscriptionId });
     const ended = await waitForAccount(user.uid, (data) => data.plan_tier === 'free');
@@ -72,13 +73,14 @@ describe('subscription lifecycle', () => {
       current_period_end: null,
       cancel_at_period_end: false,
     });
-    await expectKeysOnPlan(user.uid, 'free', 2);
+    await expectAccountOnPlan(user.uid, 'free');
     const me = meResponseSchema.parse(await json(await dashboardCall(user, '/me')));
-    expect(me.user).toMatchObject({
+    expect(me.account).toMatchObject({
       plan_tier: 'free',
       subscription_status: 'canceled',
       current_period_end: null,
     });
+    expect(me.usage.quota).toBe(PLANS.free.monthly_limit);
   });
 
   it('a failed renewal leaves the account past due on its plan; when Stripe gives up, Free', async () => {
@@ -90,7 +92,7 @@ describe('subscription lifecycle', () => {
     await standIn.advanceClock({ to_period_end_of: subscriptionId });
     const pastDue = await waitForAccount(user.uid, (data) => data.subscription_status === 'past_due');
     expect(pastDue.plan_tier).toBe('enterprise');
-    await expectKeysOnPlan(user.uid, 'enterprise', 1);
+    await expectAccountOnPlan(user.uid, 'enterprise');
 
     // The stand-in retries 3 days after the failure, 5 days after that and 7 after that (15 in
     // all), then cancels the subscription. Each failed retry keeps it past due.
@@ -102,7 +104,7 @@ describe('subscription lifecycle', () => {
     await standIn.advanceClock({ days: 2 });
     const ended = await waitForAccount(user.uid, (data) => data.plan_tier === 'free');
     expect(ended.subscription_status).toBe('canceled');
-    await expectKeysOnPlan(user.uid, 'free', 1);
+    await expectAccountOnPlan(user.uid, 'free');
   });
 
   it('a past-due account that pays in the portal is active again, on its plan throughout', async () => {
@@ -123,12 +125,12 @@ describe('billing account and account deletion', () => {
   it('/me says whether there is a billing account; deleting the account ends the subscription', async () => {
     const user = await createTestUser();
     const before = meResponseSchema.parse(await json(await dashboardCall(user, '/me')));
-    expect(before.user.has_billing_account).toBe(false);
+    expect(before.account.has_billing_account).toBe(false);
 
     const { customerId, subscriptionId } = await subscribe(standIn, user, 'pro');
     await waitForAccount(user.uid, (data) => data.plan_tier === 'pro');
     const after = meResponseSchema.parse(await json(await dashboardCall(user, '/me')));
-    expect(after.user.has_billing_account).toBe(true);
+    expect(after.account.has_billing_account).toBe(true);
 
     expect((await dashboardCall(user, '/me', { method: 'DELETE' })).status).toBe(204);
     // A deleted account is never charged again: its customer and subscription are gone at Stripe.

@@ -1,9 +1,8 @@
 import type { Request, Response } from 'express';
+import { accountFor } from '../accounts/access.js';
 import { userOf } from '../http/auth.js';
 import { ApiError } from '../http/api-error.js';
 import { expectNoBody, expectNoQuery } from '../http/empty-input.js';
-import { db } from '../lib/firebase.js';
-import { USERS } from '../lib/collections.js';
 import { log } from '../lib/log.js';
 import type { RedirectResponse } from '../shared/contracts.js';
 import { checkoutConfig } from './config.js';
@@ -17,22 +16,22 @@ export function portalReturnUrl(appUrl: string): string {
 /** POST /billing/portal: a Customer Portal session for the account's own customer; `{url}`. */
 export const createPortal = billingRoute('POST /billing/portal', async (req: Request, res: Response) => {
   const user = userOf(res);
+  const account = accountFor(res, 'manage_billing');
   expectNoQuery(req);
   await expectNoBody(req);
   const config = checkoutConfig();
-  const profile = await db().collection(USERS).doc(user.uid).get();
-  const customerId: unknown = profile.get('stripe_customer_id');
-  if (typeof customerId !== 'string' || customerId === '') {
+  const customerId = account.doc.stripe_customer_id;
+  if (customerId === undefined || customerId === '') {
     throw new ApiError(
       'no_billing_account',
-      'You have no billing account yet: it is created when you first upgrade.',
+      'This account has no billing account yet: it is created when it first upgrades.',
     );
   }
   const session = await stripeClient(config).billingPortal.sessions.create({
     customer: customerId,
     return_url: portalReturnUrl(config.appUrl),
   });
-  log.portalSessionCreated({ user_id: user.uid });
+  log.portalSessionCreated({ account_id: account.id, user_id: user.uid });
   const body: RedirectResponse = { url: session.url };
   res.json(body);
 });

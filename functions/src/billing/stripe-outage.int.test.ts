@@ -68,7 +68,7 @@ describe.each(['unreachable', 'server_error'] as const)('Stripe %s', (outage) =>
     await expectBillingUnavailable(await dashboardCall(subscriber, '/billing/portal', { method: 'POST' }));
     await expectBillingUnavailable(await dashboardCall(subscriber, '/me', { method: 'DELETE' }));
     expect((await accountRef(subscriber.uid).get()).data()).toEqual(before);
-    const keys = await adminDb().collection(API_KEYS).where('user_id', '==', subscriber.uid).get();
+    const keys = await adminDb().collection(API_KEYS).where('account_id', '==', subscriber.uid).get();
     expect(keys.docs.map((doc) => doc.get('is_active'))).toEqual([true]);
   });
 

@@ -104,11 +104,10 @@ export async function receiveStripeWebhook(req: Request, res: Response): Promise
   if (result.outcome === 'applied') {
     log.stripeWebhookApplied({
       ...fields,
-      user_id: result.userId,
+      account_id: result.accountId,
       customer_id: subject.customerId,
       plan_tier: result.state.plan_tier,
       subscription_status: result.state.subscription_status,
-      keys_updated: result.keysUpdated,
     });
   } else {
     log.stripeWebhookIgnored({ ...fields, reason: result.outcome });

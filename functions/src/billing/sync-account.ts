@@ -1,6 +1,8 @@
 /**
- * Moves an account to what Stripe says it pays for: `users/{uid}`'s billing fields, the limits of
- * every one of its keys and the `stripe_events/{event_id}` marker, in one transaction.
+ * Moves an account to what Stripe says it pays for: `accounts/{account_id}`'s billing fields and
+ * the `stripe_events/{event_id}` marker, in one transaction. Keys carry no limits: the API reads
+ * the account's plan each time it leases budget (keys/budget-ledger.ts), so the plan is the one
+ * thing to move.
  *
  * Out-of-order and concurrent deliveries, without holding Firestore locks across a Stripe call:
  * the account's `billing_version` is read first, then Stripe, then a transaction writes the state
@@ -11,15 +13,14 @@
  */
 import { FieldValue, Timestamp, type DocumentSnapshot } from 'firebase-admin/firestore';
 import Stripe from 'stripe';
+import { accountRef, memberRef } from '../accounts/account-doc.js';
+import { createPersonalAccount } from '../accounts/profile.js';
 import { db } from '../lib/firebase.js';
-import { API_KEYS, STRIPE_EVENTS, USERS } from '../lib/collections.js';
-import { uidSchema } from '../shared/ids.js';
-import { planLimits } from '../shared/plans.js';
+import { ACCOUNTS, STRIPE_EVENTS, USERS } from '../lib/collections.js';
 import type { BillingState } from './billing-state.js';
 import type { PriceIds } from './config.js';
-import { UID_METADATA_KEY } from './customer.js';
 import { readBillingState } from './read-billing-state.js';
-import type { EventSubject } from './webhook-events.js';
+import { accountIdIn, type EventSubject } from './webhook-events.js';
 
 /** Markers outlive Stripe's retries (3 days) by far; a TTL policy on `expire_at` removes them. */
 const MARKER_TTL_DAYS = 90;
@@ -40,8 +41,8 @@ export type SyncOutcome =
   | 'other_customer';
 
 export type SyncResult =
-  | { outcome: 'applied'; userId: string; state: BillingState; keysUpdated: number }
-  | { outcome: Exclude<SyncOutcome, 'applied'>; userId: string | null };
+  | { outcome: 'applied'; accountId: string; state: BillingState }
+  | { outcome: Exclude<SyncOutcome, 'applied'>; accountId: string | null };
 
 export interface StripeEventRef {
   id: string;
@@ -49,41 +50,68 @@ export interface StripeEventRef {
   created: number;
 }
 
-/** The account of a customer: the one that remembers it, else the one the objects name. */
-async function findAccountId(
-  stripe: Stripe,
-  customerId: string,
-  uidHint: string | null,
-): Promise<string | null> {
-  const remembered = await db()
-    .collection(USERS)
+/** The id of the first document of `collection` that remembers the customer. */
+async function remembering(collection: string, customerId: string): Promise<string | undefined> {
+  const found = await db()
+    .collection(collection)
     .where('stripe_customer_id', '==', customerId)
     .limit(1)
     .get();
-  const found = remembered.docs[0];
-  if (found !== undefined) return found.id;
-  if (uidHint !== null) return uidHint;
-  const customer = await stripe.customers.retrieve(customerId);
-  if (customer.deleted === true) return null;
-  return validUid(customer.metadata[UID_METADATA_KEY]);
+  return found.docs[0]?.id;
 }
 
-/** A uid from Stripe's metadata names a document only if it could be a Firebase uid. */
-function validUid(value: unknown): string | null {
-  const uid = uidSchema.safeParse(value);
-  return uid.success ? uid.data : null;
+/**
+ * The account of a customer: the one that remembers it, else the one the objects name. Until
+ * the migration has run, a customer may still be remembered by its user's legacy profile
+ * instead: that user's personal account, whose id is the uid.
+ */
+async function findAccountId(
+  stripe: Stripe,
+  customerId: string,
+  accountHint: string | null,
+): Promise<string | null> {
+  const found = (await remembering(ACCOUNTS, customerId)) ?? (await remembering(USERS, customerId));
+  if (found !== undefined) return found;
+  if (accountHint !== null) return accountHint;
+  const customer = await stripe.customers.retrieve(customerId);
+  if (customer.deleted === true) return null;
+  return accountIdIn(customer.metadata);
+}
+
+/**
+ * A user who has not signed in since accounts arrived, and whom the migration has not reached
+ * yet, has a legacy profile and no account: its personal account is made now, as the user's
+ * next request would make it, so that the event is not lost. False: no such user either.
+ */
+async function adoptLegacyProfile(accountId: string): Promise<boolean> {
+  const firestore = db();
+  const userRef = firestore.collection(USERS).doc(accountId);
+  return firestore.runTransaction(async (tx) => {
+    const [user, account, member] = await tx.getAll(
+      userRef,
+      accountRef(accountId),
+      memberRef(accountId, accountId),
+    );
+    if (account?.exists === true) return true;
+    if (user?.exists !== true) return false;
+    createPersonalAccount(tx, accountId, user.data() ?? {}, {
+      account: true,
+      member: member?.exists !== true,
+    });
+    return true;
+  });
 }
 
 function isUnknownToStripe(error: unknown): boolean {
   return error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'resource_missing';
 }
 
-function billingVersion(user: DocumentSnapshot | undefined): number {
-  const version: unknown = user?.get('billing_version');
+function billingVersion(account: DocumentSnapshot | undefined): number {
+  const version: unknown = account?.get('billing_version');
   return typeof version === 'number' ? version : 0;
 }
 
-function userFields(state: BillingState, customerId: string) {
+function accountFields(state: BillingState, customerId: string) {
   return {
     stripe_customer_id: customerId,
     plan_tier: state.plan_tier,
@@ -106,72 +134,62 @@ export async function syncAccountFromStripe(
   const firestore = db();
   const eventRef = firestore.collection(STRIPE_EVENTS).doc(event.id);
   const now = Date.now();
-  const marker = (outcome: SyncOutcome, userId: string | null) => ({
+  const marker = (outcome: SyncOutcome, accountId: string | null) => ({
     type: event.type,
     customer_id: customerId,
-    user_id: userId,
+    account_id: accountId,
     outcome,
     event_created: Timestamp.fromMillis(event.created * 1000),
     processed_at: FieldValue.serverTimestamp(),
     expire_at: Timestamp.fromMillis(now + MARKER_TTL_DAYS * DAY_MS),
   });
   /** Records an event that changes nothing, once. */
-  const settle = (outcome: Exclude<SyncOutcome, 'applied' | 'duplicate'>, userId: string | null) =>
+  const settle = (outcome: Exclude<SyncOutcome, 'applied' | 'duplicate'>, accountId: string | null) =>
     firestore.runTransaction(async (tx): Promise<SyncResult> => {
-      if ((await tx.get(eventRef)).exists) return { outcome: 'duplicate', userId };
-      tx.create(eventRef, marker(outcome, userId));
-      return { outcome, userId };
+      if ((await tx.get(eventRef)).exists) return { outcome: 'duplicate', accountId };
+      tx.create(eventRef, marker(outcome, accountId));
+      return { outcome, accountId };
     });
 
-  let userId: string | null;
+  let accountId: string | null;
   try {
-    userId = await findAccountId(stripe, customerId, subject.uidHint);
+    accountId = await findAccountId(stripe, customerId, subject.accountHint);
   } catch (error) {
     if (isUnknownToStripe(error)) return settle('unknown_customer', null);
     throw error;
   }
-  if (userId === null) return settle('no_account', null);
+  if (accountId === null) return settle('no_account', null);
 
-  const userRef = firestore.collection(USERS).doc(userId);
-  const keysQuery = firestore.collection(API_KEYS).where('user_id', '==', userId);
+  const ref = accountRef(accountId);
   for (let attempt = 1; attempt <= MAX_SYNC_ATTEMPTS; attempt += 1) {
-    const [seen, user] = await firestore.getAll(eventRef, userRef);
-    if (seen?.exists === true) return { outcome: 'duplicate', userId };
-    if (user?.exists !== true) return settle('no_account', userId);
-    const remembered: unknown = user.get('stripe_customer_id');
+    const [seen, account] = await firestore.getAll(eventRef, ref);
+    if (seen?.exists === true) return { outcome: 'duplicate', accountId };
+    if (account?.exists !== true) {
+      if (await adoptLegacyProfile(accountId)) continue;
+      return settle('no_account', accountId);
+    }
+    const remembered: unknown = account.get('stripe_customer_id');
     if (typeof remembered === 'string' && remembered !== '' && remembered !== customerId)
-      return settle('other_customer', userId);
-    const version = billingVersion(user);
+      return settle('other_customer', accountId);
+    const version = billingVersion(account);
 
     let state: BillingState;
     try {
       ({ state } = await readBillingState(stripe, customerId, prices));
     } catch (error) {
-      if (isUnknownToStripe(error)) return settle('unknown_customer', userId);
+      if (isUnknownToStripe(error)) return settle('unknown_customer', accountId);
       throw error;
     }
 
     const result = await firestore.runTransaction(async (tx): Promise<SyncResult | 'stale'> => {
-      const [seenNow, userNow] = await tx.getAll(eventRef, userRef);
-      if (seenNow?.exists === true) return { outcome: 'duplicate', userId };
-      if (userNow?.exists !== true || billingVersion(userNow) !== version) return 'stale';
-      const keys = await tx.get(keysQuery);
-      tx.update(userRef, { ...userFields(state, customerId), billing_version: version + 1 });
-      const limits = planLimits(state.plan_tier);
-      let keysUpdated = 0;
-      for (const key of keys.docs) {
-        const current =
-          key.get('tier') === state.plan_tier &&
-          key.get('rate_limit_monthly') === limits.rate_limit_monthly &&
-          key.get('rate_limit_per_minute') === limits.rate_limit_per_minute;
-        if (current) continue;
-        tx.update(key.ref, { tier: state.plan_tier, ...limits });
-        keysUpdated += 1;
-      }
-      tx.create(eventRef, marker('applied', userId));
-      return { outcome: 'applied', userId, state, keysUpdated };
+      const [seenNow, accountNow] = await tx.getAll(eventRef, ref);
+      if (seenNow?.exists === true) return { outcome: 'duplicate', accountId };
+      if (accountNow?.exists !== true || billingVersion(accountNow) !== version) return 'stale';
+      tx.update(ref, { ...accountFields(state, customerId), billing_version: version + 1 });
+      tx.create(eventRef, marker('applied', accountId));
+      return { outcome: 'applied', accountId, state };
     });
     if (result !== 'stale') return result;
   }
-  throw new Error(`billing state of ${userId} changed during ${MAX_SYNC_ATTEMPTS} syncs in a row`);
+  throw new Error(`billing state of account ${accountId} changed during ${MAX_SYNC_ATTEMPTS} syncs in a row`);
 }

@@ -5,7 +5,8 @@ import { describe, expect, it, vi } from 'vitest';
 vi.mock('firebase-functions/logger', () => ({ write: () => undefined }));
 
 const { customerIdempotencyKey, customerParams } = await import('./customer.js');
-const { eventSubject, HANDLED_EVENT_TYPES, isHandledEventType } = await import('./webhook-events.js');
+const { accountIdIn, eventSubject, HANDLED_EVENT_TYPES, isHandledEventType } =
+  await import('./webhook-events.js');
 
 function event(type: string, object: Record<string, unknown>): Stripe.Event {
   return { id: 'evt_1', object: 'event', type, created: 1, data: { object } } as unknown as Stripe.Event;
@@ -26,7 +27,7 @@ describe('the event allow-list', () => {
     for (const type of HANDLED_EVENT_TYPES)
       expect(eventSubject(event(type, OBJECT_OF[type])), type).toEqual({
         customerId: 'cus_t',
-        uidHint: null,
+        accountHint: null,
       });
   });
 
@@ -41,24 +42,28 @@ describe('the event allow-list', () => {
       'customer.subscription.trial_will_end',
     ]) {
       expect(isHandledEventType(type)).toBe(false);
-      expect(eventSubject(event(type, { customer: 'cus_t' }))).toEqual({ customerId: null, uidHint: null });
+      expect(eventSubject(event(type, { customer: 'cus_t' }))).toEqual({
+        customerId: null,
+        accountHint: null,
+      });
     }
   });
 });
 
 describe('odd objects in signed events', () => {
-  it('reads a subscription without metadata, or with metadata of another shape, as naming no uid', () => {
+  it('reads a subscription without metadata, or with metadata of another shape, as naming no account', () => {
     for (const metadata of [
       undefined,
       null,
       'x',
-      ['firebase_uid'],
-      { firebase_uid: 7 },
-      { firebase_uid: '' },
+      ['account_id'],
+      { account_id: 7 },
+      { account_id: '' },
+      { firebase_uid: 7, user_id: null },
     ])
       expect(eventSubject(event('customer.subscription.updated', { customer: 'cus_1', metadata }))).toEqual({
         customerId: 'cus_1',
-        uidHint: null,
+        accountHint: null,
       });
   });
 
@@ -68,17 +73,17 @@ describe('odd objects in signed events', () => {
         expect(eventSubject(event(type, object as Record<string, unknown>)).customerId, type).toBeNull();
   });
 
-  it('refuses a uid hint no account could have (too long, or not a document id)', () => {
+  it('refuses an account hint no account could have (too long, or not a document id)', () => {
     for (const uid of ['u'.repeat(129), 'users/x', '__proto__', '..']) {
-      const named = { customer: 'cus_1', metadata: { firebase_uid: uid } };
+      const named = { customer: 'cus_1', metadata: { account_id: uid, firebase_uid: uid } };
       expect(eventSubject(event('checkout.session.completed', named))).toEqual({
         customerId: 'cus_1',
-        uidHint: null,
+        accountHint: null,
       });
       const referenced = { customer: 'cus_1', client_reference_id: uid };
       expect(eventSubject(event('checkout.session.completed', referenced))).toEqual({
         customerId: 'cus_1',
-        uidHint: null,
+        accountHint: null,
       });
     }
   });
@@ -86,29 +91,33 @@ describe('odd objects in signed events', () => {
   it('reads an invoice whose parent has no subscription_details', () => {
     expect(
       eventSubject(event('invoice.paid', { customer: 'cus_1', parent: { type: 'quote_details' } })),
-    ).toEqual({ customerId: 'cus_1', uidHint: null });
+    ).toEqual({ customerId: 'cus_1', accountHint: null });
   });
 });
 
 describe('which account an event is about', () => {
-  it('checkout.session.completed: the customer, and the uid from client_reference_id', () => {
+  it('checkout.session.completed: the customer, and the account from client_reference_id', () => {
     const subject = eventSubject(
       event('checkout.session.completed', {
         object: 'checkout.session',
         customer: 'cus_1',
-        client_reference_id: 'uid_1',
-        metadata: { firebase_uid: 'uid_other' },
+        client_reference_id: 'acct_1',
+        metadata: { account_id: 'acct_other' },
       }),
     );
-    expect(subject).toEqual({ customerId: 'cus_1', uidHint: 'uid_1' });
+    expect(subject).toEqual({ customerId: 'cus_1', accountHint: 'acct_1' });
+    const byMetadata = eventSubject(
+      event('checkout.session.completed', { customer: 'cus_1', metadata: { account_id: 'acct_2' } }),
+    );
+    expect(byMetadata).toEqual({ customerId: 'cus_1', accountHint: 'acct_2' });
   });
 
-  it('subscriptions: the customer (id or expanded) and metadata.firebase_uid', () => {
+  it('subscriptions: the customer (id or expanded) and metadata.account_id', () => {
     expect(
       eventSubject(
-        event('customer.subscription.deleted', { customer: 'cus_2', metadata: { firebase_uid: 'uid_2' } }),
+        event('customer.subscription.deleted', { customer: 'cus_2', metadata: { account_id: 'acct_2' } }),
       ),
-    ).toEqual({ customerId: 'cus_2', uidHint: 'uid_2' });
+    ).toEqual({ customerId: 'cus_2', accountHint: 'acct_2' });
     expect(
       eventSubject(
         event('customer.subscription.updated', {
@@ -116,21 +125,21 @@ describe('which account an event is about', () => {
           metadata: {},
         }),
       ),
-    ).toEqual({ customerId: 'cus_3', uidHint: null });
+    ).toEqual({ customerId: 'cus_3', accountHint: null });
   });
 
   it("invoices: the customer and the subscription's metadata", () => {
     const invoice = {
       customer: 'cus_4',
-      parent: { type: 'subscription_details', subscription_details: { metadata: { firebase_uid: 'uid_4' } } },
+      parent: { type: 'subscription_details', subscription_details: { metadata: { account_id: 'acct_4' } } },
     };
     expect(eventSubject(event('invoice.payment_failed', invoice))).toEqual({
       customerId: 'cus_4',
-      uidHint: 'uid_4',
+      accountHint: 'acct_4',
     });
     expect(eventSubject(event('invoice.paid', { customer: 'cus_5', parent: null }))).toEqual({
       customerId: 'cus_5',
-      uidHint: null,
+      accountHint: null,
     });
   });
 
@@ -139,12 +148,28 @@ describe('which account an event is about', () => {
       eventSubject(
         event('checkout.session.completed', { customer: null, client_reference_id: '', metadata: null }),
       ),
-    ).toEqual({ customerId: null, uidHint: null });
+    ).toEqual({ customerId: null, accountHint: null });
+  });
+});
+
+describe('objects made before accounts', () => {
+  it("read a legacy firebase_uid or user_id as the account id (a user's personal account has the uid as its id)", () => {
+    for (const metadata of [{ firebase_uid: 'uid_1' }, { user_id: 'uid_1' }]) {
+      expect(eventSubject(event('customer.subscription.updated', { customer: 'cus_1', metadata }))).toEqual({
+        customerId: 'cus_1',
+        accountHint: 'uid_1',
+      });
+      expect(accountIdIn(metadata)).toBe('uid_1');
+    }
+  });
+
+  it('prefer account_id when an object carries both', () => {
+    expect(accountIdIn({ firebase_uid: 'uid_1', account_id: 'acct_1' })).toBe('acct_1');
   });
 });
 
 describe('creating the customer', () => {
-  const owner = { uid: 'uid_1', email: 'ada@example.test', name: 'Ada' };
+  const owner = { accountId: 'acct_1', email: 'ada@example.test', name: 'Ada' };
 
   it('sends the same idempotency key for the same account and parameters (concurrent first clicks)', () => {
     expect(customerIdempotencyKey(owner)).toBe(customerIdempotencyKey({ ...owner }));
@@ -152,20 +177,20 @@ describe('creating the customer', () => {
 
   it('sends another key for another account or other parameters, so Stripe never refuses a retry', () => {
     const key = customerIdempotencyKey(owner);
-    expect(customerIdempotencyKey({ ...owner, uid: 'uid_2' })).not.toBe(key);
+    expect(customerIdempotencyKey({ ...owner, accountId: 'acct_2' })).not.toBe(key);
     expect(customerIdempotencyKey({ ...owner, email: 'ada@work.test' })).not.toBe(key);
     expect(customerIdempotencyKey({ ...owner, name: null })).not.toBe(key);
   });
 
-  it('keeps the email out of the key, and the uid on the customer', () => {
+  it('keeps the email out of the key, and the account id on the customer', () => {
     expect(customerIdempotencyKey(owner)).not.toContain('ada@');
     expect(customerParams(owner)).toEqual({
       email: 'ada@example.test',
       name: 'Ada',
-      metadata: { firebase_uid: 'uid_1' },
+      metadata: { account_id: 'acct_1' },
     });
-    expect(customerParams({ uid: 'uid_1', email: null, name: null })).toEqual({
-      metadata: { firebase_uid: 'uid_1' },
+    expect(customerParams({ accountId: 'acct_1', email: null, name: null })).toEqual({
+      metadata: { account_id: 'acct_1' },
     });
   });
 });

@@ -1,7 +1,7 @@
 /** Which Stripe events Keymeter acts on, and which account an event is about. Pure. */
 import { z } from 'zod';
 import { uidSchema } from '../shared/ids.js';
-import { UID_METADATA_KEY } from './customer.js';
+import { ACCOUNT_METADATA_KEY, LEGACY_ACCOUNT_METADATA_KEYS } from './customer.js';
 
 /**
  * The allow-list. Each of these can change what a customer is entitled to; the handler never
@@ -27,7 +27,7 @@ export interface EventSubject {
   /** The Stripe customer whose subscriptions decide the account's plan. */
   customerId: string | null;
   /** The account the object names itself (metadata or client_reference_id), if it does. */
-  uidHint: string | null;
+  accountHint: string | null;
 }
 
 /**
@@ -46,24 +46,32 @@ function lenient<T extends z.ZodType>(schema: T) {
   return schema.nullish().catch(null);
 }
 
-/** A uid hint names a document only if it could be a Firebase uid; anything else names nobody. */
-const metadataUid = lenient(metadataSchema).transform((metadata) => {
-  const uid = uidSchema.safeParse(metadata?.[UID_METADATA_KEY]);
-  return uid.success ? uid.data : null;
-});
+/**
+ * An account id as Stripe's metadata may hold it: ids are uids (personal accounts) or Firestore
+ * auto-ids (teams), both of a uid's shape, so a hint of any other shape names nobody.
+ */
+export function accountIdIn(metadata: Readonly<Record<string, unknown>> | null | undefined): string | null {
+  for (const key of [ACCOUNT_METADATA_KEY, ...LEGACY_ACCOUNT_METADATA_KEYS]) {
+    const id = uidSchema.safeParse(metadata?.[key]);
+    if (id.success) return id.data;
+  }
+  return null;
+}
+
+const metadataAccount = lenient(metadataSchema).transform(accountIdIn);
 
 const checkoutSessionSchema = z.object({
   customer: lenient(customerRefSchema),
   client_reference_id: lenient(uidSchema),
-  metadata: metadataUid,
+  metadata: metadataAccount,
 });
-const subscriptionSchema = z.object({ customer: lenient(customerRefSchema), metadata: metadataUid });
+const subscriptionSchema = z.object({ customer: lenient(customerRefSchema), metadata: metadataAccount });
 const invoiceSchema = z.object({
   customer: lenient(customerRefSchema),
-  parent: lenient(z.object({ subscription_details: lenient(z.object({ metadata: metadataUid })) })),
+  parent: lenient(z.object({ subscription_details: lenient(z.object({ metadata: metadataAccount })) })),
 });
 
-const NOBODY: EventSubject = { customerId: null, uidHint: null };
+const NOBODY: EventSubject = { customerId: null, accountHint: null };
 
 /** The parts of an event this module reads (the webhook parses them first). */
 export interface EventEnvelope {
@@ -79,7 +87,7 @@ export function eventSubject(event: EventEnvelope): EventSubject {
       if (!session.success) return NOBODY;
       return {
         customerId: session.data.customer ?? null,
-        uidHint: session.data.client_reference_id ?? session.data.metadata,
+        accountHint: session.data.client_reference_id ?? session.data.metadata,
       };
     }
     case 'customer.subscription.created':
@@ -87,7 +95,7 @@ export function eventSubject(event: EventEnvelope): EventSubject {
     case 'customer.subscription.deleted': {
       const subscription = subscriptionSchema.safeParse(object);
       if (!subscription.success) return NOBODY;
-      return { customerId: subscription.data.customer ?? null, uidHint: subscription.data.metadata };
+      return { customerId: subscription.data.customer ?? null, accountHint: subscription.data.metadata };
     }
     case 'invoice.paid':
     case 'invoice.payment_failed': {
@@ -95,7 +103,7 @@ export function eventSubject(event: EventEnvelope): EventSubject {
       if (!invoice.success) return NOBODY;
       return {
         customerId: invoice.data.customer ?? null,
-        uidHint: invoice.data.parent?.subscription_details?.metadata ?? null,
+        accountHint: invoice.data.parent?.subscription_details?.metadata ?? null,
       };
     }
     default:

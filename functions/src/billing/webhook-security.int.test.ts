@@ -3,23 +3,29 @@
  * enough, gets through; nothing is written otherwise; an event delivered twice has one effect.
  */
 import { randomBytes } from 'node:crypto';
-import type { DocumentData } from 'firebase-admin/firestore';
+import { Timestamp, type DocumentData } from 'firebase-admin/firestore';
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
-import { API_KEYS, STRIPE_EVENTS } from '../lib/collections.js';
+import { API_KEYS, MEMBERS, STRIPE_EVENTS, USERS } from '../lib/collections.js';
 import { errorBodySchema } from '../shared/errors.js';
-import { planLimits } from '../shared/plans.js';
-import { accountRef, expectKeysOnPlan, subscribe, waitForAccount } from '../test-support/billing.js';
+import { accountRef, expectAccountOnPlan, subscribe, waitForAccount } from '../test-support/billing.js';
 import {
   adminDb,
   clearEmulators,
   createTestUser,
+  dashboardCall,
   emulatorLog,
   HOSTING_URL,
   json,
   type TestUser,
 } from '../test-support/emulators.js';
 import { createKeyViaApi } from '../test-support/fixtures.js';
-import { postWebhook, signature, useStripeStandIn, type StandIn } from '../test-support/stripe-stand-in.js';
+import {
+  payCheckout,
+  postWebhook,
+  signature,
+  useStripeStandIn,
+  type StandIn,
+} from '../test-support/stripe-stand-in.js';
 import { STRIPE_API_VERSION } from './stripe-client.js';
 
 let standIn: StandIn;
@@ -29,15 +35,11 @@ let subscriptionId: string;
 
 /** Puts the account back on Free, as if Stripe's state had not reached it yet. */
 async function makeStale(uid: string): Promise<void> {
-  const keys = await adminDb().collection(API_KEYS).where('user_id', '==', uid).get();
-  const batch = adminDb().batch();
-  batch.update(accountRef(uid), { plan_tier: 'free', subscription_status: null });
-  for (const key of keys.docs) batch.update(key.ref, { tier: 'free', ...planLimits('free') });
-  await batch.commit();
+  await accountRef(uid).update({ plan_tier: 'free', subscription_status: null });
 }
 
 async function snapshotOf(uid: string): Promise<DocumentData[]> {
-  const keys = await adminDb().collection(API_KEYS).where('user_id', '==', uid).get();
+  const keys = await adminDb().collection(API_KEYS).where('account_id', '==', uid).get();
   const byId = [...keys.docs].sort((a, b) => a.id.localeCompare(b.id));
   return [(await accountRef(uid).get()).data() ?? {}, ...byId.map((doc) => doc.data())];
 }
@@ -49,7 +51,7 @@ function eventPayload(
     id: subscriptionId,
     object: 'subscription',
     customer: customerId,
-    metadata: { firebase_uid: user.uid },
+    metadata: { account_id: user.uid },
   },
 ): { id: string; payload: string } {
   const id = `evt_test_${randomBytes(8).toString('hex')}`;
@@ -157,7 +159,7 @@ describe('webhook security: refused without a valid signature, and nothing writt
     expect(await snapshotOf(user.uid)).toEqual(before);
   });
 
-  it('accepts the same event correctly signed, and moves the account and its keys', async () => {
+  it("accepts the same event correctly signed, and moves the account's plan", async () => {
     await makeStale(user.uid);
     const { id, payload } = eventPayload();
     const response = await postWebhook(payload, {
@@ -170,7 +172,7 @@ describe('webhook security: refused without a valid signature, and nothing writt
       plan_tier: 'pro',
       subscription_status: 'active',
     });
-    await expectKeysOnPlan(user.uid, 'pro', 2);
+    await expectAccountOnPlan(user.uid, 'pro');
   });
 
   it('answers 405 to anything but POST', async () => {
@@ -201,7 +203,7 @@ describe('webhook idempotency', () => {
     expect(second.status).toBe(200);
     expect(await json(second)).toEqual({ received: true, outcome: 'duplicate' });
     expect((await accountRef(user.uid).get()).get('plan_tier')).toBe('free');
-    await expectKeysOnPlan(user.uid, 'free', 2);
+    await expectAccountOnPlan(user.uid, 'free');
     expect(await markerExists(id)).toBe(true);
   });
 
@@ -252,7 +254,7 @@ describe('signed events Keymeter cannot act on: 2xx, logged, nothing changed', (
     expect(emulatorLog()).toContain(id);
   });
 
-  it('an event whose uid hint could not be a Firebase uid', async () => {
+  it('an event whose account hint could not be an account id', async () => {
     const { payload } = eventPayload('checkout.session.completed', {
       object: 'checkout.session',
       customer: 'cus_not_in_stripe',
@@ -300,5 +302,61 @@ describe('signed events Keymeter cannot act on: 2xx, logged, nothing changed', (
       expect(await markerExists(id)).toBe(false);
     }
     expect((await accountRef(user.uid).get()).exists).toBe(true);
+  });
+});
+
+describe('Stripe objects made before accounts', () => {
+  const signed = (payload: string) =>
+    postWebhook(payload, { 'stripe-signature': signature(standIn.stripe, payload, standIn.webhookSecret) });
+
+  it("reads a subscription's legacy metadata.firebase_uid as the account id (the user's personal account)", async () => {
+    const other = await createTestUser();
+    await dashboardCall(other, '/me');
+    // A customer no account remembers yet, and that names nobody itself.
+    const customer = await standIn.stripe.customers.create({ email: other.email });
+    const { payload } = eventPayload('customer.subscription.updated', {
+      id: 'sub_legacy',
+      object: 'subscription',
+      customer: customer.id,
+      metadata: { firebase_uid: other.uid },
+    });
+    const response = await signed(payload);
+    expect(await json(response)).toEqual({ received: true, outcome: 'applied' });
+    expect((await accountRef(other.uid).get()).get('stripe_customer_id')).toBe(customer.id);
+  });
+
+  it('finds a customer remembered only by a legacy profile, and gives that user its personal account', async () => {
+    const uid = `legacy-${randomBytes(6).toString('hex')}`;
+    const customer = await standIn.stripe.customers.create({ email: `${uid}@example.test` });
+    const legacyProfile = {
+      email: `${uid}@example.test`,
+      display_name: 'Old Timer',
+      photo_url: null,
+      plan_tier: 'free',
+      stripe_customer_id: customer.id,
+      created_at: Timestamp.fromMillis(Date.now() - 86_400_000),
+    };
+    await adminDb().collection(USERS).doc(uid).set(legacyProfile);
+    // Neither the session nor the subscription names the user: only the profile links them.
+    const session = await standIn.stripe.checkout.sessions.create({
+      mode: 'subscription',
+      customer: customer.id,
+      line_items: [{ price: 'price_keymeter_pro_monthly', quantity: 1 }],
+      success_url: `${HOSTING_URL}/dashboard/billing?checkout=success`,
+      cancel_url: `${HOSTING_URL}/dashboard/billing?checkout=canceled`,
+    });
+    expect((await payCheckout(String(session.url))).status).toBe(303);
+
+    const account = await waitForAccount(uid, (data) => data.plan_tier === 'pro');
+    expect(account).toMatchObject({
+      kind: 'personal',
+      name: 'Old Timer',
+      owner_uid: uid,
+      stripe_customer_id: customer.id,
+      subscription_status: 'active',
+    });
+    expect((await accountRef(uid).collection(MEMBERS).doc(uid).get()).get('role')).toBe('owner');
+    // The profile itself is the migration's to change.
+    expect((await adminDb().collection(USERS).doc(uid).get()).data()).toEqual(legacyProfile);
   });
 });

@@ -2,7 +2,9 @@
 import express, { type Express } from 'express';
 import { deleteAccount } from '../account/delete-account.js';
 import { exportAccount } from '../account/export-account.js';
-import { getMe } from '../account/get-me.js';
+import { getMe, getSummary } from '../account/get-me.js';
+import { listAccounts } from '../account/list-accounts.js';
+import { memberAccount, personalAccount } from '../accounts/access.js';
 import { adminStats } from '../admin/admin-stats.js';
 import { createCheckout } from '../billing/checkout.js';
 import { createPortal } from '../billing/portal.js';
@@ -23,11 +25,21 @@ import { recentUsage } from '../usage/recent-usage.js';
 
 export const DASHBOARD_BASE_PATH = '/api/dashboard';
 
-/** Every dashboard route; the shared authorisation tests walk this table. */
-export const DASHBOARD_ROUTES: readonly Route[] = [
+/** Routes about the signed-in user, not about an account. */
+export const USER_ROUTES: readonly Route[] = [
   { method: 'GET', path: '/me', handler: getMe },
   { method: 'DELETE', path: '/me', handler: deleteAccount },
   { method: 'GET', path: '/me/export', handler: exportAccount },
+  { method: 'GET', path: '/accounts', handler: listAccounts },
+  { method: 'GET', path: '/admin/stats', handler: adminStats },
+];
+
+/**
+ * Routes about one account: mounted unprefixed (the caller's personal account) and under
+ * ACCOUNT_PREFIX (an account the caller is a member of).
+ */
+export const ACCOUNT_ROUTES: readonly Route[] = [
+  { method: 'GET', path: '/summary', handler: getSummary },
   { method: 'GET', path: '/keys', handler: listKeys },
   { method: 'POST', path: '/keys', handler: createKey },
   { method: 'PATCH', path: '/keys/:id', handler: updateKey },
@@ -38,7 +50,15 @@ export const DASHBOARD_ROUTES: readonly Route[] = [
   { method: 'GET', path: '/usage/export', handler: exportUsage },
   { method: 'POST', path: '/billing/checkout', handler: createCheckout },
   { method: 'POST', path: '/billing/portal', handler: createPortal },
-  { method: 'GET', path: '/admin/stats', handler: adminStats },
+];
+
+export const ACCOUNT_PREFIX = '/accounts/:account_id';
+
+/** Every dashboard route as mounted; the shared authorisation tests walk this table. */
+export const DASHBOARD_ROUTES: readonly Route[] = [
+  ...USER_ROUTES,
+  ...ACCOUNT_ROUTES,
+  ...ACCOUNT_ROUTES.map((route) => ({ ...route, path: `${ACCOUNT_PREFIX}${route.path}` })),
 ];
 
 export function createDashboardApp(): Express {
@@ -55,7 +75,12 @@ export function createDashboardApp(): Express {
   const router = express.Router();
   router.use(requireUser);
   router.use(limitBodySize);
-  mountRoutes(router, DASHBOARD_ROUTES);
+  mountRoutes(router, USER_ROUTES);
+  mountRoutes(router, ACCOUNT_ROUTES, personalAccount);
+  // mergeParams: the account routes see `:account_id` of the prefix.
+  const memberRoutes = express.Router({ mergeParams: true });
+  mountRoutes(memberRoutes, ACCOUNT_ROUTES, memberAccount);
+  router.use(ACCOUNT_PREFIX, memberRoutes);
   app.use(DASHBOARD_BASE_PATH, router);
   app.use(notFoundMiddleware);
   app.use(errorMiddleware);

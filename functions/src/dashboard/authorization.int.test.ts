@@ -1,7 +1,9 @@
 /**
  * The shared authorisation suite: every dashboard route, one table. Missing and forged tokens
  * get 401, oversized bodies 413, malformed input 400 naming the field (and writes nothing), and
- * another account's key id 404 on every route that takes one. A route added to
+ * another account's key id 404 on every route that takes one. Account routes are checked both
+ * unprefixed (the caller's personal account) and under `/accounts/:account_id`, where another
+ * account's id, a made-up one and a malformed one all get the same 404. A route added to
  * DASHBOARD_ROUTES without a case here fails.
  */
 import { generateKeyPairSync, sign } from 'node:crypto';
@@ -21,7 +23,7 @@ import {
 } from '../test-support/emulators.js';
 import { createKeyViaApi } from '../test-support/fixtures.js';
 import { API_KEYS } from '../lib/collections.js';
-import { DASHBOARD_ROUTES } from './app.js';
+import { ACCOUNT_PREFIX, ACCOUNT_ROUTES, DASHBOARD_ROUTES } from './app.js';
 
 interface RouteCase {
   /** Concrete path; `{own}` and `{foreign}` stand for the caller's and another account's key id. */
@@ -32,10 +34,8 @@ interface RouteCase {
   foreign?: { path: string; body?: unknown };
 }
 
-const CASES: Record<string, RouteCase> = {
-  'GET /me': { path: '/me', malformed: { query: 'debug=1', field: 'query.debug' } },
-  'DELETE /me': { path: '/me', malformed: { body: { confirm: true }, field: 'confirm' } },
-  'GET /me/export': { path: '/me/export', malformed: { query: 'format=xml', field: 'query.format' } },
+const ACCOUNT_CASES: Record<string, RouteCase> = {
+  'GET /summary': { path: '/summary', malformed: { query: 'period=2026-10', field: 'query.period' } },
   'GET /keys': { path: '/keys', malformed: { query: 'limit=5', field: 'query.limit' } },
   'POST /keys': { path: '/keys', malformed: { body: { label: '' }, field: 'label' } },
   'PATCH /keys/:id': {
@@ -76,11 +76,41 @@ const CASES: Record<string, RouteCase> = {
     path: '/billing/portal',
     malformed: { body: { return_url: 'https://example.test' }, field: 'return_url' },
   },
+};
+
+const USER_CASES: Record<string, RouteCase> = {
+  'GET /me': { path: '/me', malformed: { query: 'debug=1', field: 'query.debug' } },
+  'DELETE /me': { path: '/me', malformed: { body: { confirm: true }, field: 'confirm' } },
+  'GET /me/export': { path: '/me/export', malformed: { query: 'format=xml', field: 'query.format' } },
+  'GET /accounts': { path: '/accounts', malformed: { query: 'kind=team', field: 'query.kind' } },
   'GET /admin/stats': {
     path: '/admin/stats',
     admin: true,
     malformed: { query: 'from=last-week', field: 'query.from' },
   },
+};
+
+/** `{account}` stands for the caller's own account id (a personal account's id is its uid). */
+const ACCOUNT_PREFIX_PATH = '/accounts/{account}';
+
+const CASES: Record<string, RouteCase> = {
+  ...USER_CASES,
+  ...ACCOUNT_CASES,
+  ...Object.fromEntries(
+    Object.entries(ACCOUNT_CASES).map(([name, routeCase]) => {
+      const [method, path] = name.split(' ');
+      return [
+        `${method} ${ACCOUNT_PREFIX}${path}`,
+        {
+          ...routeCase,
+          path: `${ACCOUNT_PREFIX_PATH}${routeCase.path}`,
+          ...(routeCase.foreign === undefined
+            ? {}
+            : { foreign: { ...routeCase.foreign, path: `${ACCOUNT_PREFIX_PATH}${routeCase.foreign.path}` } }),
+        },
+      ];
+    }),
+  ),
 };
 
 /** The routes that take a key id, in the path or as `key_id`: each must 404 another account's. */
@@ -91,7 +121,10 @@ const KEY_ID_ROUTES = [
   'GET /stats',
   'GET /usage/recent',
   'GET /usage/export',
-];
+].flatMap((name) => {
+  const [method, path] = name.split(' ');
+  return [name, `${method} ${ACCOUNT_PREFIX}${path}`];
+});
 
 let owner: TestUser;
 let admin: TestUser;
@@ -141,8 +174,8 @@ beforeAll(async () => {
   forgedToken = forge(owner.idToken, other);
 });
 
-function fill(path: string): string {
-  return path.replace('{own}', ownKeyId).replace('{foreign}', foreignKeyId);
+function fill(path: string, account = owner.uid): string {
+  return path.replace('{account}', account).replace('{own}', ownKeyId).replace('{foreign}', foreignKeyId);
 }
 
 function withQuery(path: string, query: string | undefined): string {
@@ -190,10 +223,10 @@ async function errorOf(response: Response) {
   return errorBodySchema.parse(await json(response)).error;
 }
 
-function keyCount(userId: string) {
+function keyCount(accountId: string) {
   return adminDb()
     .collection(API_KEYS)
-    .where('user_id', '==', userId)
+    .where('account_id', '==', accountId)
     .get()
     .then((snapshot) => snapshot.size);
 }
@@ -291,6 +324,45 @@ describe("another account's key id", () => {
     expect(stored.get('is_active')).toBe(true);
     expect(stored.get('replaced_by')).toBeUndefined();
     expect(await keyCount(other.uid)).toBe(1);
+  });
+});
+
+describe("another account's id in the path", () => {
+  const prefixed = ACCOUNT_ROUTES.map((route) => ({
+    name: `${route.method} ${ACCOUNT_PREFIX}${route.path}`,
+    method: route.method,
+  }));
+
+  it.each(prefixed)(
+    '$name answers 404 for an account the caller is not a member of, and changes nothing',
+    async ({ name, method }) => {
+      const routeCase = CASES[name];
+      if (routeCase === undefined) throw new Error(`no case for ${name}`);
+      const before = await keyCount(other.uid);
+      for (const account of [other.uid, 'no-such-account', '__proto__', 'x'.repeat(200)]) {
+        const response = await dashboardCall(owner, fill(routeCase.path, account), {
+          method,
+          ...(method === 'POST' || method === 'PATCH' ? { body: { label: 'mine now' } } : {}),
+        });
+        expect(response.status, account).toBe(404);
+        const text = await response.text();
+        expect(JSON.parse(text)).toEqual({
+          error: { code: 'not_found', message: 'No such account.', request_id: expect.any(String) },
+        });
+        expect(text).not.toContain(other.email);
+      }
+      expect(await keyCount(other.uid)).toBe(before);
+      expect((await adminDb().collection(API_KEYS).doc(foreignKeyId).get()).get('label')).toBe(
+        'someone else',
+      );
+    },
+  );
+
+  it('serves the caller’s own account under its id, the same as unprefixed', async () => {
+    const prefixed = await dashboardCall(owner, `/accounts/${owner.uid}/keys`);
+    const unprefixed = await dashboardCall(owner, '/keys');
+    expect(prefixed.status).toBe(200);
+    expect(await json(prefixed)).toEqual(await json(unprefixed));
   });
 });
 

@@ -8,6 +8,8 @@ import type { z } from 'zod';
 import { API_USAGE_DAILY } from '../lib/collections.js';
 import {
   accountExportSchema,
+  accountResponseSchema,
+  accountsResponseSchema,
   adminStatsResponseSchema,
   createKeyResponseSchema,
   keyResponseSchema,
@@ -56,12 +58,12 @@ async function parsed<S extends z.ZodType>(
 describe('dashboard responses satisfy shared/contracts.ts', () => {
   it('every route, with real data', async () => {
     const me = await parsed(await dashboardCall(user, '/me'), meResponseSchema);
-    expect(me.user).toMatchObject({
-      uid: user.uid,
-      email: user.email,
-      display_name: 'Ada Lovelace',
-      plan_tier: 'free',
-    });
+    expect(me.user).toMatchObject({ uid: user.uid, email: user.email, display_name: 'Ada Lovelace' });
+    expect(me.account).toMatchObject({ id: user.uid, kind: 'personal', role: 'owner', plan_tier: 'free' });
+    const accounts = await parsed(await dashboardCall(user, '/accounts'), accountsResponseSchema);
+    expect(accounts.accounts).toEqual([
+      { id: user.uid, kind: 'personal', name: me.account.name, role: 'owner', plan_tier: 'free' },
+    ]);
 
     const created = await parsed(
       await dashboardCall(user, '/keys', {
@@ -76,9 +78,14 @@ describe('dashboard responses satisfy shared/contracts.ts', () => {
       await dashboardCall(user, `/keys/${created.key.id}`, { method: 'PATCH', body: { label: 'Renamed' } }),
       keyResponseSchema,
     );
+    const capped = await parsed(
+      await dashboardCall(user, `/keys/${created.key.id}`, { method: 'PATCH', body: { cap_per_minute: 60 } }),
+      keyResponseSchema,
+    );
+    expect(capped.key).toMatchObject({ label: 'Renamed', cap_monthly: null, cap_per_minute: 60 });
 
     for (let i = 0; i < 4; i += 1) expect((await apiCall(created.secret, '/time')).status).toBe(200);
-    await waitForQuery(adminDb().collection(API_USAGE_DAILY).where('user_id', '==', user.uid), (docs) =>
+    await waitForQuery(adminDb().collection(API_USAGE_DAILY).where('account_id', '==', user.uid), (docs) =>
       docs.some((doc) => doc.get('total_requests') === 4),
     );
 
@@ -101,8 +108,22 @@ describe('dashboard responses satisfy shared/contracts.ts', () => {
     expect(recent.events).toHaveLength(4);
 
     const meAfter = await parsed(await dashboardCall(user, '/me'), meResponseSchema);
-    expect(meAfter.usage).toMatchObject({ requests: 4, active_keys: 1 });
-    expect(meAfter.usage.keys).toEqual([{ id: created.key.id, label: 'Renamed', requests: 4, limit: 1_000 }]);
+    expect(meAfter.usage).toMatchObject({
+      requests: 4,
+      units: 4,
+      quota: 1_000,
+      per_minute_limit: 10,
+      active_keys: 1,
+    });
+    expect(meAfter.usage.keys).toEqual([
+      { id: created.key.id, label: 'Renamed', units: 4, cap_monthly: null, cap_per_minute: 60 },
+    ]);
+    // The same account, under its id.
+    const summary = await parsed(
+      await dashboardCall(user, `/accounts/${user.uid}/summary`),
+      accountResponseSchema,
+    );
+    expect(summary).toEqual({ account: meAfter.account, usage: meAfter.usage });
 
     const exported = await parsed(await dashboardCall(user, '/me/export'), accountExportSchema);
     expect(exported.keys.map((key) => key.id)).toEqual([created.key.id]);
@@ -128,7 +149,11 @@ describe('dashboard responses satisfy shared/contracts.ts', () => {
       adminStatsResponseSchema,
     );
     expect(adminStats.totals.requests).toBe(4);
-    expect(adminStats.top_accounts[0]).toMatchObject({ user_id: user.uid, email: user.email, requests: 4 });
+    expect(adminStats.top_accounts[0]).toMatchObject({
+      account_id: user.uid,
+      email: user.email,
+      requests: 4,
+    });
     const defaults = await parsed(await dashboardCall(admin, '/admin/stats'), adminStatsResponseSchema);
     expect(defaults.daily).toHaveLength(30);
     expect(defaults.to).toBe(today);

@@ -106,11 +106,16 @@ const HOSTILE_AUTH = [
 
 const bearer = (user: TestUser) => ({ authorization: `Bearer ${user.idToken}` });
 
-/** Each route with its `:id` replaced by a hostile id, a stranger's key id, or left alone. */
+/**
+ * Each route with its `:id` replaced by a hostile id, a stranger's key id, or left alone; an
+ * account route under its prefix names the holder's own account, so the hostile input reaches
+ * the handler.
+ */
 function dashboardProbes(): Probe[] {
   const probes: Probe[] = [];
   for (const route of DASHBOARD_ROUTES) {
-    const withId = (id: string) => `${DASHBOARD_BASE_PATH}${route.path.replace(':id', id)}`;
+    const withId = (id: string) =>
+      `${DASHBOARD_BASE_PATH}${route.path.replace(':account_id', holder.uid).replace(':id', id)}`;
     const paths = route.path.includes(':id') ? [...HOSTILE_IDS, strangerKeyId].map(withId) : [withId('')];
     const name = `${route.method} ${route.path}`;
     for (const path of paths) {

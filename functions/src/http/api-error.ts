@@ -12,6 +12,8 @@ export class ApiError extends Error {
     message: string,
     readonly field?: string,
     readonly headers: Readonly<Record<string, string>> = {},
+    /** For a limit refusal: whose limit was hit, the account's or the key's own cap. */
+    readonly limit?: 'account' | 'key',
   ) {
     super(message);
     this.name = 'ApiError';

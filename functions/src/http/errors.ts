@@ -36,6 +36,7 @@ export function errorBody(error: ApiError, requestId: string): ErrorBody {
       message: error.message,
       request_id: requestId,
       ...(error.field === undefined ? {} : { field: error.field }),
+      ...(error.limit === undefined ? {} : { limit: error.limit }),
     },
   };
 }

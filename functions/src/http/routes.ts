@@ -9,26 +9,29 @@ export interface Route {
   handler: RequestHandler;
 }
 
-function register(router: Router, { method, path, handler }: Route): void {
+function register(router: Router, { method, path, handler }: Route, before: RequestHandler[]): void {
   switch (method) {
     case 'GET':
-      router.get(path, handler);
+      router.get(path, ...before, handler);
       return;
     case 'POST':
-      router.post(path, handler);
+      router.post(path, ...before, handler);
       return;
     case 'PATCH':
-      router.patch(path, handler);
+      router.patch(path, ...before, handler);
       return;
     case 'DELETE':
-      router.delete(path, handler);
+      router.delete(path, ...before, handler);
       return;
   }
 }
 
-/** Mounts a route table; a known path called with another method answers 405 with `Allow`. */
-export function mountRoutes(router: Router, routes: readonly Route[]): void {
-  for (const route of routes) register(router, route);
+/**
+ * Mounts a route table, each route behind `before` (run only for a route that matched); a known
+ * path called with another method answers 405 with `Allow`.
+ */
+export function mountRoutes(router: Router, routes: readonly Route[], ...before: RequestHandler[]): void {
+  for (const route of routes) register(router, route, before);
   const methodsByPath = new Map<string, Method[]>();
   for (const { method, path } of routes)
     methodsByPath.set(path, [...(methodsByPath.get(path) ?? []), method]);

@@ -1,14 +1,13 @@
 /**
- * The instance's key check: one cache, one revocation watch, one unknown-key throttle, one rate
- * limiter and one usage recorder per instance.
+ * The instance's key check: one cache, one revocation watch, one unknown-key throttle, one set
+ * of leased limits and one usage recorder per instance.
  */
 import { db } from '../lib/firebase.js';
 import { API_KEYS } from '../lib/collections.js';
 import { log } from '../lib/log.js';
 import { keyCheckMetrics } from '../lib/metrics.js';
-import { RateLimiter } from '../lib/rate-limiter.js';
 import { isEmulator } from '../lib/runtime.js';
-import { usageRecorder } from './usage-recorder.js';
+import { onShutdown } from '../lib/shutdown.js';
 import {
   EMULATOR_KEY_FAILURE_LIMITS,
   KeyFailureThrottle,
@@ -22,6 +21,8 @@ import {
 } from './key-cache.js';
 import { KeyChecker } from './key-check.js';
 import { readKeyDoc } from './key-doc.js';
+import { LeasedLimits } from './leased-limits.js';
+import type { CallLimits } from './limits.js';
 import { firestoreRevocationSource, toMicros } from './revocation-feed.js';
 import { RevocationWatch } from './revocation-watch.js';
 
@@ -66,16 +67,45 @@ function keyCache(): KeyCache {
   cache ??= new KeyCache({
     ttlMs: KEY_CACHE_TTL_MS,
     load: findKeyByHash,
-    pendingBillable: (keyId, period) => usageRecorder().buffer.pendingBillable(keyId, period),
+    onRefresh: () => {
+      keyCheckMetrics.keyRefreshes += 1;
+    },
     revocations: revocationWatch(),
   });
   return cache;
 }
 
+let limits: CallLimits | undefined;
+
+/** The benchmark runs another design through the same check; production never calls this. */
+export function useCallLimits(replacement: CallLimits): void {
+  if (checker !== undefined) throw new Error('useCallLimits must run before the first check');
+  limits = replacement;
+}
+
+function callLimits(): CallLimits {
+  if (limits !== undefined) return limits;
+  const leased = new LeasedLimits({
+    // Plan changes reach an idle instance's held units as fast as key changes reach its cache.
+    blockLifeMs: KEY_CACHE_TTL_MS,
+    onLease: () => {
+      keyCheckMetrics.leases += 1;
+    },
+    onLeaseWait: () => {
+      keyCheckMetrics.leaseWaits += 1;
+      keyCheckMetrics.awaitedRoundTrips += 1;
+    },
+  });
+  // Cloud Run sends SIGTERM before it stops an instance: units held go back to the account.
+  onShutdown(() => leased.release());
+  limits = leased;
+  return leased;
+}
+
 export function keyChecker(): KeyChecker {
   checker ??= new KeyChecker({
     cache: keyCache(),
-    limiter: new RateLimiter(),
+    limits: callLimits(),
     throttle: new KeyFailureThrottle(KEY_FAILURE_LIMITS),
     onKeyRead: () => {
       keyCheckMetrics.keyReads += 1;

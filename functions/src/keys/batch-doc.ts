@@ -5,6 +5,7 @@
  */
 import { Timestamp, type DocumentData } from 'firebase-admin/firestore';
 import { z } from 'zod';
+import { withLegacyOwner } from '../accounts/legacy-owner.js';
 import { isoDateSchema, periodSchema } from '../shared/dates.js';
 import type { UsageBatch } from './usage-buffer.js';
 
@@ -23,9 +24,9 @@ export const batchCallSchema = z.object({
 });
 export type BatchCall = z.infer<typeof batchCallSchema>;
 
-export const batchDocSchema = z.object({
+const batchFields = z.object({
   key_id: z.string(),
-  user_id: z.string(),
+  account_id: z.string(),
   date: isoDateSchema,
   period: periodSchema,
   count: z.number().int().positive(),
@@ -38,6 +39,12 @@ export const batchDocSchema = z.object({
   expire_at: timestamp,
   folded_at: timestamp.optional(),
 });
+export const batchDocSchema = z.preprocess((data) => withLegacyOwner(data), batchFields);
+/** The fields a fold needs before it reads the batch: delivered with the trigger's event. */
+export const batchIdentitySchema = z.preprocess(
+  (data) => withLegacyOwner(data),
+  batchFields.pick({ key_id: true, account_id: true, date: true, period: true }),
+);
 export type BatchDoc = z.infer<typeof batchDocSchema>;
 
 export function isErrorStatus(status: number): boolean {
@@ -49,7 +56,7 @@ export function toBatchDoc(batch: UsageBatch): DocumentData {
   const last = Math.max(...times);
   return {
     key_id: batch.key_id,
-    user_id: batch.user_id,
+    account_id: batch.account_id,
     date: batch.date,
     period: batch.period,
     count: batch.calls.length,

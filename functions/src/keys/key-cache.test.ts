@@ -8,16 +8,16 @@ function stored(id: string): StoredKey {
     key_hash: `hash-${id}`,
     key_prefix: 'sk_live_abcd',
     key_hint: 'wxyz',
-    user_id: 'u1',
+    account_id: 'acct-1',
+    created_by: 'u1',
     label: id,
     scopes: ['read'],
-    tier: 'free',
     created_at: Timestamp.fromMillis(0),
     is_active: true,
     monthly_usage: 0,
     usage_period: '2026-10',
-    rate_limit_monthly: 1_000,
-    rate_limit_per_minute: 10,
+    cap_monthly: null,
+    cap_per_minute: null,
   };
   return { id, doc };
 }
@@ -31,7 +31,6 @@ function harness(ttlMs = 1_000, options: Partial<KeyCacheOptions> = {}) {
       reads.push(hash);
       return hash.startsWith('known') ? stored(hash.replace('known-', 'key-')) : null;
     },
-    pendingBillable: () => 7,
     now: () => clock,
     ...options,
   });
@@ -48,9 +47,9 @@ function deferred<T>() {
 
 describe('KeyCache', () => {
   it('serves a loaded key without reading again until the TTL passes', async () => {
-    const h = harness();
+    const h = harness(1_000, { refreshAfterMs: 1_000 });
     expect(h.cache.peek('known-1')).toBeUndefined();
-    const key = await h.cache.load('known-1', '2026-10');
+    const key = await h.cache.load('known-1');
     expect(key?.id).toBe('key-1');
     h.advance(999);
     expect(h.cache.peek('known-1')?.id).toBe('key-1');
@@ -59,42 +58,53 @@ describe('KeyCache', () => {
     expect(h.reads).toEqual(['known-1']);
   });
 
+  it('re-reads a key in use in the background after half its TTL, so no call waits for it', async () => {
+    const refreshes: number[] = [];
+    const h = harness(1_000, { onRefresh: () => refreshes.push(1) });
+    await h.cache.load('known-1');
+    h.advance(499);
+    expect(h.cache.peek('known-1')?.id).toBe('key-1');
+    expect(h.reads).toEqual(['known-1']);
+    h.advance(1);
+    // Served at once, and read again behind the call; a second call meanwhile starts no second read.
+    expect(h.cache.peek('known-1')?.id).toBe('key-1');
+    expect(h.cache.peek('known-1')?.id).toBe('key-1');
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(h.reads).toEqual(['known-1', 'known-1']);
+    expect(refreshes).toHaveLength(1);
+    // The refreshed copy counts from its own read: still served where the first would have expired.
+    h.advance(900);
+    expect(h.cache.peek('known-1')?.id).toBe('key-1');
+  });
+
   it('caches unknown hashes too, so guessing costs one read per TTL', async () => {
     const h = harness();
-    expect(await h.cache.load('guess', '2026-10')).toBeNull();
+    expect(await h.cache.load('guess')).toBeNull();
     expect(h.cache.peek('guess')).toBeNull();
   });
 
   it('shares one read between concurrent loads of a hash', async () => {
     const h = harness();
-    const [a, b] = await Promise.all([
-      h.cache.load('known-1', '2026-10'),
-      h.cache.load('known-1', '2026-10'),
-    ]);
+    const [a, b] = await Promise.all([h.cache.load('known-1'), h.cache.load('known-1')]);
     expect(a).toBe(b);
     expect(h.reads).toHaveLength(1);
   });
 
   it('forgets a key at once when invalidated by id', async () => {
     const h = harness();
-    await h.cache.load('known-1', '2026-10');
-    await h.cache.load('known-2', '2026-10');
+    await h.cache.load('known-1');
+    await h.cache.load('known-2');
     h.cache.invalidate('key-1');
     expect(h.cache.peek('known-1')).toBeUndefined();
     expect(h.cache.peek('known-2')?.id).toBe('key-2');
   });
 
-  it('starts a loaded key with the calls this instance has buffered but not written', async () => {
-    const h = harness();
-    const key = await h.cache.load('known-1', '2026-10');
-    expect(key?.local).toEqual({ period: '2026-10', billable: 7 });
-  });
-
   it('keeps unknown hashes in their own bounded space: a flood of them never evicts a real key', async () => {
     const h = harness(60_000, { maxKeys: 2, maxUnknown: 100 });
-    await h.cache.load('known-1', '2026-10');
-    await h.cache.load('known-2', '2026-10');
-    for (let i = 0; i < 5_000; i += 1) await h.cache.load(`guess-${i}`, '2026-10');
+    await h.cache.load('known-1');
+    await h.cache.load('known-2');
+    for (let i = 0; i < 5_000; i += 1) await h.cache.load(`guess-${i}`);
     expect(h.cache.peek('known-1')?.id).toBe('key-1');
     expect(h.cache.peek('known-2')?.id).toBe('key-2');
     expect(h.cache.size()).toEqual({ keys: 2, unknown: 100 });
@@ -105,7 +115,7 @@ describe('KeyCache', () => {
 
   it('bounds real keys too, forgetting the longest cached first', async () => {
     const h = harness(60_000, { maxKeys: 2 });
-    for (const hash of ['known-1', 'known-2', 'known-3']) await h.cache.load(hash, '2026-10');
+    for (const hash of ['known-1', 'known-2', 'known-3']) await h.cache.load(hash);
     expect(h.cache.peek('known-1')).toBeUndefined();
     expect(h.cache.peek('known-3')?.id).toBe('key-3');
     expect(h.cache.size().keys).toBe(2);
@@ -113,8 +123,8 @@ describe('KeyCache', () => {
 
   it('knows a real key it has read even once its copy is too old to serve', async () => {
     const h = harness();
-    await h.cache.load('known-1', '2026-10');
-    await h.cache.load('guess', '2026-10');
+    await h.cache.load('known-1');
+    await h.cache.load('guess');
     h.advance(5_000);
     expect(h.cache.peek('known-1')).toBeUndefined();
     expect(h.cache.knows('known-1')).toBe(true);
@@ -125,8 +135,8 @@ describe('KeyCache', () => {
     const h = harness(60_000, {
       load: async (hash) => ({ ...stored(hash.replace('known-', 'key-')), readTime: 1_000 }),
     });
-    await h.cache.load('known-1', '2026-10');
-    await h.cache.load('known-2', '2026-10');
+    await h.cache.load('known-1');
+    await h.cache.load('known-2');
     h.cache.invalidate('key-1', 999);
     expect(h.cache.peek('known-1')?.id).toBe('key-1');
     h.cache.invalidate('key-1', 1_000);
@@ -142,7 +152,7 @@ describe('KeyCache', () => {
     const h = harness(60_000, {
       load: () => answers[reads++] ?? Promise.resolve(null),
     });
-    const loading = h.cache.load('known-1', '2026-10');
+    const loading = h.cache.load('known-1');
     h.cache.invalidate('key-1', 2_000);
     first.resolve({ ...stored('key-1'), readTime: 1_000 });
     const key = await loading;
@@ -165,8 +175,8 @@ describe('KeyCache', () => {
       load: async (hash) => (hash === 'guess' ? null : { ...stored('key-1'), readTime: 42 }),
     });
     h.advance(500);
-    await h.cache.load('known-1', '2026-10');
-    await h.cache.load('guess', '2026-10');
+    await h.cache.load('known-1');
+    await h.cache.load('guess');
     h.advance(100);
     expect(h.cache.confirm('known-1')).toBeUndefined();
     expect(h.cache.confirm('guess')).toBeUndefined();

@@ -28,10 +28,7 @@ export interface StoredKey {
   readTime?: number;
 }
 
-export interface CachedKey extends StoredKey {
-  /** Billable calls this instance admitted since the document was read, and in which period. */
-  local: { period: string; billable: number };
-}
+export type CachedKey = StoredKey;
 
 /** What the cache asks before serving a key from memory (RevocationWatch). */
 export interface RevocationGate {
@@ -50,9 +47,14 @@ interface KeyEntry {
 
 export interface KeyCacheOptions {
   ttlMs: number;
+  /**
+   * A key served when older than this is read again in the background (default: half the TTL),
+   * so a key in steady use never makes a call wait for its re-read.
+   */
+  refreshAfterMs?: number;
+  /** Told of each background re-read. */
+  onRefresh?: () => void;
   load: (hash: string) => Promise<StoredKey | null>;
-  /** Calls this instance has recorded for the key that Firestore may not have counted yet. */
-  pendingBillable: (keyId: string, period: string) => number;
   revocations?: RevocationGate;
   maxKeys?: number;
   maxUnknown?: number;
@@ -70,8 +72,10 @@ export class KeyCache {
   private readonly now: () => number;
   private readonly maxKeys: number;
   private readonly maxUnknown: number;
+  private readonly refreshAfterMs: number;
 
   constructor(private readonly options: KeyCacheOptions) {
+    this.refreshAfterMs = options.refreshAfterMs ?? options.ttlMs / 2;
     this.now = options.now ?? Date.now;
     this.maxKeys = options.maxKeys ?? MAX_CACHED_KEYS;
     this.maxUnknown = options.maxUnknown ?? MAX_CACHED_UNKNOWN;
@@ -80,7 +84,15 @@ export class KeyCache {
   /** A fresh entry without waiting: `undefined` means the caller must `load`. */
   peek(hash: string): CachedKey | null | undefined {
     const entry = this.keys.get(hash);
-    if (entry !== undefined) return this.isFresh(entry.loadedAt) ? entry.key : undefined;
+    if (entry !== undefined) {
+      if (!this.isFresh(entry.loadedAt)) return undefined;
+      if (this.now() - entry.loadedAt >= this.refreshAfterMs && !this.loading.has(hash)) {
+        this.options.onRefresh?.();
+        // A failed refresh changes nothing: the entry stays until its TTL, then is read again.
+        this.load(hash).catch(() => undefined);
+      }
+      return entry.key;
+    }
     const unknownAt = this.unknown.get(hash);
     return unknownAt !== undefined && this.isFresh(unknownAt) ? null : undefined;
   }
@@ -98,7 +110,7 @@ export class KeyCache {
   }
 
   /** Reads the key from Firestore; concurrent loads of one hash share a single read. */
-  load(hash: string, period: string): Promise<CachedKey | null> {
+  load(hash: string): Promise<CachedKey | null> {
     const inFlight = this.loading.get(hash);
     if (inFlight !== undefined) return inFlight;
     const promise = this.read(hash)
@@ -110,10 +122,7 @@ export class KeyCache {
           prune(this.unknown, this.maxUnknown);
           return null;
         }
-        const key: CachedKey = {
-          ...stored,
-          local: { period, billable: this.options.pendingBillable(stored.id, period) },
-        };
+        const key: CachedKey = stored;
         this.unknown.delete(hash);
         this.forgetHash(hash);
         const previous = this.hashById.get(stored.id);

@@ -1,63 +1,81 @@
 import { Timestamp } from 'firebase-admin/firestore';
 import { describe, expect, it } from 'vitest';
+import { ApiError } from '../http/api-error.js';
+import { accountLimits, type AccountLimits } from '../shared/plans.js';
+import { MemoryLedger } from '../test-support/memory-ledger.js';
 import { KeyCache } from './key-cache.js';
 import { KeyChecker, limitHeaders } from './key-check.js';
 import type { KeyDoc } from './key-doc.js';
 import { generateApiKey, hashApiKey } from './key-format.js';
-import { RateLimiter } from '../lib/rate-limiter.js';
+import { LeasedLimits } from './leased-limits.js';
 
 const NOW = Date.parse('2026-10-15T12:00:00Z');
 const TTL_MS = 1_000;
-/**
- * For tests that span minutes: the harness has no usage recorder to hand a reloaded key the
- * calls this instance admitted, so the key must stay cached for the quota to count them.
- */
-const MINUTES = { ttlMs: 3_600_000 };
+const ACCOUNT = 'acct-1';
 
-function harness(overrides: Partial<KeyDoc> = {}, { ttlMs = TTL_MS } = {}) {
-  const secret = generateApiKey();
-  let clock = NOW;
-  let reads = 0;
-  const doc: KeyDoc = {
+function keyDoc(secret: string, overrides: Partial<KeyDoc> = {}): KeyDoc {
+  return {
     key_hash: hashApiKey(secret),
     key_prefix: secret.slice(0, 12),
     key_hint: secret.slice(-4),
-    user_id: 'u1',
+    account_id: ACCOUNT,
+    created_by: 'u1',
     label: 'test',
     scopes: ['read'],
-    tier: 'free',
     created_at: Timestamp.fromMillis(NOW - 86_400_000),
     is_active: true,
     monthly_usage: 0,
     usage_period: '2026-10',
-    rate_limit_monthly: 1_000,
-    rate_limit_per_minute: 10,
+    cap_monthly: null,
+    cap_per_minute: null,
     ...overrides,
   };
+}
+
+/**
+ * One API instance's key check over a key's stored document, with exact limits leased from an
+ * in-memory ledger (the real ledger logic). By default the account is on Free (1,000 a month,
+ * 10 a minute); `account` overrides those limits, `used` is what the month has already spent.
+ */
+function harness(
+  overrides: Partial<KeyDoc> = {},
+  options: { account?: Partial<AccountLimits>; used?: number; ledger?: MemoryLedger } = {},
+) {
+  const secret = generateApiKey();
+  let clock = NOW;
+  let reads = 0;
+  const ledger = options.ledger ?? new MemoryLedger();
+  if (options.account !== undefined) ledger.setAccount(ACCOUNT, accountLimits('free', options.account));
+  if (options.used !== undefined)
+    ledger.setBudget(ACCOUNT, { period: '2026-10', period_granted: options.used, windows: {} });
   // Firestore's copy: each read returns a snapshot of it, so a later write reaches the checker
   // only through a new read, as it does in production.
-  let stored: KeyDoc = doc;
+  let stored: KeyDoc = keyDoc(secret, overrides);
   const cache = new KeyCache({
-    ttlMs,
+    ttlMs: TTL_MS,
     load: async (hash) => {
       reads += 1;
       return hash === stored.key_hash ? { id: 'key-1', doc: { ...stored } } : null;
     },
-    pendingBillable: () => 0,
     now: () => clock,
   });
-  const checker = new KeyChecker({ cache, limiter: new RateLimiter(), now: () => clock });
+  const checker = new KeyChecker({
+    cache,
+    limits: new LeasedLimits({ lease: ledger.lease }),
+    now: () => clock,
+  });
   return {
     secret,
     checker,
     cache,
+    ledger,
     reads: () => reads,
     /** Writes to the stored document only, as another instance's revocation would. */
     write: (changes: Partial<KeyDoc>) => (stored = { ...stored, ...changes }),
     advance: (ms: number) => (clock += ms),
     check: (presented: string | undefined, scopes: ('read' | 'write')[] = ['read']) =>
       checker.check(presented, scopes, 'GET /v1/time'),
-    call: () => checker.check(secret, ['read'], 'GET /v1/time'),
+    call: (units = 1) => checker.check(secret, ['read'], 'GET /v1/time', undefined, units),
   };
 }
 
@@ -118,9 +136,10 @@ describe('KeyChecker: refusals, in order', () => {
   });
 
   it('refuses a missing scope with 403 and the limits, without consuming them', async () => {
-    // One call left in the minute and in the month: a refusal that consumed either would leave
-    // the next good call refused.
-    const h = harness({ rate_limit_per_minute: 1, monthly_usage: 999 });
+    // After one call, one is left in the minute and in the month: a refusal that consumed either
+    // would leave the next good call refused.
+    const h = harness({}, { account: { per_minute: 2 }, used: 998 });
+    expect(codeOf(await h.call())).toBe('admitted');
     for (let i = 0; i < 3; i += 1) {
       const refused = await h.check(h.secret, ['write']);
       expect(codeOf(refused)).toBe('insufficient_scope');
@@ -132,7 +151,6 @@ describe('KeyChecker: refusals, in order', () => {
     expect(codeOf(admitted)).toBe('admitted');
     expect(admitted.admitted && admitted.limits.ratelimit.remaining).toBe(0);
     expect(admitted.admitted && admitted.limits.quota.remaining).toBe(0);
-    expect(admitted.admitted && admitted.key.local.billable).toBe(1);
   });
 
   it('refuses the 11th call in a minute with Retry-After, and admits again after the window', async () => {
@@ -143,12 +161,13 @@ describe('KeyChecker: refusals, in order', () => {
     expect(codeOf(limited)).toBe('rate_limited');
     expect(!limited.admitted && limited.error.headers['Retry-After']).toBe('45');
     expect(!limited.admitted && limited.limits?.ratelimit.remaining).toBe(0);
+    expect(!limited.admitted && limited.error.limit).toBe('account');
     h.advance(45_000);
     expect(codeOf(await h.call())).toBe('admitted');
   });
 
-  it('refuses once the monthly quota is used, counting calls this instance admitted', async () => {
-    const h = harness({ monthly_usage: 998, rate_limit_per_minute: 600 });
+  it('refuses once the monthly quota is used, counting what other instances took and this one admitted', async () => {
+    const h = harness({}, { account: { per_minute: 600 }, used: 998 });
     expect(codeOf(await h.call())).toBe('admitted');
     expect(codeOf(await h.call())).toBe('admitted');
     const refused = await h.call();
@@ -156,17 +175,28 @@ describe('KeyChecker: refusals, in order', () => {
     expect(!refused.admitted && refused.error.headers['Retry-After']).toBe(
       String((Date.parse('2026-11-01T00:00:00Z') - NOW) / 1000),
     );
+    expect(!refused.admitted && refused.error.limit).toBe('account');
   });
 
-  it('counts a counter left on the previous month as zero in the new month', async () => {
-    const h = harness({ monthly_usage: 1_000, usage_period: '2026-09' });
+  it('counts units: a call of 3 units takes 3 from the quota, and one that does not fit is refused', async () => {
+    const h = harness({}, { used: 995 });
+    const first = await h.call(3);
+    expect(first.admitted && first.limits.quota.remaining).toBe(2);
+    expect(codeOf(await h.call(3))).toBe('quota_exceeded');
+    expect(codeOf(await h.call(2))).toBe('admitted');
+  });
+
+  it('counts a budget left on the previous month as zero in the new month', async () => {
+    const ledger = new MemoryLedger();
+    ledger.setBudget(ACCOUNT, { period: '2026-09', period_granted: 1_000, windows: {} });
+    const h = harness({}, { ledger });
     expect(codeOf(await h.call())).toBe('admitted');
   });
 
   it('checks the rate limit before the quota', async () => {
     // The first call uses the minute's only call and the month's last one, so the second is
     // over both limits: which code it gets shows which check ran first.
-    const h = harness({ monthly_usage: 999, rate_limit_per_minute: 1 }, MINUTES);
+    const h = harness({}, { account: { per_minute: 1 }, used: 999 });
     expect(codeOf(await h.call())).toBe('admitted');
     h.advance(20_000);
     const both = await h.call();
@@ -183,14 +213,13 @@ describe('KeyChecker: refusals, in order', () => {
 
   it('does not take a rate-limited call out of the quota', async () => {
     // Two calls left this month, one per minute: refusals on the rate limit must leave both.
-    const h = harness({ monthly_usage: 998, rate_limit_per_minute: 1 }, MINUTES);
+    const h = harness({}, { account: { per_minute: 1 }, used: 998 });
     const first = await h.call();
     expect(first.admitted && first.limits.quota.remaining).toBe(1);
     for (let i = 0; i < 5; i += 1) {
       const limited = await h.call();
       expect(codeOf(limited)).toBe('rate_limited');
       expect(!limited.admitted && limited.limits?.quota.remaining).toBe(1);
-      expect(limited.key?.local.billable).toBe(1);
     }
     h.advance(60_000);
     const second = await h.call();
@@ -198,6 +227,66 @@ describe('KeyChecker: refusals, in order', () => {
     expect(second.admitted && second.limits.quota.remaining).toBe(0);
     h.advance(60_000);
     expect(codeOf(await h.call())).toBe('quota_exceeded');
+  });
+});
+
+describe("KeyChecker: the account's limits and the key's caps", () => {
+  it("refuses on the key's cap with a refusal that says so, and shows the tighter limit", async () => {
+    const h = harness({ cap_per_minute: 3, cap_monthly: 500 });
+    const first = await h.call();
+    if (!first.admitted) throw new Error('expected admission');
+    expect(limitHeaders(first.limits)).toMatchObject({
+      'X-RateLimit-Limit': '3',
+      'X-RateLimit-Remaining': '2',
+    });
+    expect(first.limits.quota).toMatchObject({ owner: 'key', limit: 500, remaining: 499 });
+    expect(codeOf(await h.call())).toBe('admitted');
+    expect(codeOf(await h.call())).toBe('admitted');
+    const capped = await h.call();
+    expect(codeOf(capped)).toBe('rate_limited');
+    expect(!capped.admitted && capped.error.limit).toBe('key');
+    expect(!capped.admitted && capped.error.message).toContain("this key's cap of 3 calls per minute");
+  });
+
+  it("shows the account's limit when it is the tighter one", async () => {
+    const h = harness({ cap_per_minute: 50 });
+    const first = await h.call();
+    expect(first.admitted && first.limits.ratelimit).toMatchObject({
+      owner: 'account',
+      limit: 10,
+      remaining: 9,
+    });
+  });
+
+  it("shares the account's quota between its keys on two instances", async () => {
+    const ledger = new MemoryLedger().setAccount(
+      ACCOUNT,
+      accountLimits('free', { monthly: 30, per_minute: 600 }),
+    );
+    const one = harness({}, { ledger });
+    const two = harness({}, { ledger });
+    let admitted = 0;
+    for (let i = 0; i < 40; i += 1) {
+      for (const instance of [one, two]) {
+        if ((await instance.call()).admitted) admitted += 1;
+        instance.advance(100);
+      }
+    }
+    expect(admitted).toBe(30);
+    const refused = await one.call();
+    expect(codeOf(refused)).toBe('quota_exceeded');
+    expect(!refused.admitted && refused.error.limit).toBe('account');
+  });
+
+  it('answers 503 unavailable when limits cannot be leased, and admits once they can', async () => {
+    const h = harness();
+    h.ledger.failNext(1);
+    const failed = await h.call().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failed instanceof ApiError && [failed.code, failed.status]).toEqual(['unavailable', 503]);
+    expect(codeOf(await h.call())).toBe('admitted');
   });
 });
 

@@ -1,28 +1,23 @@
 /**
  * The key check every metered call goes through, in SPEC order: format and checksum → look up
- * by hash (cached) → active → not expired → scopes → per-minute limit → monthly quota. Used by
+ * by hash (cached) → active → not expired → scopes → per-minute limits → monthly quotas (the
+ * account's, shared by its keys, and the key's own caps: limits.ts). Used by
  * `withApiKey` and by `POST /v1/keys/verify`. A client address that keeps presenting unknown or
  * malformed keys is refused before the lookup (client-throttle.ts), and a cached key passes only
  * once the revocation gate confirms it (revocation-watch.ts).
  */
 import { ApiError } from '../http/api-error.js';
 import type { Scope } from '../shared/contracts.js';
-import { periodEnd, utcPeriod } from '../shared/dates.js';
 import type { KeyFailureThrottle } from './client-throttle.js';
 import type { CachedKey, KeyCache } from './key-cache.js';
-import { keyStatus, usageThisPeriod } from './key-doc.js';
+import { budgetIdOf, keyStatus } from './key-doc.js';
 import { hashApiKey, isWellFormedApiKey } from './key-format.js';
-import type { LimitState, RateLimiter } from '../lib/rate-limiter.js';
-
-export interface Limits {
-  ratelimit: LimitState;
-  quota: LimitState;
-}
+import type { CallLimits, LimitFigures, LimitOwner, LimitSubject } from './limits.js';
 
 export type KeyCheck =
-  | { admitted: true; key: CachedKey; limits: Limits }
+  | { admitted: true; key: CachedKey; limits: LimitFigures }
   /** `key` is null when no real key was presented; `limits` when the key was usable. */
-  | { admitted: false; error: ApiError; key: CachedKey | null; limits: Limits | null };
+  | { admitted: false; error: ApiError; key: CachedKey | null; limits: LimitFigures | null };
 
 function seconds(ms: number): number {
   return Math.max(1, Math.ceil(ms / 1000));
@@ -32,8 +27,11 @@ function epochSeconds(ms: number): string {
   return String(Math.ceil(ms / 1000));
 }
 
-/** The limit headers of every response to a usable key. Resets are Unix times in seconds. */
-export function limitHeaders(limits: Limits): Record<string, string> {
+/**
+ * The limit headers of every response to a usable key: of the tighter limit (the account's or
+ * the key's cap), whichever has less left. Resets are Unix times in seconds.
+ */
+export function limitHeaders(limits: LimitFigures): Record<string, string> {
   return {
     'X-RateLimit-Limit': String(limits.ratelimit.limit),
     'X-RateLimit-Remaining': String(limits.ratelimit.remaining),
@@ -49,7 +47,7 @@ export const MISSING_KEY_MESSAGE =
 
 export interface KeyCheckerOptions {
   cache: KeyCache;
-  limiter: RateLimiter;
+  limits: CallLimits;
   /** Without one, unknown and malformed keys are never throttled. */
   throttle?: KeyFailureThrottle;
   now?: () => number;
@@ -66,6 +64,33 @@ function throttled(retryAfterMs: number, reason: 'address' | 'instance'): ApiErr
       ? 'Too many requests with unknown or malformed API keys from this address. Retry after the reset.'
       : 'Too many requests with unknown API keys are reaching the API right now. Retry after the reset.';
   return new ApiError('rate_limited', message, undefined, { 'Retry-After': String(seconds(retryAfterMs)) });
+}
+
+function limitRefusal(
+  refusal: { code: 'rate_limited' | 'quota_exceeded'; owner: LimitOwner; retryAfterMs: number },
+  figures: LimitFigures,
+): ApiError {
+  const retryAfter = { 'Retry-After': String(seconds(refusal.retryAfterMs)) };
+  const whose = refusal.owner === 'key' ? "this key's cap" : "the account's limit";
+  if (refusal.code === 'rate_limited') {
+    return new ApiError(
+      'rate_limited',
+      `Rate limit exceeded: ${whose} of ${figures.ratelimit.limit} calls per minute. Retry after the reset.`,
+      undefined,
+      retryAfter,
+      refusal.owner,
+    );
+  }
+  const resets = new Date(figures.quota.resetAt).toISOString();
+  const advice =
+    refusal.owner === 'key' ? 'Raise or remove the cap in the dashboard.' : 'Upgrade your plan for more.';
+  return new ApiError(
+    'quota_exceeded',
+    `Monthly quota used up: ${whose} of ${figures.quota.limit} units; it resets at ${resets}. ${advice}`,
+    undefined,
+    retryAfter,
+    refusal.owner,
+  );
 }
 
 function unconfirmed(): ApiError {
@@ -87,11 +112,12 @@ export class KeyChecker {
     scopes: readonly Scope[],
     endpoint: string,
     client?: string,
+    units = 1,
   ): Promise<KeyCheck> {
     const refuse = (
       error: ApiError,
       key: CachedKey | null = null,
-      limits: Limits | null = null,
+      limits: LimitFigures | null = null,
     ): KeyCheck => ({
       admitted: false,
       error,
@@ -120,7 +146,6 @@ export class KeyChecker {
     }
 
     const hash = hashApiKey(presented);
-    const period = utcPeriod(new Date(this.now()));
     let key = this.options.cache.peek(hash);
     if (key === null) {
       const refused = blocked();
@@ -137,14 +162,14 @@ export class KeyChecker {
       // A read that fails is released uncounted: it says nothing about the key.
       let found = true;
       try {
-        key = await this.options.cache.load(hash, period);
+        key = await this.options.cache.load(hash);
         found = key !== null;
       } finally {
         if (permit?.allowed === true) permit.done(found);
       }
       if (key === null) this.options.onUnknownKeyRead?.();
     } else {
-      key = await this.confirmed(hash, key, period);
+      key = await this.confirmed(hash, key);
     }
     if (key === null) return refuse(new ApiError('unknown_api_key', 'This API key does not exist.'));
 
@@ -162,63 +187,29 @@ export class KeyChecker {
       return refuse(new ApiError('expired_api_key', `This API key expired at ${expiredAt}.`), key);
     }
 
-    const currentPeriod = utcPeriod(now);
-    if (key.local.period !== currentPeriod) key.local = { period: currentPeriod, billable: 0 };
-    const rate = this.options.limiter.peek(key.id, key.doc.rate_limit_per_minute, nowMs);
-    const used = usageThisPeriod(key.doc, now) + key.local.billable;
-    const quotaLimit = key.doc.rate_limit_monthly;
-    const quota: LimitState = {
-      limit: quotaLimit,
-      remaining: Math.max(0, quotaLimit - used),
-      resetAt: periodEnd(currentPeriod).getTime(),
+    const subject: LimitSubject = {
+      accountId: key.doc.account_id,
+      budgetId: budgetIdOf(key.id, key.doc),
+      capMonthly: key.doc.cap_monthly,
+      capPerMinute: key.doc.cap_per_minute,
     };
-    const peeked: Limits = { ratelimit: rate, quota };
-
     const missing = scopes.filter((scope) => !key.doc.scopes.includes(scope));
     if (missing.length > 0) {
       const needed = missing.map((scope) => `"${scope}"`).join(', ');
       return refuse(
         new ApiError('insufficient_scope', `This key lacks the ${needed} scope needed for ${endpoint}.`),
         key,
-        peeked,
+        this.options.limits.peek(subject, nowMs),
       );
     }
-    if (!rate.allowed) {
-      return refuse(
-        new ApiError(
-          'rate_limited',
-          `Rate limit of ${rate.limit} calls per minute exceeded for this key. Retry after the reset.`,
-          undefined,
-          { 'Retry-After': String(seconds(rate.resetAt - nowMs)) },
-        ),
-        key,
-        peeked,
-      );
-    }
-    if (quota.remaining <= 0) {
-      return refuse(
-        new ApiError(
-          'quota_exceeded',
-          `Monthly quota of ${quotaLimit} calls used up; it resets at ${new Date(quota.resetAt).toISOString()}. Upgrade your plan for more.`,
-          undefined,
-          { 'Retry-After': String(seconds(quota.resetAt - nowMs)) },
-        ),
-        key,
-        peeked,
-      );
-    }
-
-    const ratelimit = this.options.limiter.consume(key.id, key.doc.rate_limit_per_minute, nowMs);
-    key.local.billable += 1;
-    return {
-      admitted: true,
-      key,
-      limits: { ratelimit, quota: { ...quota, remaining: quota.remaining - 1 } },
-    };
+    const decision = await this.options.limits.admit(subject, units, nowMs);
+    if (!decision.admitted)
+      return refuse(limitRefusal(decision.refusal, decision.figures), key, decision.figures);
+    return { admitted: true, key, limits: decision.figures };
   }
 
   /** A cached key, once the revocation gate allows it: the same, or what a re-read found. */
-  private async confirmed(hash: string, key: CachedKey, period: string): Promise<CachedKey | null> {
+  private async confirmed(hash: string, key: CachedKey): Promise<CachedKey | null> {
     const wait = this.options.cache.confirm(hash);
     if (wait === undefined) return key;
     try {
@@ -230,6 +221,6 @@ export class KeyChecker {
     const current = this.options.cache.peek(hash);
     if (current !== undefined) return current;
     this.options.onKeyRead?.();
-    return this.options.cache.load(hash, period);
+    return this.options.cache.load(hash);
   }
 }

@@ -1,7 +1,7 @@
 import { Timestamp } from 'firebase-admin/firestore';
 import { describe, expect, it } from 'vitest';
 import { apiKeySchema } from '../shared/contracts.js';
-import { keyStatus, toApiKey, usageThisPeriod, type KeyDoc } from './key-doc.js';
+import { budgetIdOf, keyStatus, readKeyDoc, toApiKey, usageThisPeriod, type KeyDoc } from './key-doc.js';
 
 const NOW = new Date('2026-10-15T12:00:00Z');
 const DAY = 86_400_000;
@@ -11,21 +11,64 @@ function doc(overrides: Partial<KeyDoc> = {}): KeyDoc {
     key_hash: 'a'.repeat(64),
     key_prefix: 'sk_live_abcd',
     key_hint: 'wxyz',
-    user_id: 'user-1',
+    account_id: 'acct-1',
+    created_by: 'user-1',
     label: 'Production',
     scopes: ['read'],
-    tier: 'free',
     created_at: Timestamp.fromDate(new Date('2026-10-01T00:00:00Z')),
     is_active: true,
     monthly_usage: 42,
     usage_period: '2026-10',
-    rate_limit_monthly: 1_000,
-    rate_limit_per_minute: 10,
+    cap_monthly: null,
+    cap_per_minute: null,
     ...overrides,
   };
 }
 
 const at = (ms: number) => Timestamp.fromMillis(NOW.getTime() + ms);
+
+describe('readKeyDoc', () => {
+  it("reads a key written before accounts as its creator's personal account, with no caps", () => {
+    // What a key document looked like then: a user, a tier and per-key limits.
+    const {
+      account_id: _account,
+      created_by: _creator,
+      cap_monthly: _m,
+      cap_per_minute: _p,
+      ...rest
+    } = doc();
+    const legacy = {
+      ...rest,
+      user_id: 'user-7',
+      tier: 'free',
+      rate_limit_monthly: 1_000,
+      rate_limit_per_minute: 10,
+    };
+    expect(readKeyDoc(legacy)).toMatchObject({
+      account_id: 'user-7',
+      created_by: 'user-7',
+      cap_monthly: null,
+      cap_per_minute: null,
+    });
+  });
+
+  it('keeps account_id and created_by of a migrated key, even beside a leftover user_id', () => {
+    const read = readKeyDoc({ ...doc({ cap_monthly: 500 }), user_id: 'someone-else' });
+    expect(read).toMatchObject({ account_id: 'acct-1', created_by: 'user-1', cap_monthly: 500 });
+  });
+
+  it('refuses a document with neither an account nor a user', () => {
+    const { account_id: _account, created_by: _creator, ...orphan } = doc();
+    expect(() => readKeyDoc(orphan)).toThrow();
+  });
+});
+
+describe('budgetIdOf', () => {
+  it("is the key's own id until it was rolled, then the lineage's first key", () => {
+    expect(budgetIdOf('key-1', doc())).toBe('key-1');
+    expect(budgetIdOf('key-2', doc({ budget_id: 'key-1' }))).toBe('key-1');
+  });
+});
 
 describe('keyStatus', () => {
   it('is active without an expiry, or with one further away than the warning window', () => {
@@ -53,6 +96,16 @@ describe('toApiKey', () => {
     expect(JSON.stringify(key)).not.toContain('a'.repeat(64));
     expect(key.expires_at).toBeNull();
     expect(key.last_used_at).toBe(new Date(NOW.getTime() - 60_000).toISOString());
+  });
+
+  it('carries the account, the creator and the caps', () => {
+    const key = toApiKey('key1', doc({ cap_per_minute: 5 }), NOW);
+    expect(key).toMatchObject({
+      account_id: 'acct-1',
+      created_by: 'user-1',
+      cap_monthly: null,
+      cap_per_minute: 5,
+    });
   });
 
   it('shows a counter left on an older period as zero usage this period', () => {

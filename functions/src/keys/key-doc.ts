@@ -2,32 +2,41 @@
 import { Timestamp } from 'firebase-admin/firestore';
 import { z } from 'zod';
 import { KEY_EXPIRING_SOON_DAYS, scopeSchema, type ApiKey, type KeyStatus } from '../shared/contracts.js';
+import { withLegacyOwner } from '../accounts/legacy-owner.js';
 import { periodSchema, utcPeriod } from '../shared/dates.js';
-import { planTierSchema } from '../shared/plans.js';
 
 const timestamp = z.instanceof(Timestamp);
 
-export const keyDocSchema = z.object({
-  key_hash: z.string(),
-  key_prefix: z.string(),
-  key_hint: z.string(),
-  user_id: z.string(),
-  label: z.string(),
-  scopes: z.array(scopeSchema),
-  tier: planTierSchema,
-  created_at: timestamp,
-  expires_at: timestamp.optional(),
-  last_used_at: timestamp.optional(),
-  is_active: z.boolean(),
-  revoked_at: timestamp.optional(),
-  monthly_usage: z.number().int().nonnegative(),
-  usage_period: periodSchema,
-  rate_limit_monthly: z.number().int().positive(),
-  rate_limit_per_minute: z.number().int().positive(),
-  /** Set on a key that was rolled: the id of its replacement. */
-  replaced_by: z.string().optional(),
-});
+export const keyDocSchema = z.preprocess(
+  (data) => withLegacyOwner(data, ['created_by']),
+  z.object({
+    key_hash: z.string(),
+    key_prefix: z.string(),
+    key_hint: z.string(),
+    account_id: z.string(),
+    created_by: z.string(),
+    label: z.string(),
+    scopes: z.array(scopeSchema),
+    created_at: timestamp,
+    expires_at: timestamp.optional(),
+    last_used_at: timestamp.optional(),
+    is_active: z.boolean(),
+    revoked_at: timestamp.optional(),
+    monthly_usage: z.number().int().nonnegative(),
+    usage_period: periodSchema,
+    /** Set on a key that was rolled: the id of its replacement. */
+    replaced_by: z.string().optional(),
+    /** The lineage whose caps it shares: the first key of a chain of rolls (absent: itself). */
+    budget_id: z.string().optional(),
+    cap_monthly: z.number().int().positive().nullable().default(null),
+    cap_per_minute: z.number().int().positive().nullable().default(null),
+  }),
+);
 export type KeyDoc = z.infer<typeof keyDocSchema>;
+
+export function budgetIdOf(keyId: string, doc: KeyDoc): string {
+  return doc.budget_id ?? keyId;
+}
 
 export function readKeyDoc(data: unknown): KeyDoc {
   return keyDocSchema.parse(data);
@@ -66,7 +75,8 @@ export function toApiKey(id: string, doc: KeyDoc, now: Date): ApiKey {
     key_prefix: doc.key_prefix,
     key_hint: doc.key_hint,
     scopes: doc.scopes,
-    tier: doc.tier,
+    account_id: doc.account_id,
+    created_by: doc.created_by,
     status: keyStatus(doc, now),
     created_at: doc.created_at.toDate().toISOString(),
     expires_at: iso(doc.expires_at),
@@ -74,7 +84,7 @@ export function toApiKey(id: string, doc: KeyDoc, now: Date): ApiKey {
     revoked_at: iso(doc.revoked_at),
     monthly_usage: usageThisPeriod(doc, now),
     usage_period: utcPeriod(now),
-    rate_limit_monthly: doc.rate_limit_monthly,
-    rate_limit_per_minute: doc.rate_limit_per_minute,
+    cap_monthly: doc.cap_monthly,
+    cap_per_minute: doc.cap_per_minute,
   };
 }

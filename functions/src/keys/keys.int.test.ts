@@ -7,7 +7,6 @@ import {
   rollKeyResponseSchema,
 } from '../shared/contracts.js';
 import { errorBodySchema } from '../shared/errors.js';
-import { PLANS } from '../shared/plans.js';
 import {
   adminDb,
   apiCall,
@@ -41,11 +40,12 @@ describe('keys: happy path', () => {
       label: 'Production',
       scopes: ['read', 'write'],
       status: 'active',
-      tier: 'free',
+      account_id: user.uid,
+      created_by: user.uid,
       key_prefix: created.secret.slice(0, 12),
       key_hint: created.secret.slice(-4),
-      rate_limit_monthly: PLANS.free.monthly_limit,
-      rate_limit_per_minute: PLANS.free.per_minute_limit,
+      cap_monthly: null,
+      cap_per_minute: null,
       monthly_usage: 0,
     });
 
@@ -86,7 +86,7 @@ describe('keys: happy path', () => {
     expect(response.status).toBe(201);
     const rolled = rollKeyResponseSchema.parse(await json(response));
     expect(rolled.key).toMatchObject({ label: 'Rolling', scopes: ['read'], status: 'active' });
-    expect(rolled.key.rate_limit_per_minute).toBe(created.key.rate_limit_per_minute);
+    expect(rolled.key).toMatchObject({ account_id: user.uid, created_by: user.uid, cap_monthly: null });
     expect(rolled.secret).not.toBe(created.secret);
     expect(rolled.previous.id).toBe(created.key.id);
     expect(rolled.previous.status).toBe('expiring');
@@ -184,7 +184,7 @@ describe('keys: errors', () => {
       expect(response.status).toBe(400);
       expect(errorBodySchema.parse(await json(response)).error.field).toBe(field);
     }
-    const snapshot = await adminDb().collection(API_KEYS).where('user_id', '==', user.uid).get();
+    const snapshot = await adminDb().collection(API_KEYS).where('account_id', '==', user.uid).get();
     expect(snapshot.size).toBe(0);
   });
 

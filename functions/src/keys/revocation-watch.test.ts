@@ -1,10 +1,12 @@
 import { Timestamp } from 'firebase-admin/firestore';
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from '../lib/rate-limiter.js';
+import { accountLimits } from '../shared/plans.js';
+import { MemoryLedger } from '../test-support/memory-ledger.js';
 import { KeyCache, type StoredKey } from './key-cache.js';
 import { KeyChecker } from './key-check.js';
 import type { KeyDoc } from './key-doc.js';
 import { generateApiKey, hashApiKey } from './key-format.js';
+import { LeasedLimits } from './leased-limits.js';
 import {
   REVOCATION_BOUND_MS,
   REVOCATION_MAX_AGE_MS,
@@ -36,6 +38,11 @@ class FakeFirestore {
   clock = START;
   private tick = 0;
   readonly docs = new Map<string, { id: string; doc: KeyDoc }>();
+  /** The budget ledger, with limits no test here reaches: revocation is what is under test. */
+  readonly ledger = new MemoryLedger().setAccount(
+    'acct-1',
+    accountLimits('enterprise', { monthly: 1_000_000_000, per_minute: 1_000_000 }),
+  );
   readonly feed: RevocationChange[] = [];
   keyReads = 0;
   checks: number[] = [];
@@ -55,16 +62,16 @@ class FakeFirestore {
       key_hash: hashApiKey(secret),
       key_prefix: secret.slice(0, 12),
       key_hint: secret.slice(-4),
-      user_id: 'u1',
+      account_id: 'acct-1',
+      created_by: 'u1',
       label: id,
       scopes: ['read'],
-      tier: 'free',
       created_at: Timestamp.fromMillis(START - 86_400_000),
       is_active: true,
       monthly_usage: 0,
       usage_period: '2026-10',
-      rate_limit_monthly: 1_000_000,
-      rate_limit_per_minute: 1_000_000,
+      cap_monthly: null,
+      cap_per_minute: null,
     };
     this.docs.set(doc.key_hash, { id, doc });
     return secret;
@@ -124,13 +131,18 @@ function instance(firestore: FakeFirestore, options: { listen?: boolean } = {}) 
   });
   const cache = new KeyCache({
     ttlMs: TTL_MS,
+    // Key reads are counted here as what the revocation bound costs: no refreshes before the TTL.
+    refreshAfterMs: TTL_MS,
     load: (hash) => firestore.load(hash),
-    pendingBillable: () => 0,
     revocations: watch,
     now: () => firestore.clock,
   });
   holder.cache = cache;
-  const checker = new KeyChecker({ cache, limiter: new RateLimiter(), now: () => firestore.clock });
+  const checker = new KeyChecker({
+    cache,
+    limits: new LeasedLimits({ lease: firestore.ledger.lease }),
+    now: () => firestore.clock,
+  });
   return {
     watch,
     errors,

@@ -14,7 +14,7 @@ import {
   untilElapsed,
   type TestUser,
 } from '../test-support/emulators.js';
-import { insertKey } from '../test-support/fixtures.js';
+import { insertKey, setAccountLimits } from '../test-support/fixtures.js';
 import {
   firestoreOperations,
   startApiInstance,
@@ -68,11 +68,8 @@ async function refusedAfter(
  * minute would answer rate_limited long before a slow revocation showed.
  */
 async function warmKey(user: TestUser, label: string): Promise<{ id: string; secret: string }> {
-  const key = await insertKey(user.uid, {
-    label,
-    tier: 'pro',
-    limits: { rate_limit_monthly: 100_000, rate_limit_per_minute: 10_000 },
-  });
+  await setAccountLimits(user.uid, { monthly: 100_000, per_minute: 10_000 });
+  const key = await insertKey(user.uid, { label });
   for (const instance of [a, b]) expect(await codeOf(await instance.call(key.secret))).toBe('ok');
   return key;
 }

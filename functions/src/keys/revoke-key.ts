@@ -1,12 +1,13 @@
 import { Timestamp } from 'firebase-admin/firestore';
 import type { Request, Response } from 'express';
+import { accountFor } from '../accounts/access.js';
 import { userOf } from '../http/auth.js';
 import { expectNoBody } from '../http/empty-input.js';
 import { db } from '../lib/firebase.js';
 import { log } from '../lib/log.js';
 import type { KeyResponse } from '../shared/contracts.js';
 import { toApiKey } from './key-doc.js';
-import { keyIdParam, readOwnedKey } from './owned-key.js';
+import { assertMayManage, keyIdParam, readOwnedKey } from './owned-key.js';
 import { keyRevocationWrite } from './revocation-feed.js';
 
 /**
@@ -15,10 +16,12 @@ import { keyRevocationWrite } from './revocation-feed.js';
  */
 export async function revokeKey(req: Request, res: Response): Promise<void> {
   const user = userOf(res);
-  const owned = await readOwnedKey(keyIdParam(req), user.uid);
+  const account = accountFor(res, 'manage_own_keys');
+  const owned = await readOwnedKey(keyIdParam(req), account);
+  assertMayManage(account, user.uid, owned.doc);
   await expectNoBody(req);
   const revoked = await db().runTransaction(async (tx) => {
-    const current = await readOwnedKey(owned.id, user.uid, tx);
+    const current = await readOwnedKey(owned.id, account, tx);
     if (!current.doc.is_active && current.doc.revoked_at !== undefined)
       return { doc: current.doc, changed: false };
     const revokedAt = Timestamp.now();
@@ -27,7 +30,7 @@ export async function revokeKey(req: Request, res: Response): Promise<void> {
     tx.set(revocation.ref, revocation.data);
     return { doc: { ...current.doc, is_active: false, revoked_at: revokedAt }, changed: true };
   });
-  if (revoked.changed) log.keyRevoked({ user_id: user.uid, key_id: owned.id });
+  if (revoked.changed) log.keyRevoked({ account_id: account.id, user_id: user.uid, key_id: owned.id });
   const response: KeyResponse = { key: toApiKey(owned.id, revoked.doc, new Date()) };
   res.json(response);
 }

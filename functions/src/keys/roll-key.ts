@@ -1,49 +1,54 @@
 import { Timestamp } from 'firebase-admin/firestore';
 import type { Request, Response } from 'express';
 import { ApiError } from '../http/api-error.js';
+import { accountFor } from '../accounts/access.js';
 import { userOf } from '../http/auth.js';
 import { parseBody } from '../http/parse.js';
 import { db } from '../lib/firebase.js';
 import { API_KEYS } from '../lib/collections.js';
 import { log } from '../lib/log.js';
 import { rollKeyRequestSchema, type RollKeyResponse } from '../shared/contracts.js';
-import { utcPeriod } from '../shared/dates.js';
-import { isUsable, readKeyDoc, toApiKey, usageThisPeriod } from './key-doc.js';
+import { budgetIdOf, isUsable, readKeyDoc, toApiKey } from './key-doc.js';
 import { newKey } from './new-key.js';
-import { keyIdParam, readOwnedKey } from './owned-key.js';
+import { assertBelowKeyCap, assertMayManage, keyIdParam, readOwnedKey } from './owned-key.js';
 import { keyRevocationWrite } from './revocation-feed.js';
 
 const HOUR_MS = 3_600_000;
 
 /**
- * POST /keys/:id/roll: a new key with the same label, scopes, plan and limits; the old one keeps
- * working for the grace period and then expires. The new key starts with the old key's usage
- * this month, so rolling is not a way to reset a quota.
+ * POST /keys/:id/roll: a new key with the same label, scopes and caps; the old one keeps working
+ * for the grace period and then expires. Both draw on one budget: the account's limits, and the
+ * lineage's caps (`budget_id`), so rolling is not a way to reset a limit. The old key counts
+ * against the key cap until it expires, so a chain of rolls cannot multiply live keys.
  */
 export async function rollKey(req: Request, res: Response): Promise<void> {
   const user = userOf(res);
-  const owned = await readOwnedKey(keyIdParam(req), user.uid);
+  const account = accountFor(res, 'manage_own_keys');
+  const owned = await readOwnedKey(keyIdParam(req), account);
+  assertMayManage(account, user.uid, owned.doc);
   const body = await parseBody(req, rollKeyRequestSchema);
   const firestore = db();
   const newRef = firestore.collection(API_KEYS).doc();
   const now = new Date();
 
   const result = await firestore.runTransaction(async (tx) => {
-    const current = await readOwnedKey(owned.id, user.uid, tx);
+    const current = await readOwnedKey(owned.id, account, tx);
     if (!isUsable(current.doc, now)) throw new ApiError('conflict', 'Only an active key can be rolled.');
     if (current.doc.replaced_by !== undefined) throw new ApiError('conflict', 'This key was already rolled.');
+    // With a grace period the old key stays live beside the new one; without, it expires now.
+    if (body.grace_period_hours > 0) await assertBelowKeyCap(account.id, tx, now);
     const created = newKey({
-      userId: user.uid,
+      accountId: account.id,
+      createdBy: user.uid,
       label: current.doc.label,
       scopes: current.doc.scopes,
-      tier: current.doc.tier,
       now,
       ...(current.doc.expires_at === undefined ? {} : { expiresAt: current.doc.expires_at.toDate() }),
-      limits: {
-        rate_limit_monthly: current.doc.rate_limit_monthly,
-        rate_limit_per_minute: current.doc.rate_limit_per_minute,
+      lineage: {
+        budgetId: budgetIdOf(current.id, current.doc),
+        capMonthly: current.doc.cap_monthly,
+        capPerMinute: current.doc.cap_per_minute,
       },
-      usage: { monthly_usage: usageThisPeriod(current.doc, now), usage_period: utcPeriod(now) },
     });
     const graceEnd = now.getTime() + body.grace_period_hours * HOUR_MS;
     const oldExpiry = current.doc.expires_at?.toMillis() ?? Number.POSITIVE_INFINITY;
@@ -61,6 +66,7 @@ export async function rollKey(req: Request, res: Response): Promise<void> {
   });
 
   log.keyRolled({
+    account_id: account.id,
     user_id: user.uid,
     key_id: owned.id,
     new_key_id: newRef.id,

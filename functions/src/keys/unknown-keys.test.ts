@@ -4,12 +4,14 @@
  */
 import { Timestamp } from 'firebase-admin/firestore';
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from '../lib/rate-limiter.js';
+import { accountLimits } from '../shared/plans.js';
+import { MemoryLedger } from '../test-support/memory-ledger.js';
 import { KeyFailureThrottle, PRODUCTION_KEY_FAILURE_LIMITS } from './client-throttle.js';
 import { KEY_CACHE_TTL_PRODUCTION_MS, KeyCache, MAX_CACHED_KEYS } from './key-cache.js';
 import { KeyChecker } from './key-check.js';
 import type { KeyDoc } from './key-doc.js';
 import { generateApiKey, hashApiKey } from './key-format.js';
+import { LeasedLimits } from './leased-limits.js';
 
 const NOW = Date.parse('2026-10-15T12:00:00Z');
 const LIMITS = PRODUCTION_KEY_FAILURE_LIMITS;
@@ -19,17 +21,26 @@ function keyDoc(secret: string): KeyDoc {
     key_hash: hashApiKey(secret),
     key_prefix: secret.slice(0, 12),
     key_hint: secret.slice(-4),
-    user_id: 'u1',
+    account_id: 'acct-1',
+    created_by: 'u1',
     label: 'real',
     scopes: ['read'],
-    tier: 'pro',
     created_at: Timestamp.fromMillis(NOW - 86_400_000),
     is_active: true,
     monthly_usage: 0,
     usage_period: '2026-10',
-    rate_limit_monthly: 1_000_000,
-    rate_limit_per_minute: 1_000_000,
+    cap_monthly: null,
+    cap_per_minute: null,
   };
+}
+
+/** Exact limits over an in-memory ledger, with limits no test here reaches. */
+function leasedLimits(): LeasedLimits {
+  const ledger = new MemoryLedger().setAccount(
+    'acct-1',
+    accountLimits('enterprise', { monthly: 1_000_000_000, per_minute: 1_000_000 }),
+  );
+  return new LeasedLimits({ lease: ledger.lease });
 }
 
 function harness() {
@@ -43,12 +54,11 @@ function harness() {
       reads.push(hash);
       return hash === doc.key_hash ? { id: 'real', doc } : null;
     },
-    pendingBillable: () => 0,
     now: () => clock,
   });
   const checker = new KeyChecker({
     cache,
-    limiter: new RateLimiter(),
+    limits: leasedLimits(),
     throttle: new KeyFailureThrottle(LIMITS, () => clock),
     now: () => clock,
   });
@@ -120,10 +130,9 @@ describe('unknown keys from many addresses', () => {
         reads += 1;
         return hash === hashApiKey(real) ? { id: 'real', doc: keyDoc(real) } : null;
       },
-      pendingBillable: () => 0,
       now: () => clock,
     });
-    const checker = new KeyChecker({ cache, limiter: new RateLimiter(), now: () => clock });
+    const checker = new KeyChecker({ cache, limits: leasedLimits(), now: () => clock });
     expect((await checker.check(real, ['read'], 'GET /v1/time')).admitted).toBe(true);
     for (let i = 0; i < MAX_CACHED_KEYS + 1_000; i += 1) await checker.check(generateApiKey(), ['read'], 'x');
     clock += 1;

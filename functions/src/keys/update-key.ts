@@ -1,23 +1,50 @@
 import type { Request, Response } from 'express';
+import { accountFor } from '../accounts/access.js';
 import { userOf } from '../http/auth.js';
 import { parseBody } from '../http/parse.js';
 import { db } from '../lib/firebase.js';
 import { log } from '../lib/log.js';
 import { updateKeyRequestSchema, type KeyResponse } from '../shared/contracts.js';
-import { toApiKey } from './key-doc.js';
-import { keyIdParam, readOwnedKey } from './owned-key.js';
+import { API_KEYS } from '../lib/collections.js';
+import { budgetIdOf, toApiKey } from './key-doc.js';
+import { assertMayManage, keyIdParam, readOwnedKey } from './owned-key.js';
 
-/** PATCH /keys/:id: renames a key (revoked ones too, so the history stays readable). */
+/**
+ * PATCH /keys/:id: renames a key (revoked ones too, so the history stays readable) and sets or
+ * clears its caps. Caps belong to the key's lineage: a rolled key's successor has the same, and
+ * changing them on any live key of the lineage changes them on all of them. Instances apply a
+ * new cap when they next read the key (within the key cache's life, KEY_CACHE_TTL_MS).
+ */
 export async function updateKey(req: Request, res: Response): Promise<void> {
   const user = userOf(res);
-  const owned = await readOwnedKey(keyIdParam(req), user.uid);
+  const account = accountFor(res, 'manage_own_keys');
+  const owned = await readOwnedKey(keyIdParam(req), account);
+  assertMayManage(account, user.uid, owned.doc);
   const body = await parseBody(req, updateKeyRequestSchema);
-  const updated = await db().runTransaction(async (tx) => {
-    const current = await readOwnedKey(owned.id, user.uid, tx);
-    tx.update(current.ref, { label: body.label });
-    return { ...current.doc, label: body.label };
+  const caps = {
+    ...(body.cap_monthly === undefined ? {} : { cap_monthly: body.cap_monthly }),
+    ...(body.cap_per_minute === undefined ? {} : { cap_per_minute: body.cap_per_minute }),
+  };
+  const firestore = db();
+  const updated = await firestore.runTransaction(async (tx) => {
+    const current = await readOwnedKey(owned.id, account, tx);
+    const lineage =
+      Object.keys(caps).length === 0
+        ? []
+        : (
+            await tx.get(
+              firestore
+                .collection(API_KEYS)
+                .where('account_id', '==', account.id)
+                .where('budget_id', '==', budgetIdOf(current.id, current.doc)),
+            )
+          ).docs.filter((doc) => doc.id !== current.id);
+    const change = { ...(body.label === undefined ? {} : { label: body.label }), ...caps };
+    tx.update(current.ref, change);
+    for (const linked of lineage) tx.update(linked.ref, caps);
+    return { ...current.doc, ...change };
   });
-  log.keyRenamed({ user_id: user.uid, key_id: owned.id });
+  log.keyUpdated({ account_id: account.id, user_id: user.uid, key_id: owned.id, fields: Object.keys(body) });
   const response: KeyResponse = { key: toApiKey(owned.id, updated, new Date()) };
   res.json(response);
 }

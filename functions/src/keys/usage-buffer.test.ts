@@ -6,7 +6,7 @@ const POLICY: FlushPolicy = { maxCalls: 5, maxAgeMs: 1_000, maxBufferedCalls: 12
 function call(overrides: Partial<UsageCall> = {}): UsageCall {
   return {
     key_id: 'key-a',
-    user_id: 'user-1',
+    account_id: 'acct-1',
     endpoint: 'GET /v1/time',
     method: 'GET',
     status: 200,
@@ -65,7 +65,13 @@ describe('UsageBuffer flushing policy', () => {
     await h.buffer.flushDue();
     expect(h.written).toHaveLength(1);
     const [batch] = h.written[0] ?? [];
-    expect(batch).toMatchObject({ key_id: 'key-a', date: '2026-10-15', period: '2026-10', billable: 5 });
+    expect(batch).toMatchObject({
+      key_id: 'key-a',
+      account_id: 'acct-1',
+      date: '2026-10-15',
+      period: '2026-10',
+      billable: 5,
+    });
     expect(batch?.calls).toHaveLength(5);
     expect(h.buffer.pendingCalls).toBe(1);
   });
@@ -141,22 +147,5 @@ describe('UsageBuffer under write failures', () => {
     }
     expect(h.events.dropped).toBe(5);
     expect(h.buffer.pendingCalls).toBe(30);
-  });
-});
-
-describe('pendingBillable', () => {
-  it('counts billable calls grouped or awaiting retry, for one key and period', async () => {
-    const h = harness();
-    h.buffer.record(call());
-    h.buffer.record(call({ billable: false }));
-    h.buffer.record(call({ key_id: 'key-b' }));
-    h.buffer.record(call({ at: new Date('2026-11-01T00:00:00Z') }));
-    expect(h.buffer.pendingBillable('key-a', '2026-10')).toBe(1);
-    h.failWrites(1);
-    await h.buffer.flushAll();
-    expect(h.buffer.pendingBillable('key-a', '2026-10')).toBe(1);
-    expect(h.buffer.pendingBillable('key-a', '2026-11')).toBe(1);
-    await h.buffer.flushAll();
-    expect(h.buffer.pendingBillable('key-a', '2026-10')).toBe(0);
   });
 });

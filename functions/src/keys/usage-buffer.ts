@@ -13,7 +13,7 @@ import { utcDate } from '../shared/dates.js';
 
 export interface UsageCall {
   key_id: string;
-  user_id: string;
+  account_id: string;
   /** `METHOD /path`, the route pattern, never a concrete path with ids in it. */
   endpoint: string;
   method: string;
@@ -27,7 +27,7 @@ export interface UsageCall {
 export interface UsageBatch {
   id: string;
   key_id: string;
-  user_id: string;
+  account_id: string;
   date: string;
   period: string;
   calls: UsageCall[];
@@ -100,7 +100,7 @@ export class UsageBuffer {
         batch: {
           id: this.newId(),
           key_id: call.key_id,
-          user_id: call.user_id,
+          account_id: call.account_id,
           date,
           period: date.slice(0, 7),
           calls: [],
@@ -152,16 +152,6 @@ export class UsageBuffer {
       ),
       ...writing,
     ]);
-  }
-
-  /** Billable calls for a key and period that Firestore may not have counted yet. */
-  pendingBillable(keyId: string, period: string): number {
-    let count = 0;
-    const matches = (batch: UsageBatch) => batch.key_id === keyId && batch.period === period;
-    for (const { batch } of this.groups.values()) if (matches(batch)) count += batch.billable;
-    for (const unit of this.units)
-      for (const batch of unit.batches) if (matches(batch)) count += batch.billable;
-    return count;
   }
 
   private flush(takeGroup: (group: Group) => boolean, retryUnit: (unit: Unit) => boolean): Promise<void> {

@@ -16,6 +16,7 @@ import { db } from '../lib/firebase.js';
 import { API_USAGE_EVENTS } from '../lib/collections.js';
 import { log } from '../lib/log.js';
 import { isEmulator } from '../lib/runtime.js';
+import { onShutdown } from '../lib/shutdown.js';
 import { toBatchDoc } from './batch-doc.js';
 import { UsageBuffer, type FlushPolicy, type UsageBatch, type UsageCall } from './usage-buffer.js';
 
@@ -34,7 +35,6 @@ export const PRODUCTION_FLUSH_POLICY: FlushPolicy = {
 export const EMULATOR_FLUSH_POLICY: FlushPolicy = { ...PRODUCTION_FLUSH_POLICY, maxAgeMs: 3_000 };
 
 export const FLUSH_WAIT_MS = 2_000;
-export const SHUTDOWN_FLUSH_MS = 8_000;
 const TIMER_PERIOD_MS = 250;
 
 const ALREADY_EXISTS = 6;
@@ -129,12 +129,7 @@ export class UsageRecorder {
     setInterval(() => {
       if (this.buffer.isDue()) void this.buffer.flushDue();
     }, TIMER_PERIOD_MS).unref();
-    process.once('SIGTERM', () => {
-      void waitAtMost(this.buffer.flushAll(), SHUTDOWN_FLUSH_MS).then(() => {
-        // Nobody else handles SIGTERM: restore the default, which ends the process.
-        if (process.listenerCount('SIGTERM') === 0) process.kill(process.pid, 'SIGTERM');
-      });
-    });
+    onShutdown(() => this.buffer.flushAll());
   }
 }
 

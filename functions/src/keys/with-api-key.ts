@@ -13,7 +13,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { ApiError } from '../http/api-error.js';
 import { routeOf, sendError, toApiError } from '../http/errors.js';
 import { requestIdOf } from '../http/request-id.js';
-import { keyCheckMetrics } from '../lib/metrics.js';
+import { addedLatency, keyCheckMetrics } from '../lib/metrics.js';
 import { log } from '../lib/log.js';
 import type { Scope } from '../shared/contracts.js';
 import { FLUSH_WAIT_MS, usageRecorder, waitAtMost } from './usage-recorder.js';
@@ -80,7 +80,7 @@ export function recordCall(
 ): Promise<void> | undefined {
   return usageRecorder().record({
     key_id: key.id,
-    user_id: key.doc.user_id,
+    account_id: key.doc.account_id,
     endpoint: call.endpoint,
     method: call.method,
     status: call.status,
@@ -122,6 +122,7 @@ export function withApiKey(options: MeterOptions, handler: ApiHandler): RequestH
       sendError(req, res, error);
       return;
     }
+    const checked = performance.now();
 
     if (!check.admitted) {
       log.apiKeyRefused({ code: check.error.code, endpoint, key_id: check.key?.id, request_id: requestId });
@@ -142,6 +143,7 @@ export function withApiKey(options: MeterOptions, handler: ApiHandler): RequestH
     }
 
     const outcome = await runHandler(handler, req, { key: check.key, requestId });
+    const handled = performance.now();
     const status = 'failure' in outcome ? toApiError(outcome.failure).status : (outcome.result.status ?? 200);
     const flush = recordCall(check.key, {
       endpoint,
@@ -152,6 +154,7 @@ export function withApiKey(options: MeterOptions, handler: ApiHandler): RequestH
       billable: true,
     });
     await awaitFlush(flush);
+    addedLatency.record(checked - startedAt + (performance.now() - handled));
 
     const headers = limitHeaders(check.limits);
     if ('failure' in outcome) {

@@ -1,5 +1,13 @@
 /** Firestore collection names, as in SPEC.md's data model. */
 export const USERS = 'users';
+/** `accounts/{account_id}`: owns keys, plan, limits and usage. A personal account's id is its user's uid. */
+export const ACCOUNTS = 'accounts';
+/** `accounts/{account_id}/members/{uid}`: `role`, `joined_at`, `invited_by`. */
+export const MEMBERS = 'members';
+/** `account_budgets/{account_id}`: the units handed out to API instances this period and minute. */
+export const ACCOUNT_BUDGETS = 'account_budgets';
+/** `account_budgets/{account_id}/key_budgets/{budget_id}`: the same for a key lineage with caps. */
+export const KEY_BUDGETS = 'key_budgets';
 export const API_KEYS = 'api_keys';
 export const API_USAGE_EVENTS = 'api_usage_events';
 export const API_USAGE_DAILY = 'api_usage_daily';
@@ -12,10 +20,10 @@ export const DELETED_USERS = 'deleted_users';
 /** `key_revocations/{keyId}`: recent revocations, which every API instance checks (TTL `expire_at`). */
 export const KEY_REVOCATIONS = 'key_revocations';
 
-export function dailyDocId(userId: string, date: string): string {
-  return `${userId}_${date}`;
+export function dailyDocId(accountId: string, date: string): string {
+  return `${accountId}_${date}`;
 }
 
-export function monthlyDocId(userId: string, period: string): string {
-  return `${userId}_${period}`;
+export function monthlyDocId(accountId: string, period: string): string {
+  return `${accountId}_${period}`;
 }

@@ -26,12 +26,19 @@ describe('redactSecrets', () => {
 
 describe('log events', () => {
   it('write structured entries with a fixed event name', () => {
-    log.keyCreated({ user_id: 'u1', key_id: 'k1', key_prefix: 'sk_live_4f9Q', scopes: ['read'] });
+    log.keyCreated({
+      account_id: 'a1',
+      user_id: 'u1',
+      key_id: 'k1',
+      key_prefix: 'sk_live_4f9Q',
+      scopes: ['read'],
+    });
     expect(written).toEqual([
       {
         severity: 'INFO',
         message: 'key_created',
         event: 'key_created',
+        account_id: 'a1',
         user_id: 'u1',
         key_id: 'k1',
         key_prefix: 'sk_live_4f9Q',

@@ -48,6 +48,7 @@ export const log = {
     emit('INFO', 'profile_created', fields);
   },
   keyCreated(fields: {
+    account_id: string;
     user_id: string;
     key_id: string;
     key_prefix: string;
@@ -55,13 +56,19 @@ export const log = {
   }): void {
     emit('INFO', 'key_created', fields);
   },
-  keyRenamed(fields: { user_id: string; key_id: string }): void {
-    emit('INFO', 'key_renamed', fields);
+  keyUpdated(fields: {
+    account_id: string;
+    user_id: string;
+    key_id: string;
+    fields: readonly string[];
+  }): void {
+    emit('INFO', 'key_updated', fields);
   },
-  keyRevoked(fields: { user_id: string; key_id: string }): void {
+  keyRevoked(fields: { account_id: string; user_id: string; key_id: string }): void {
     emit('INFO', 'key_revoked', fields);
   },
   keyRolled(fields: {
+    account_id: string;
     user_id: string;
     key_id: string;
     new_key_id: string;
@@ -69,11 +76,17 @@ export const log = {
   }): void {
     emit('INFO', 'key_rolled', fields);
   },
-  accountDeleted(fields: { user_id: string; keys: number; documents: number }): void {
+  accountDeleted(fields: { user_id: string; account_id: string; keys: number; documents: number }): void {
     emit('INFO', 'account_deleted', fields);
   },
   apiKeyRefused(fields: { code: string; endpoint: string; key_id?: string; request_id: string }): void {
     emit('DEBUG', 'api_key_refused', fields);
+  },
+  budgetReset(fields: { path: string }): void {
+    emit('ERROR', 'budget_reset', fields);
+  },
+  budgetLeaseFailed(fields: { account_id: string }, error: unknown): void {
+    emit('WARNING', 'budget_lease_failed', { ...fields, ...describeError(error) });
   },
   revocationCheckFailed(error: unknown): void {
     emit('WARNING', 'revocation_check_failed', describeError(error));
@@ -108,19 +121,28 @@ export const log = {
   billingNotConfigured(fields: { function: string; problems: readonly string[] }): void {
     emit('ERROR', 'billing_not_configured', fields);
   },
-  stripeCustomerCreated(fields: { user_id: string; customer_id: string }): void {
+  stripeCustomerCreated(fields: { account_id: string; customer_id: string }): void {
     emit('INFO', 'stripe_customer_created', fields);
   },
-  stripeCustomerDeleted(fields: { user_id: string; customer_id: string }): void {
+  stripeCustomerDeleted(fields: { account_id: string; customer_id: string }): void {
     emit('INFO', 'stripe_customer_deleted', fields);
   },
-  stripeCustomerDiscarded(fields: { user_id: string; customer_id: string; kept_customer_id: string }): void {
+  stripeCustomerDiscarded(fields: {
+    account_id: string;
+    customer_id: string;
+    kept_customer_id: string;
+  }): void {
     emit('WARNING', 'stripe_customer_discarded', fields);
   },
-  checkoutSessionCreated(fields: { user_id: string; plan: string; session_id: string }): void {
+  checkoutSessionCreated(fields: {
+    account_id: string;
+    user_id: string;
+    plan: string;
+    session_id: string;
+  }): void {
     emit('INFO', 'checkout_session_created', fields);
   },
-  portalSessionCreated(fields: { user_id: string }): void {
+  portalSessionCreated(fields: { account_id: string; user_id: string }): void {
     emit('INFO', 'portal_session_created', fields);
   },
   stripeWebhookRejected(fields: { reason: string; detail?: string }): void {
@@ -132,11 +154,10 @@ export const log = {
   stripeWebhookApplied(fields: {
     event_id: string;
     type: string;
-    user_id: string;
+    account_id: string;
     customer_id: string;
     plan_tier: string;
     subscription_status: string | null;
-    keys_updated: number;
   }): void {
     emit('INFO', 'stripe_webhook_applied', fields);
   },

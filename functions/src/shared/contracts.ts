@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { daysBetween, isoDateSchema, periodSchema } from './dates.js';
 import { isDocumentId } from './ids.js';
 import { paidPlanTierSchema, planTierSchema } from './plans.js';
+import { accountKindSchema, roleSchema } from './roles.js';
 
 // ---------------------------------------------------------------------------------------------
 // Keys
@@ -51,7 +52,18 @@ export const createKeyRequestSchema = z.strictObject({
 });
 export type CreateKeyRequest = z.input<typeof createKeyRequestSchema>;
 
-export const updateKeyRequestSchema = z.strictObject({ label: labelSchema });
+/** Per-key caps may only be tighter than the account's limits; `null` removes a cap. */
+export const KEY_CAP_MONTHLY_MAX = 1_000_000_000;
+export const KEY_CAP_PER_MINUTE_MAX = 1_000_000;
+const capSchema = (max: number) => z.number().int().min(1).max(max).nullable();
+
+export const updateKeyRequestSchema = z
+  .strictObject({
+    label: labelSchema.optional(),
+    cap_monthly: capSchema(KEY_CAP_MONTHLY_MAX).optional(),
+    cap_per_minute: capSchema(KEY_CAP_PER_MINUTE_MAX).optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, 'send at least one of label, cap_monthly, cap_per_minute');
 export type UpdateKeyRequest = z.infer<typeof updateKeyRequestSchema>;
 
 export const rollKeyRequestSchema = z.strictObject({
@@ -70,16 +82,20 @@ export const apiKeySchema = z.object({
   key_prefix: z.string(),
   key_hint: z.string(),
   scopes: z.array(scopeSchema),
-  tier: planTierSchema,
+  account_id: z.string(),
+  /** The uid of the member who created it (or rolled the key it replaced). */
+  created_by: z.string(),
   status: keyStatusSchema,
   created_at: timestampSchema,
   expires_at: timestampSchema.nullable(),
   last_used_at: timestampSchema.nullable(),
   revoked_at: timestampSchema.nullable(),
+  /** Units this key used this period, as folded so far. */
   monthly_usage: z.number().int().nonnegative(),
   usage_period: periodSchema,
-  rate_limit_monthly: z.number().int().positive(),
-  rate_limit_per_minute: z.number().int().positive(),
+  /** Tighter limits than the account's for this key and its successors; null when not set. */
+  cap_monthly: z.number().int().positive().nullable(),
+  cap_per_minute: z.number().int().positive().nullable(),
 });
 export type ApiKey = z.infer<typeof apiKeySchema>;
 
@@ -115,38 +131,70 @@ export const subscriptionStatusSchema = z.enum([
 ]);
 export type SubscriptionStatus = z.infer<typeof subscriptionStatusSchema>;
 
+/** The account a dashboard request works on, and the caller's role in it. */
+export const accountSummarySchema = z.object({
+  id: z.string(),
+  kind: accountKindSchema,
+  name: z.string(),
+  role: roleSchema,
+  plan_tier: planTierSchema,
+  subscription_status: subscriptionStatusSchema.nullable(),
+  current_period_end: timestampSchema.nullable(),
+  cancel_at_period_end: z.boolean(),
+  /** A Stripe customer exists, so the Customer Portal can be opened. */
+  has_billing_account: z.boolean(),
+  created_at: timestampSchema,
+});
+export type AccountSummary = z.infer<typeof accountSummarySchema>;
+
+/** This period's usage of one account against its limits, shared by all its keys. */
+export const accountUsageSchema = z.object({
+  period: periodSchema,
+  /** All of the account's calls this period, refused ones included. */
+  requests: z.number().int().nonnegative(),
+  /** Units counted against the monthly quota (admitted calls). */
+  units: z.number().int().nonnegative(),
+  /** The account's monthly quota in units and its per-minute rate, from its plan. */
+  quota: z.number().int().positive(),
+  per_minute_limit: z.number().int().positive(),
+  resets_at: timestampSchema,
+  active_keys: z.number().int().nonnegative(),
+  keys: z.array(
+    z.object({
+      id: keyIdSchema,
+      label: z.string(),
+      units: z.number().int().nonnegative(),
+      cap_monthly: z.number().int().positive().nullable(),
+      cap_per_minute: z.number().int().positive().nullable(),
+    }),
+  ),
+});
+export type AccountUsage = z.infer<typeof accountUsageSchema>;
+
+/** `GET /summary` (and `/accounts/:account_id/summary`). */
+export const accountResponseSchema = z.object({ account: accountSummarySchema, usage: accountUsageSchema });
+export type AccountResponse = z.infer<typeof accountResponseSchema>;
+
+/** `GET /accounts`: every account the caller belongs to, personal first. */
+export const accountsResponseSchema = z.object({
+  accounts: z.array(
+    accountSummarySchema.pick({ id: true, kind: true, name: true, role: true, plan_tier: true }),
+  ),
+});
+export type AccountsResponse = z.infer<typeof accountsResponseSchema>;
+
 export const meResponseSchema = z.object({
   user: z.object({
     uid: z.string(),
     email: z.string().nullable(),
     display_name: z.string().nullable(),
     photo_url: z.string().nullable(),
-    plan_tier: planTierSchema,
-    subscription_status: subscriptionStatusSchema.nullable(),
-    current_period_end: timestampSchema.nullable(),
-    cancel_at_period_end: z.boolean(),
-    /** A Stripe customer exists, so the Customer Portal can be opened. */
-    has_billing_account: z.boolean(),
     created_at: timestampSchema,
     is_admin: z.boolean(),
   }),
-  usage: z.object({
-    period: periodSchema,
-    /** All of the account's calls this period, across keys. */
-    requests: z.number().int().nonnegative(),
-    /** Quotas are per key; this is each key's monthly limit on the current plan. */
-    limit_per_key: z.number().int().positive(),
-    resets_at: timestampSchema,
-    active_keys: z.number().int().nonnegative(),
-    keys: z.array(
-      z.object({
-        id: keyIdSchema,
-        label: z.string(),
-        requests: z.number().int().nonnegative(),
-        limit: z.number().int().positive(),
-      }),
-    ),
-  }),
+  /** The caller's personal account. */
+  account: accountSummarySchema,
+  usage: accountUsageSchema,
 });
 export type MeResponse = z.infer<typeof meResponseSchema>;
 
@@ -266,7 +314,10 @@ export const adminStatsResponseSchema = z.object({
   daily: z.array(dailyPointSchema),
   top_accounts: z.array(
     z.object({
-      user_id: z.string(),
+      account_id: z.string(),
+      /** null: the account no longer exists (deleted, its usage still in the range). */
+      name: z.string().nullable(),
+      /** A personal account's user's email; null for a team. */
       email: z.string().nullable(),
       plan_tier: planTierSchema,
       requests: z.number().int().nonnegative(),
@@ -281,6 +332,7 @@ export type AdminStatsResponse = z.infer<typeof adminStatsResponseSchema>;
 export const accountExportSchema = z.object({
   exported_at: timestampSchema,
   profile: meResponseSchema.shape.user,
+  account: accountSummarySchema,
   keys: z.array(apiKeySchema),
   usage_daily: z.array(
     dailyPointSchema.extend({

@@ -47,6 +47,8 @@ export const errorBodySchema = z.object({
     request_id: z.string().optional(),
     /** For invalid_request: the offending field, e.g. `label` or `query.from`. */
     field: z.string().optional(),
+    /** For rate_limited and quota_exceeded: whose limit was hit. */
+    limit: z.enum(['account', 'key']).optional(),
   }),
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;

@@ -12,9 +12,9 @@ export type PaidPlanTier = z.infer<typeof paidPlanTierSchema>;
 export interface Plan {
   tier: PlanTier;
   name: string;
-  /** Calls per calendar month (UTC), per key. */
+  /** Units per calendar month (UTC), per account: all of its keys share them. A call is 1 unit. */
   monthly_limit: number;
-  /** Calls per minute, per key. */
+  /** Calls per minute (UTC-aligned minutes), per account, shared by its keys. */
   per_minute_limit: number;
   /** Price in US cents per month; what Stripe charges is authoritative. */
   price_cents_per_month: number;
@@ -49,7 +49,16 @@ export const PLANS: Readonly<Record<PlanTier, Plan>> = {
   },
 };
 
-export function planLimits(tier: PlanTier): { rate_limit_monthly: number; rate_limit_per_minute: number } {
+export interface AccountLimits {
+  monthly: number;
+  per_minute: number;
+}
+
+/** An account's limits: its plan's, unless an operator set overrides on the account. */
+export function accountLimits(tier: PlanTier, overrides?: Partial<AccountLimits>): AccountLimits {
   const plan = PLANS[tier];
-  return { rate_limit_monthly: plan.monthly_limit, rate_limit_per_minute: plan.per_minute_limit };
+  return {
+    monthly: overrides?.monthly ?? plan.monthly_limit,
+    per_minute: overrides?.per_minute ?? plan.per_minute_limit,
+  };
 }

@@ -14,20 +14,25 @@ import { PROJECT_ID } from './emulators.js';
 const ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'api-instance.ts');
 const START_TIMEOUT_MS = 30_000;
 
-const metricsSchema = z.object({
-  awaitedRoundTrips: z.number(),
-  keyReads: z.number(),
-  flushesAwaited: z.number(),
-  revocationChecks: z.number(),
-  revocationWaits: z.number(),
-  unknownKeyReads: z.number(),
-  keyFailuresThrottled: z.number(),
-});
+const metricsSchema = z
+  .object({
+    awaitedRoundTrips: z.number(),
+    keyReads: z.number(),
+    flushesAwaited: z.number(),
+    revocationChecks: z.number(),
+    revocationWaits: z.number(),
+    unknownKeyReads: z.number(),
+    keyFailuresThrottled: z.number(),
+  })
+  // Counters added to keyCheckMetrics later reach the benchmark without a change here.
+  .catchall(z.number());
 export type InstanceMetrics = z.infer<typeof metricsSchema>;
 
 const messageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('listening'), port: z.number().int().positive() }),
   z.object({ type: z.literal('metrics'), metrics: metricsSchema }),
+  z.object({ type: z.literal('latency'), buckets: z.array(z.number().int().nonnegative()) }),
+  z.object({ type: z.literal('latencyReset') }),
 ]);
 
 export interface ApiInstance {
@@ -36,6 +41,10 @@ export interface ApiInstance {
   /** A `/v1` call with the key in `Authorization: Bearer`, as if from `forwardedFor`'s client. */
   call(key: string, options?: { path?: string; forwardedFor?: string }): Promise<Response>;
   metrics(): Promise<InstanceMetrics>;
+  /** Its addedLatency histogram (lib/metrics.ts): admitted calls since start or `resetLatency`. */
+  latency(): Promise<number[]>;
+  /** Zeroes that histogram; resolves once the instance has done so. */
+  resetLatency(): Promise<void>;
   /** SIGSTOP / SIGCONT: an instance whose CPU the platform throttled between requests. */
   freeze(): void;
   thaw(): void;
@@ -44,20 +53,25 @@ export interface ApiInstance {
   output(): string;
 }
 
-function childEnv(firestoreHost: string | undefined): NodeJS.ProcessEnv {
+function childEnv(firestoreHost: string | undefined, extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (name !== 'FUNCTIONS_EMULATOR' && value !== undefined) env[name] = value;
   }
   env.GCLOUD_PROJECT = PROJECT_ID;
   if (firestoreHost !== undefined) env.FIRESTORE_EMULATOR_HOST = firestoreHost;
-  return env;
+  return { ...env, ...extra };
 }
 
-/** `firestoreHost`: reach Firestore through a relay (startFirestoreRelay) instead of directly. */
-export async function startApiInstance(options: { firestoreHost?: string } = {}): Promise<ApiInstance> {
+/**
+ * `firestoreHost`: reach Firestore through a relay (startFirestoreRelay) instead of directly.
+ * `env`: added to the instance's environment, e.g. KEYMETER_BENCH_LIMITS (api-instance.ts).
+ */
+export async function startApiInstance(
+  options: { firestoreHost?: string; env?: Record<string, string> } = {},
+): Promise<ApiInstance> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
-    env: childEnv(options.firestoreHost),
+    env: childEnv(options.firestoreHost, options.env ?? {}),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let output = '';
@@ -66,7 +80,10 @@ export async function startApiInstance(options: { firestoreHost?: string } = {})
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
+  // One queue per kind of answer: the instance answers each kind in the order it was asked.
   const waiting: ((metrics: InstanceMetrics) => void)[] = [];
+  const waitingLatency: ((buckets: number[]) => void)[] = [];
+  const waitingReset: (() => void)[] = [];
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`api instance did not start:\n${output}`)),
@@ -78,8 +95,12 @@ export async function startApiInstance(options: { firestoreHost?: string } = {})
       if (message.type === 'listening') {
         clearTimeout(timer);
         resolve(message.port);
-      } else {
+      } else if (message.type === 'metrics') {
         waiting.shift()?.(message.metrics);
+      } else if (message.type === 'latency') {
+        waitingLatency.shift()?.(message.buckets);
+      } else {
+        waitingReset.shift()?.();
       }
     });
   });
@@ -97,6 +118,16 @@ export async function startApiInstance(options: { firestoreHost?: string } = {})
       new Promise<InstanceMetrics>((resolve) => {
         waiting.push(resolve);
         child.send('metrics');
+      }),
+    latency: () =>
+      new Promise<number[]>((resolve) => {
+        waitingLatency.push(resolve);
+        child.send('latency');
+      }),
+    resetLatency: () =>
+      new Promise<void>((resolve) => {
+        waitingReset.push(resolve);
+        child.send('resetLatency');
       }),
     freeze: () => child.kill('SIGSTOP'),
     thaw: () => child.kill('SIGCONT'),

@@ -1,9 +1,10 @@
 /** Billing fixtures for emulator-backed tests: upgrading through Checkout, watching the account. */
 import type { DocumentData } from 'firebase-admin/firestore';
 import { expect } from 'vitest';
-import { API_KEYS, USERS } from '../lib/collections.js';
+import { limitsOf, readAccountDoc } from '../accounts/account-doc.js';
+import { ACCOUNTS } from '../lib/collections.js';
 import { redirectResponseSchema } from '../shared/contracts.js';
-import { planLimits, type PaidPlanTier, type PlanTier } from '../shared/plans.js';
+import { accountLimits, type PaidPlanTier, type PlanTier } from '../shared/plans.js';
 import { adminDb, dashboardCall, json, waitForDoc, type TestUser } from './emulators.js';
 import { payCheckout, type StandIn } from './stripe-stand-in.js';
 
@@ -39,29 +40,25 @@ export async function subscribe(
   return { customerId: session.customer, subscriptionId: session.subscription, sessionId };
 }
 
-export function accountRef(uid: string) {
-  return adminDb().collection(USERS).doc(uid);
+/** `accounts/{account_id}`; a user's personal account has the uid as its id. */
+export function accountRef(accountId: string) {
+  return adminDb().collection(ACCOUNTS).doc(accountId);
 }
 
-/** Waits until `users/{uid}` satisfies `done`. */
-export function waitForAccount(uid: string, done: (data: DocumentData) => boolean): Promise<DocumentData> {
-  return waitForDoc(accountRef(uid), (data) => data !== undefined && done(data));
+/** Waits until `accounts/{account_id}` satisfies `done`. */
+export function waitForAccount(
+  accountId: string,
+  done: (data: DocumentData) => boolean,
+): Promise<DocumentData> {
+  return waitForDoc(accountRef(accountId), (data) => data !== undefined && done(data));
 }
 
-export async function keyLimits(
-  uid: string,
-): Promise<{ tier: unknown; rate_limit_monthly: unknown; rate_limit_per_minute: unknown }[]> {
-  const keys = await adminDb().collection(API_KEYS).where('user_id', '==', uid).get();
-  return keys.docs.map((doc) => ({
-    tier: doc.get('tier'),
-    rate_limit_monthly: doc.get('rate_limit_monthly'),
-    rate_limit_per_minute: doc.get('rate_limit_per_minute'),
-  }));
-}
-
-/** Every key of the account, revoked ones included, carries the plan's limits. */
-export async function expectKeysOnPlan(uid: string, tier: PlanTier, count: number): Promise<void> {
-  const limits = await keyLimits(uid);
-  expect(limits).toHaveLength(count);
-  for (const key of limits) expect(key).toEqual({ tier, ...planLimits(tier) });
+/**
+ * The account is on `tier`, so the API, which reads the account's plan whenever it leases budget,
+ * enforces that plan's limits for every key of the account (keys carry no limits of their own).
+ */
+export async function expectAccountOnPlan(accountId: string, tier: PlanTier): Promise<void> {
+  const account = readAccountDoc((await accountRef(accountId).get()).data());
+  expect(account.plan_tier).toBe(tier);
+  expect(limitsOf(account)).toEqual(accountLimits(tier));
 }

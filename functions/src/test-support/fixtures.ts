@@ -1,7 +1,7 @@
 import { Timestamp } from 'firebase-admin/firestore';
 import { expect } from 'vitest';
 import { newKey } from '../keys/new-key.js';
-import { API_KEYS } from '../lib/collections.js';
+import { ACCOUNTS, API_KEYS } from '../lib/collections.js';
 import {
   createKeyResponseSchema,
   type CreateKeyRequest,
@@ -9,7 +9,7 @@ import {
   type Scope,
 } from '../shared/contracts.js';
 import { utcPeriod } from '../shared/dates.js';
-import type { PlanTier } from '../shared/plans.js';
+import type { AccountLimits, PlanTier } from '../shared/plans.js';
 import { adminDb, dashboardCall, json, type TestUser } from './emulators.js';
 
 /** Creates a key through the dashboard API, as an account holder would. */
@@ -24,35 +24,64 @@ export interface InsertedKey {
   secret: string;
 }
 
-/** Writes a key straight to Firestore, for states the API cannot produce (expired, tiny limits). */
+/** Writes a key straight to Firestore, for states the API cannot produce (expired, revoked, caps). */
 export async function insertKey(
-  userId: string,
+  accountId: string,
   options: {
     label?: string;
     scopes?: Scope[];
-    tier?: PlanTier;
     expiresAt?: Date;
     revoked?: boolean;
-    limits?: { rate_limit_monthly: number; rate_limit_per_minute: number };
+    caps?: { monthly?: number; per_minute?: number };
     usage?: { monthly_usage: number; usage_period: string };
+    createdBy?: string;
   } = {},
 ): Promise<InsertedKey> {
   const now = new Date();
+  const ref = adminDb().collection(API_KEYS).doc();
   const created = newKey({
-    userId,
+    accountId,
+    createdBy: options.createdBy ?? accountId,
     label: options.label ?? 'fixture',
     scopes: options.scopes ?? ['read', 'write'],
-    tier: options.tier ?? 'pro',
     now,
     ...(options.expiresAt === undefined ? {} : { expiresAt: options.expiresAt }),
-    ...(options.limits === undefined ? {} : { limits: options.limits }),
+    lineage: {
+      budgetId: ref.id,
+      capMonthly: options.caps?.monthly ?? null,
+      capPerMinute: options.caps?.per_minute ?? null,
+    },
     usage: options.usage ?? { monthly_usage: 0, usage_period: utcPeriod(now) },
   });
   const data =
     options.revoked === true
       ? { ...created.data, is_active: false, revoked_at: Timestamp.now() }
       : created.data;
-  const ref = adminDb().collection(API_KEYS).doc();
   await ref.set(data);
   return { id: ref.id, secret: created.secret };
+}
+
+/**
+ * Gives an account limits other than its plan's (`limit_overrides`, as an operator would),
+ * creating the account document if the test has not made one through the dashboard.
+ */
+export async function setAccountLimits(
+  accountId: string,
+  limits: Partial<AccountLimits>,
+  plan: PlanTier = 'free',
+): Promise<void> {
+  const ref = adminDb().collection(ACCOUNTS).doc(accountId);
+  await adminDb().runTransaction(async (tx) => {
+    const current = await tx.get(ref);
+    if (current.exists) tx.update(ref, { limit_overrides: limits });
+    else
+      tx.create(ref, {
+        kind: 'personal',
+        name: accountId,
+        plan_tier: plan,
+        owner_uid: accountId,
+        limit_overrides: limits,
+        created_at: Timestamp.now(),
+      });
+  });
 }

@@ -7,7 +7,7 @@ import { utcDate } from '../shared/dates.js';
 export function timeCall(at: Date, overrides: Partial<UsageCall> = {}): UsageCall {
   return {
     key_id: 'set-by-batch',
-    user_id: 'set-by-batch',
+    account_id: 'set-by-batch',
     endpoint: 'GET /v1/time',
     method: 'GET',
     status: 200,
@@ -19,15 +19,15 @@ export function timeCall(at: Date, overrides: Partial<UsageCall> = {}): UsageCal
 }
 
 /** A batch of one key's calls on one UTC day (that of the first call), with a fresh id. */
-export function usageBatch(keyId: string, userId: string, calls: readonly UsageCall[]): UsageBatch {
+export function usageBatch(keyId: string, accountId: string, calls: readonly UsageCall[]): UsageBatch {
   const first = calls[0];
   if (first === undefined) throw new Error('empty batch');
   const date = utcDate(first.at);
-  const stamped = calls.map((c) => ({ ...c, key_id: keyId, user_id: userId }));
+  const stamped = calls.map((c) => ({ ...c, key_id: keyId, account_id: accountId }));
   return {
     id: newDocumentId(),
     key_id: keyId,
-    user_id: userId,
+    account_id: accountId,
     date,
     period: date.slice(0, 7),
     calls: stamped,

@@ -35,7 +35,7 @@ async function writeDay(userId: string, date: string, keyId: string, day: Day): 
     .collection(API_USAGE_DAILY)
     .doc(dailyDocId(userId, date))
     .set({
-      user_id: userId,
+      account_id: userId,
       date,
       total_requests: requests,
       error_count: errors,
@@ -80,7 +80,7 @@ async function sumsOfDays(
     .get();
   const sums = new Map<string, { requests: number; errors: number; latency: number }>();
   for (const doc of snapshot.docs) {
-    const userId = String(doc.get('user_id'));
+    const userId = String(doc.get('account_id'));
     const sum = sums.get(userId) ?? { requests: 0, errors: 0, latency: 0 };
     sum.requests += Number(doc.get('total_requests') ?? 0);
     sum.errors += Number(doc.get('error_count') ?? 0);
@@ -96,7 +96,7 @@ async function expectMonthlyEqualsDays(period: string): Promise<void> {
   const docs = await adminDb().collection(API_USAGE_MONTHLY).where('period', '==', period).get();
   const seen = new Map(
     docs.docs.map((doc) => [
-      String(doc.get('user_id')),
+      String(doc.get('account_id')),
       {
         requests: doc.get('total_requests'),
         errors: doc.get('error_count'),
@@ -152,7 +152,7 @@ describe('closeMonth: exact', () => {
 
     expect(result).toMatchObject({ done: true, accounts: 2, monthly_written: 2, keys_reset: 3 });
     expect(await monthly(alice.uid, '2025-03')).toMatchObject({
-      user_id: alice.uid,
+      account_id: alice.uid,
       period: '2025-03',
       total_requests: 120,
       error_count: 5,
@@ -295,7 +295,7 @@ describe('closeMonth: concurrent folds', () => {
     const user = await createTestUser();
     const ahead = await insertKey(user.uid, { usage: { monthly_usage: 9, usage_period: '2025-02' } });
     const late = await insertKey(user.uid, { usage: { monthly_usage: 9, usage_period: '2025-02' } });
-    const page = await adminDb().collection(API_KEYS).where('user_id', '==', user.uid).get();
+    const page = await adminDb().collection(API_KEYS).where('account_id', '==', user.uid).get();
 
     // Between the read and the write: a fold of March moves one key on, a late fold of February
     // adds to the other, which the close must still move.
@@ -332,7 +332,7 @@ describe('closeMonth: concurrent folds', () => {
         latency_ms_sum: FieldValue.increment(30),
         requests_by_key: { [key.id]: FieldValue.increment(3) },
       };
-      tx.set(dailyRef, { user_id: user.uid, date: '2025-04-30', ...fold }, { merge: true });
+      tx.set(dailyRef, { account_id: user.uid, date: '2025-04-30', ...fold }, { merge: true });
       if (month?.exists === true) tx.set(monthlyRef, fold, { merge: true });
     });
     await closing;

@@ -4,7 +4,7 @@ import { readDailyDoc } from './daily-doc.js';
 
 function day(date: string, requests: number, byKey: Record<string, number>) {
   return readDailyDoc({
-    user_id: 'u1',
+    account_id: 'u1',
     date,
     total_requests: requests,
     error_count: 1,

@@ -1,6 +1,6 @@
 /**
  * The monthly close for one period (`YYYY-MM`, UTC): writes each account's
- * `api_usage_monthly/{user}_{period}` from its daily documents and moves every key still on that
+ * `api_usage_monthly/{account}_{period}` from its daily documents and moves every key still on that
  * period (or an older one) to the next, `monthly_usage: 0`.
  *
  * It is one walk over `api_keys` in owner order, a page at a time, with a progress document
@@ -49,7 +49,7 @@ export const USAGE_CLOSES = 'usage_closes';
  * The field naming who owns keys, daily and monthly documents. The walk groups keys by it and the
  * cursor is one of its values, so moving to accounts is this name and the document ids.
  */
-const OWNER_FIELD = 'user_id';
+const OWNER_FIELD = 'account_id';
 
 /** Keys read per page; a page's key moves and monthly transactions finish before the next is recorded. */
 export const CLOSE_PAGE_SIZE = 5_000;
@@ -66,7 +66,7 @@ const DEADLINE_MARGIN_MS = 30_000;
 const BULK_THROTTLING = { initialOpsPerSecond: 5_000, maxOpsPerSecond: 10_000 };
 
 export interface MonthlyTotals {
-  user_id: string;
+  account_id: string;
   period: string;
   total_requests: number;
   error_count: number;
@@ -81,9 +81,9 @@ function addInto(target: Record<string, number>, source: Record<string, number>)
   for (const [name, value] of Object.entries(source)) target[name] = (target[name] ?? 0) + value;
 }
 
-export function sumDays(userId: string, period: string, days: readonly DailyDoc[]): MonthlyTotals {
+export function sumDays(accountId: string, period: string, days: readonly DailyDoc[]): MonthlyTotals {
   const totals: MonthlyTotals = {
-    user_id: userId,
+    account_id: accountId,
     period,
     total_requests: 0,
     error_count: 0,

@@ -1,11 +1,12 @@
 /**
- * `api_usage_daily/{user_id}_{date}`: SPEC's fields, plus `key_stats`, the same figures per key
- * so the dashboard can filter by key. `api_usage_monthly/{user_id}_{period}` has the same
+ * `api_usage_daily/{account_id}_{date}`: SPEC's fields, plus `key_stats`, the same figures per key
+ * so the dashboard can filter by key. `api_usage_monthly/{account_id}_{period}` has the same
  * account-level figures summed over the period's days. Every map is bounded (usage-bounds.ts):
  * names beyond a day's budget are counted under `other`, so each map sums to the total.
  */
 import { FieldValue, type DocumentData } from 'firebase-admin/firestore';
 import { z } from 'zod';
+import { withLegacyOwner } from '../accounts/legacy-owner.js';
 import { isErrorStatus } from '../keys/batch-doc.js';
 import { NameBudget, placeCounts, type DayNames } from './usage-bounds.js';
 
@@ -23,7 +24,7 @@ export type KeyStats = z.infer<typeof keyStatsSchema>;
 
 /** The account-wide fields of a daily document: everything but key_stats, its bulk. */
 export const ACCOUNT_DAY_FIELDS = [
-  'user_id',
+  'account_id',
   'date',
   'total_requests',
   'error_count',
@@ -33,17 +34,21 @@ export const ACCOUNT_DAY_FIELDS = [
   'requests_by_key',
 ] as const;
 
-export const dailyDocSchema = z.object({
-  user_id: z.string(),
-  date: z.string(),
-  total_requests: count,
-  error_count: count,
-  latency_ms_sum: count,
-  requests_by_endpoint: countMap,
-  requests_by_status: countMap,
-  requests_by_key: countMap,
-  key_stats: z.record(z.string(), keyStatsSchema).default({}),
-});
+/** A day written before accounts names its user: read as its personal account's (legacy-owner.ts). */
+export const dailyDocSchema = z.preprocess(
+  (data) => withLegacyOwner(data),
+  z.object({
+    account_id: z.string(),
+    date: z.string(),
+    total_requests: count,
+    error_count: count,
+    latency_ms_sum: count,
+    requests_by_endpoint: countMap,
+    requests_by_status: countMap,
+    requests_by_key: countMap,
+    key_stats: z.record(z.string(), keyStatsSchema).default({}),
+  }),
+);
 export type DailyDoc = z.infer<typeof dailyDocSchema>;
 
 export function readDailyDoc(data: unknown): DailyDoc {

@@ -3,10 +3,10 @@ import { db } from '../lib/firebase.js';
 import { API_USAGE_DAILY } from '../lib/collections.js';
 import { ACCOUNT_DAY_FIELDS, readDailyDoc, type DailyDoc } from './daily-doc.js';
 
-export function accountDaysQuery(userId: string, from: string, to: string): Query {
+export function accountDaysQuery(accountId: string, from: string, to: string): Query {
   return db()
     .collection(API_USAGE_DAILY)
-    .where('user_id', '==', userId)
+    .where('account_id', '==', accountId)
     .where('date', '>=', from)
     .where('date', '<=', to)
     .orderBy('date');
@@ -18,13 +18,14 @@ export function accountDaysQuery(userId: string, from: string, to: string): Quer
  * documents, is read only for the one key asked for.
  */
 export async function loadAccountDays(
-  userId: string,
+  accountId: string,
   from: string,
   to: string,
   keyId: string | null = null,
 ): Promise<Map<string, DailyDoc>> {
-  const fields = keyId === null ? ACCOUNT_DAY_FIELDS : ['user_id', 'date', new FieldPath('key_stats', keyId)];
-  const snapshot = await accountDaysQuery(userId, from, to)
+  const fields =
+    keyId === null ? ACCOUNT_DAY_FIELDS : ['account_id', 'date', new FieldPath('key_stats', keyId)];
+  const snapshot = await accountDaysQuery(accountId, from, to)
     .select(...fields)
     .get();
   return new Map(

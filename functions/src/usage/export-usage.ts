@@ -1,6 +1,6 @@
 import type { QueryDocumentSnapshot } from 'firebase-admin/firestore';
 import type { Request, Response } from 'express';
-import { userOf } from '../http/auth.js';
+import { accountFor } from '../accounts/access.js';
 import { parseQuery } from '../http/parse.js';
 import { takeRouteBudget } from '../http/route-limits.js';
 import { readOwnedKey } from '../keys/owned-key.js';
@@ -21,8 +21,8 @@ const OTHER_KEYS_LABEL = '(other keys)';
 /** Daily documents per read; a busy account's can hold hundreds of KB (usage-bounds.ts). */
 const PAGE_SIZE = 25;
 
-async function keyLabels(userId: string): Promise<Map<string, string>> {
-  const snapshot = await db().collection(API_KEYS).where('user_id', '==', userId).select('label').get();
+async function keyLabels(accountId: string): Promise<Map<string, string>> {
+  const snapshot = await db().collection(API_KEYS).where('account_id', '==', accountId).select('label').get();
   return new Map(snapshot.docs.map((doc) => [doc.id, String(doc.get('label') ?? '')]));
 }
 
@@ -31,11 +31,11 @@ async function keyLabels(userId: string): Promise<Map<string, string>> {
  * page by page so a year of usage never sits in memory at once.
  */
 export async function exportUsage(req: Request, res: Response): Promise<void> {
-  const user = userOf(res);
+  const account = accountFor(res, 'read_usage');
   takeRouteBudget(res, 'GET /usage/export');
   const query = parseQuery(req, exportQuerySchema);
-  if (query.key_id !== undefined) await readOwnedKey(query.key_id, user.uid);
-  const labels = await keyLabels(user.uid);
+  if (query.key_id !== undefined) await readOwnedKey(query.key_id, account);
+  const labels = await keyLabels(account.id);
 
   res.status(200);
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -47,7 +47,7 @@ export async function exportUsage(req: Request, res: Response): Promise<void> {
   try {
     let cursor: QueryDocumentSnapshot | undefined;
     for (;;) {
-      let page = accountDaysQuery(user.uid, query.from, query.to).limit(PAGE_SIZE);
+      let page = accountDaysQuery(account.id, query.from, query.to).limit(PAGE_SIZE);
       if (cursor !== undefined) page = page.startAfter(cursor);
       const snapshot = await page.get();
       for (const doc of snapshot.docs) {

@@ -95,10 +95,10 @@ describe('foldUsage: any delivery order', () => {
       toBatchDoc({
         id,
         key_id: key.id,
-        user_id: user.uid,
+        account_id: user.uid,
         date,
         period: date.slice(0, 7),
-        calls: [call(at, { key_id: key.id, user_id: user.uid })],
+        calls: [call(at, { key_id: key.id, account_id: user.uid })],
         billable: 1,
       }),
     );
@@ -138,14 +138,7 @@ describe('foldUsage: daily documents stay bounded whatever callers send', () => 
     { timeout: 300_000 },
     async () => {
       const user = await createTestUser();
-      const keys = await Promise.all(
-        [0, 1, 2].map(() =>
-          insertKey(user.uid, {
-            scopes: ['read'],
-            limits: { rate_limit_monthly: 5_000_000, rate_limit_per_minute: 6_000 },
-          }),
-        ),
-      );
+      const keys = await Promise.all([0, 1, 2].map(() => insertKey(user.uid, { scopes: ['read'] })));
       const at = new Date();
       // 20 batches of 500 calls (the recorder's batch size), every call its own endpoint of 90+
       // characters: without the caps the daily document would pass 1 MiB halfway through.

@@ -22,7 +22,7 @@ import {
   monthlyDocId,
 } from '../lib/collections.js';
 import { log } from '../lib/log.js';
-import { batchDocSchema } from '../keys/batch-doc.js';
+import { batchDocSchema, batchIdentitySchema } from '../keys/batch-doc.js';
 import { accountIncrements, boundToDay, dailyIncrements, summarizeCalls } from './daily-doc.js';
 import { platformDayRef, platformIncrements } from './platform-daily.js';
 import { DAY_NAME_FIELDS, dayNamesOf } from './usage-bounds.js';
@@ -32,19 +32,19 @@ export type FoldOutcome = 'folded' | 'already_folded' | 'missing' | 'key_deleted
 /** Folds of batches of one key contend on the key document; give them room to retry. */
 const FOLD_MAX_ATTEMPTS = 20;
 
-/** `identity` is the batch's immutable fields as delivered with the event (key, user, period). */
+/** `identity` is the batch's immutable fields as delivered with the event (key, account, period). */
 export async function foldUsageBatch(
   batchId: string,
-  identity: { key_id: string; user_id: string; date: string; period: string },
+  identity: { key_id: string; account_id: string; date: string; period: string },
 ): Promise<FoldOutcome> {
   const firestore = db();
   const batchRef = firestore.collection(API_USAGE_EVENTS).doc(batchId);
   const keyRef = firestore.collection(API_KEYS).doc(identity.key_id);
-  const dailyRef = firestore.collection(API_USAGE_DAILY).doc(dailyDocId(identity.user_id, identity.date));
+  const dailyRef = firestore.collection(API_USAGE_DAILY).doc(dailyDocId(identity.account_id, identity.date));
   const monthlyRef = firestore
     .collection(API_USAGE_MONTHLY)
-    .doc(monthlyDocId(identity.user_id, identity.period));
-  const platformRef = platformDayRef(identity.user_id, identity.date);
+    .doc(monthlyDocId(identity.account_id, identity.period));
+  const platformRef = platformDayRef(identity.account_id, identity.date);
 
   let calls = 0;
   const outcome = await firestore.runTransaction(
@@ -73,7 +73,7 @@ export async function foldUsageBatch(
       tx.set(
         dailyRef,
         {
-          user_id: batch.user_id,
+          account_id: batch.account_id,
           date: batch.date,
           ...dailyIncrements(key, totals),
           updated_at: FieldValue.serverTimestamp(),
@@ -85,7 +85,7 @@ export async function foldUsageBatch(
         platformRef,
         platformIncrements(
           platformSnap?.data(),
-          { date: batch.date, userId: batch.user_id },
+          { date: batch.date, accountId: batch.account_id },
           accountDayTotal,
           totals,
         ),
@@ -134,9 +134,7 @@ export async function foldUsageBatch(
 export const foldUsage = onDocumentCreated(
   { document: `${API_USAGE_EVENTS}/{batchId}`, retry: true },
   async (event) => {
-    const identity = batchDocSchema
-      .pick({ key_id: true, user_id: true, date: true, period: true })
-      .safeParse(event.data?.data());
+    const identity = batchIdentitySchema.safeParse(event.data?.data());
     if (!identity.success) {
       log.usageFoldSkipped({ batch_id: event.params.batchId, reason: 'invalid' });
       return;

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { userOf } from '../http/auth.js';
+import { accountFor } from '../accounts/access.js';
 import { parseQuery } from '../http/parse.js';
 import { takeRouteBudget } from '../http/route-limits.js';
 import { readOwnedKey } from '../keys/owned-key.js';
@@ -9,11 +9,11 @@ import { buildStats } from './stats-series.js';
 
 /** GET /stats?from&to&key_id: a zero-filled daily series and totals, for the account or one key. */
 export async function getStats(req: Request, res: Response): Promise<void> {
-  const user = userOf(res);
+  const account = accountFor(res, 'read_usage');
   takeRouteBudget(res, 'GET /stats');
   const query = parseQuery(req, statsQuerySchema);
-  if (query.key_id !== undefined) await readOwnedKey(query.key_id, user.uid);
-  const days = await loadAccountDays(user.uid, query.from, query.to, query.key_id ?? null);
+  if (query.key_id !== undefined) await readOwnedKey(query.key_id, account);
+  const days = await loadAccountDays(account.id, query.from, query.to, query.key_id ?? null);
   const body: StatsResponse = buildStats(query, days, query.key_id ?? null);
   res.json(body);
 }

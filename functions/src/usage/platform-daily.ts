@@ -43,16 +43,16 @@ export const platformDayDocSchema = z.object({
 });
 export type PlatformDayDoc = z.infer<typeof platformDayDocSchema>;
 
-export function platformShard(userId: string): number {
-  return createHash('sha256').update(userId).digest().readUInt32BE(0) % PLATFORM_SHARDS;
+export function platformShard(accountId: string): number {
+  return createHash('sha256').update(accountId).digest().readUInt32BE(0) % PLATFORM_SHARDS;
 }
 
 function shardRef(date: string, shard: number): DocumentReference {
   return db().collection(API_USAGE_PLATFORM_DAILY).doc(`${date}_${shard}`);
 }
 
-export function platformDayRef(userId: string, date: string): DocumentReference {
-  return shardRef(date, platformShard(userId));
+export function platformDayRef(accountId: string, date: string): DocumentReference {
+  return shardRef(date, platformShard(accountId));
 }
 
 function topOf(data: DocumentData | undefined): Record<string, number> {
@@ -61,17 +61,18 @@ function topOf(data: DocumentData | undefined): Record<string, number> {
 }
 
 /**
- * How the top map changes when `userId`'s day total becomes `dayTotal`: its entry to set, and
+ * How the top map changes when `accountId`'s day total becomes `dayTotal`: its entry to set, and
  * the entry it evicts, if any. Ties keep the account already held.
  */
 export function nextTopAccounts(
   top: Readonly<Record<string, number>>,
-  userId: string,
+  accountId: string,
   dayTotal: number,
   size = PLATFORM_TOP_ACCOUNTS,
 ): { set: Record<string, number>; evict: string | null } {
   const held = Object.entries(top);
-  if (Object.hasOwn(top, userId) || held.length < size) return { set: { [userId]: dayTotal }, evict: null };
+  if (Object.hasOwn(top, accountId) || held.length < size)
+    return { set: { [accountId]: dayTotal }, evict: null };
   let smallest: [string, number] | undefined;
   for (const entry of held) {
     if (
@@ -82,26 +83,26 @@ export function nextTopAccounts(
       smallest = entry;
   }
   if (smallest === undefined || dayTotal <= smallest[1]) return { set: {}, evict: null };
-  return { set: { [userId]: dayTotal }, evict: smallest[0] };
+  return { set: { [accountId]: dayTotal }, evict: smallest[0] };
 }
 
 /**
  * The write, for a `set(…, { merge: true })` in the fold's transaction, that adds one batch of
- * `userId` to its shard document. `current` is that document as read in the same transaction;
+ * `accountId` to its shard document. `current` is that document as read in the same transaction;
  * `accountDayTotal` is the account's day total including this batch.
  */
 export function platformIncrements(
   current: DocumentData | undefined,
-  ids: { date: string; userId: string },
+  ids: { date: string; accountId: string },
   accountDayTotal: number,
   totals: UsageTotals,
 ): DocumentData {
-  const { set, evict } = nextTopAccounts(topOf(current), ids.userId, accountDayTotal);
+  const { set, evict } = nextTopAccounts(topOf(current), ids.accountId, accountDayTotal);
   const top: Record<string, number | FieldValue> = { ...set };
   if (evict !== null) top[evict] = FieldValue.delete();
   return {
     date: ids.date,
-    shard: platformShard(ids.userId),
+    shard: platformShard(ids.accountId),
     total_requests: FieldValue.increment(totals.requests),
     error_count: FieldValue.increment(totals.errors),
     latency_ms_sum: FieldValue.increment(totals.latency_ms_sum),
@@ -144,7 +145,7 @@ export async function rebuildPlatformDay(date: string): Promise<{ accounts: numb
       firestore
         .collection(API_USAGE_DAILY)
         .where('date', '==', date)
-        .select('user_id', 'total_requests', 'error_count', 'latency_ms_sum'),
+        .select('account_id', 'total_requests', 'error_count', 'latency_ms_sum'),
     );
     const shards: ShardTotals[] = refs.map(() => ({
       total_requests: 0,
@@ -154,15 +155,15 @@ export async function rebuildPlatformDay(date: string): Promise<{ accounts: numb
     }));
     let requests = 0;
     for (const doc of days.docs) {
-      const userId: unknown = doc.get('user_id');
-      if (typeof userId !== 'string') continue;
-      const shard = shards[platformShard(userId)];
+      const accountId: unknown = doc.get('account_id');
+      if (typeof accountId !== 'string') continue;
+      const shard = shards[platformShard(accountId)];
       if (shard === undefined) continue;
       const dayRequests = Number(doc.get('total_requests') ?? 0);
       shard.total_requests += dayRequests;
       shard.error_count += Number(doc.get('error_count') ?? 0);
       shard.latency_ms_sum += Number(doc.get('latency_ms_sum') ?? 0);
-      if (dayRequests > 0) shard.accounts.push([userId, dayRequests]);
+      if (dayRequests > 0) shard.accounts.push([accountId, dayRequests]);
       requests += dayRequests;
     }
     const current = new Set(refs.map((ref) => ref.path));

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { userOf } from '../http/auth.js';
+import { accountFor } from '../accounts/access.js';
 import { parseQuery } from '../http/parse.js';
 import { takeRouteBudget } from '../http/route-limits.js';
 import { readOwnedKey } from '../keys/owned-key.js';
@@ -19,15 +19,15 @@ import { batchDocSchema } from '../keys/batch-doc.js';
  * recent calls sits in one of the 50 most recent batches, so reading 50 batches is always enough.
  */
 export async function recentUsage(req: Request, res: Response): Promise<void> {
-  const user = userOf(res);
+  const account = accountFor(res, 'read_usage');
   takeRouteBudget(res, 'GET /usage/recent');
   const query = parseQuery(req, recentUsageQuerySchema);
   const scope =
     query.key_id === undefined
-      ? db().collection(API_USAGE_EVENTS).where('user_id', '==', user.uid)
+      ? db().collection(API_USAGE_EVENTS).where('account_id', '==', account.id)
       : db()
           .collection(API_USAGE_EVENTS)
-          .where('key_id', '==', (await readOwnedKey(query.key_id, user.uid)).id);
+          .where('key_id', '==', (await readOwnedKey(query.key_id, account)).id);
   const snapshot = await scope.orderBy('at', 'desc').limit(RECENT_USAGE_LIMIT).get();
   const events: UsageEvent[] = snapshot.docs
     .flatMap((doc) => {

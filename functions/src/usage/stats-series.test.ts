@@ -4,7 +4,7 @@ import { readDailyDoc, type DailyDoc } from './daily-doc.js';
 import { buildStats, datesInRange } from './stats-series.js';
 
 function day(date: string, overrides: Partial<DailyDoc> = {}): DailyDoc {
-  return readDailyDoc({ user_id: 'u1', date, ...overrides });
+  return readDailyDoc({ account_id: 'u1', date, ...overrides });
 }
 
 describe('datesInRange', () => {

@@ -153,7 +153,7 @@ describe('a daily document under a hostile caller', () => {
     }
 
     const size = documentSize(`api_usage_daily/${'u'.repeat(128)}_2026-10-15`, {
-      user_id: 'u'.repeat(128),
+      account_id: 'u'.repeat(128),
       date: '2026-10-15',
       updated_at: 0,
       ...day,

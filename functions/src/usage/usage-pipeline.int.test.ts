@@ -13,14 +13,14 @@ import {
   json,
   waitForQuery,
 } from '../test-support/emulators.js';
-import { insertKey, type InsertedKey } from '../test-support/fixtures.js';
+import { insertKey, setAccountLimits, type InsertedKey } from '../test-support/fixtures.js';
 import { platformDayRef } from './platform-daily.js';
 
 beforeAll(async () => {
   await clearEmulators();
 });
 
-const BIG_LIMITS = { rate_limit_monthly: 5_000_000, rate_limit_per_minute: 6_000 };
+const BIG_LIMITS = { monthly: 5_000_000, per_minute: 6_000 };
 
 interface Expected {
   total: number;
@@ -63,12 +63,12 @@ async function oneCall(key: InsertedKey, i: number): Promise<{ endpoint: string;
 }
 
 async function dailyTotal(userId: string): Promise<number> {
-  const days = await adminDb().collection(API_USAGE_DAILY).where('user_id', '==', userId).get();
+  const days = await adminDb().collection(API_USAGE_DAILY).where('account_id', '==', userId).get();
   return days.docs.reduce((sum, doc) => sum + Number(doc.get('total_requests') ?? 0), 0);
 }
 
 async function snapshotAggregates(userId: string, keys: InsertedKey[]) {
-  const days = await adminDb().collection(API_USAGE_DAILY).where('user_id', '==', userId).get();
+  const days = await adminDb().collection(API_USAGE_DAILY).where('account_id', '==', userId).get();
   const keyDocs = await Promise.all(keys.map((key) => adminDb().collection(API_KEYS).doc(key.id).get()));
   const platform = await adminDb().collection(API_USAGE_PLATFORM_DAILY).get();
   return {
@@ -90,9 +90,9 @@ describe('usage pipeline: aggregates under concurrency', () => {
     { timeout: 300_000 },
     async () => {
       const user = await createTestUser();
-      const keys = await Promise.all(
-        [0, 1, 2].map((i) => insertKey(user.uid, { label: `key ${i}`, limits: BIG_LIMITS })),
-      );
+      await setAccountLimits(user.uid, BIG_LIMITS);
+      await setAccountLimits(user.uid, BIG_LIMITS);
+      const keys = await Promise.all([0, 1, 2].map((i) => insertKey(user.uid, { label: `key ${i}` })));
       const expected: Expected = {
         total: 0,
         errors: 0,
@@ -121,7 +121,7 @@ describe('usage pipeline: aggregates under concurrency', () => {
       expect(expected.total).toBe(2_000);
       expect(expected.byStatus.get('400')).toBe(200);
 
-      const daysQuery = adminDb().collection(API_USAGE_DAILY).where('user_id', '==', user.uid);
+      const daysQuery = adminDb().collection(API_USAGE_DAILY).where('account_id', '==', user.uid);
       const days = await waitForQuery(
         daysQuery,
         (docs) => docs.reduce((sum, doc) => sum + Number(doc.get('total_requests') ?? 0), 0) >= 2_000,
@@ -157,7 +157,7 @@ describe('usage pipeline: aggregates under concurrency', () => {
         expect(stored.get('last_used_at')).toBeDefined();
       }
 
-      const batches = await adminDb().collection(API_USAGE_EVENTS).where('user_id', '==', user.uid).get();
+      const batches = await adminDb().collection(API_USAGE_EVENTS).where('account_id', '==', user.uid).get();
       expect(batches.docs.reduce((sum, doc) => sum + Number(doc.get('count')), 0)).toBe(2_000);
       expect(batches.docs.every((doc) => doc.get('folded_at') !== undefined)).toBe(true);
       expect(batches.size).toBeLessThan(2_000);
@@ -194,13 +194,14 @@ describe('usage pipeline: aggregates under concurrency', () => {
 describe('usage pipeline: what the dashboard reads', () => {
   it('recent usage returns the key’s last 50 calls, newest first, and stats reflect every call', async () => {
     const user = await createTestUser();
-    const key = await insertKey(user.uid, { limits: BIG_LIMITS });
+    await setAccountLimits(user.uid, BIG_LIMITS);
+    const key = await insertKey(user.uid);
     for (let i = 0; i < 60; i += 1) {
       const response = await apiCall(key.secret, i % 2 === 0 ? '/time' : '/forecast?city=Oslo');
       expect(response.status).toBe(200);
     }
     await waitForQuery(
-      adminDb().collection(API_USAGE_DAILY).where('user_id', '==', user.uid),
+      adminDb().collection(API_USAGE_DAILY).where('account_id', '==', user.uid),
       (docs) => docs.reduce((sum, doc) => sum + Number(doc.get('total_requests') ?? 0), 0) === 60,
     );
 
@@ -225,15 +226,17 @@ describe('usage pipeline: what the dashboard reads', () => {
 
   it('recent usage without key_id returns the account’s latest calls across its keys, and only its own', async () => {
     const user = await createTestUser();
+    await setAccountLimits(user.uid, BIG_LIMITS);
     const stranger = await createTestUser();
-    const first = await insertKey(user.uid, { limits: BIG_LIMITS });
-    const second = await insertKey(user.uid, { limits: BIG_LIMITS });
-    const theirs = await insertKey(stranger.uid, { limits: BIG_LIMITS });
+    await setAccountLimits(stranger.uid, BIG_LIMITS);
+    const first = await insertKey(user.uid);
+    const second = await insertKey(user.uid);
+    const theirs = await insertKey(stranger.uid);
     for (const key of [first, second, theirs, first]) {
       expect((await apiCall(key.secret, '/time')).status).toBe(200);
     }
     await waitForQuery(
-      adminDb().collection(API_USAGE_DAILY).where('user_id', 'in', [user.uid, stranger.uid]),
+      adminDb().collection(API_USAGE_DAILY).where('account_id', 'in', [user.uid, stranger.uid]),
       (docs) => docs.reduce((sum, doc) => sum + Number(doc.get('total_requests') ?? 0), 0) === 4,
     );
 
@@ -245,10 +248,11 @@ describe('usage pipeline: what the dashboard reads', () => {
 
   it('exports usage as CSV, one row per day and key, quoted per RFC 4180', async () => {
     const user = await createTestUser();
-    const key = await insertKey(user.uid, { label: 'Label, with "quotes"', limits: BIG_LIMITS });
+    await setAccountLimits(user.uid, BIG_LIMITS);
+    const key = await insertKey(user.uid, { label: 'Label, with "quotes"' });
     for (let i = 0; i < 3; i += 1) expect((await apiCall(key.secret, '/time')).status).toBe(200);
     await waitForQuery(
-      adminDb().collection(API_USAGE_DAILY).where('user_id', '==', user.uid),
+      adminDb().collection(API_USAGE_DAILY).where('account_id', '==', user.uid),
       (docs) => docs.reduce((sum, doc) => sum + Number(doc.get('total_requests') ?? 0), 0) === 3,
     );
     const today = utcDate(new Date());
@@ -266,7 +270,8 @@ describe('usage pipeline: what the dashboard reads', () => {
 describe('usage pipeline: POST /v1/keys/verify records what the key holder cannot choose', () => {
   it('meters an admitted verify under its endpoint and a refused one under the verify route itself', async () => {
     const user = await createTestUser();
-    const key = await insertKey(user.uid, { scopes: ['read'], limits: BIG_LIMITS });
+    await setAccountLimits(user.uid, BIG_LIMITS);
+    const key = await insertKey(user.uid, { scopes: ['read'] });
     const revoked = await insertKey(user.uid, { revoked: true });
     const verify = async (body: Record<string, unknown>) => {
       const response = await apiCall(null, '/keys/verify', { method: 'POST', body });
@@ -297,7 +302,7 @@ describe('usage pipeline: POST /v1/keys/verify records what the key holder canno
     }
 
     const [day] = await waitForQuery(
-      adminDb().collection(API_USAGE_DAILY).where('user_id', '==', user.uid),
+      adminDb().collection(API_USAGE_DAILY).where('account_id', '==', user.uid),
       (docs) => docs.reduce((sum, doc) => sum + Number(doc.get('total_requests') ?? 0), 0) === 6,
     );
     expect(day?.get('requests_by_endpoint')).toEqual({

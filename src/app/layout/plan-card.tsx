@@ -10,15 +10,15 @@ export function PlanCard({ onNavigate }: { onNavigate?: () => void }) {
   const me = useMe();
   if (me.isPending) return <Skeleton className="h-20 w-full rounded-xl" />;
   if (!me.data) return null;
-  const { user, usage } = me.data;
+  const { account, usage } = me.data;
   return (
     <div className="rounded-xl bg-zinc-100/80 p-3.5">
       <p className="text-xs font-medium text-zinc-500">Current plan</p>
-      <p className="mt-0.5 text-sm font-semibold text-zinc-900">{planName(user.plan_tier)}</p>
-      <p className="mt-1 text-xs text-zinc-500">
-        {formatNumber(usage.limit_per_key)} calls per key each month
+      <p className="mt-0.5 text-sm font-semibold text-zinc-900">{planName(account.plan_tier)}</p>
+      <p className="mt-1 text-xs text-zinc-500 tabular-nums">
+        {formatNumber(usage.units)} of {formatNumber(usage.quota)} units used this month
       </p>
-      {user.plan_tier === 'free' && (
+      {account.plan_tier === 'free' && (
         <Link
           to={paths.billing}
           onClick={onNavigate}

@@ -22,7 +22,7 @@ export function UserMenu() {
   const me = useMe();
   const navigate = useNavigate();
   const name = user.displayName ?? me.data?.user.display_name ?? user.email ?? 'Your account';
-  const plan = me.data?.user.plan_tier;
+  const plan = me.data?.account.plan_tier;
 
   return (
     <DropdownMenu>

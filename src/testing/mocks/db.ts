@@ -5,11 +5,16 @@
  */
 import {
   accountExportSchema,
+  accountResponseSchema,
+  accountUsageSchema,
   adminStatsResponseSchema,
   apiKeySchema,
   meResponseSchema,
   statsResponseSchema,
   type AccountExport,
+  type AccountResponse,
+  type AccountSummary,
+  type AccountUsage,
   type AdminStatsResponse,
   type ApiKey,
   type DailyPoint,
@@ -19,13 +24,19 @@ import {
   type UsageEvent,
 } from '@shared/contracts';
 import { addDays, daysBetween, periodEnd, utcPeriod } from '@shared/dates';
-import { PLANS, type PlanTier } from '@shared/plans';
+import { accountLimits, type AccountLimits } from '@shared/plans';
 import { TEST_USER } from '@/testing/mocks/firebase';
 
 type Profile = MeResponse['user'];
 
 interface Db {
   profile: Profile;
+  /** The user's personal account: plan, billing and limits live here, not on the user. */
+  account: AccountSummary;
+  /** An operator's overrides of the plan's limits (as on `accounts/{id}.limit_overrides`). */
+  limitOverrides: Partial<AccountLimits>;
+  /** Calls refused this period (429s): in the account's requests, not in its units. */
+  refusedThisPeriod: number;
   keys: ApiKey[];
   events: UsageEvent[];
   /** Calls per day in generated stats; 0 means an account without traffic. */
@@ -47,20 +58,43 @@ function defaultProfile(): Profile {
     email: TEST_USER.email,
     display_name: TEST_USER.displayName,
     photo_url: null,
+    created_at: isoAgo(120 * DAY),
+    is_admin: false,
+  };
+}
+
+function defaultAccount(): AccountSummary {
+  return {
+    // A personal account's id is its user's uid.
+    id: TEST_USER.uid,
+    kind: 'personal',
+    name: TEST_USER.displayName ?? 'Personal',
+    role: 'owner',
     plan_tier: 'free',
     subscription_status: null,
     current_period_end: null,
     cancel_at_period_end: false,
     has_billing_account: false,
     created_at: isoAgo(120 * DAY),
-    is_admin: false,
   };
 }
 
-export const db: Db = { profile: defaultProfile(), keys: [], events: [], callsPerDay: 0, secrets: new Map() };
+export const db: Db = {
+  profile: defaultProfile(),
+  account: defaultAccount(),
+  limitOverrides: {},
+  refusedThisPeriod: 0,
+  keys: [],
+  events: [],
+  callsPerDay: 0,
+  secrets: new Map(),
+};
 
 export function resetDb(): void {
   db.profile = defaultProfile();
+  db.account = defaultAccount();
+  db.limitOverrides = {};
+  db.refusedThisPeriod = 0;
   db.keys = [];
   db.events = [];
   db.callsPerDay = 0;
@@ -81,7 +115,6 @@ export function buildSecret(): string {
 
 export function buildKey(overrides: Partial<ApiKey> = {}): ApiKey {
   keyCounter += 1;
-  const tier: PlanTier = overrides.tier ?? db.profile.plan_tier;
   const secret = buildSecret();
   return apiKeySchema.parse({
     id: `key_${keyCounter}`,
@@ -89,7 +122,8 @@ export function buildKey(overrides: Partial<ApiKey> = {}): ApiKey {
     key_prefix: secret.slice(0, 12),
     key_hint: secret.slice(-4),
     scopes: ['read'],
-    tier,
+    account_id: db.account.id,
+    created_by: db.profile.uid,
     status: 'active',
     created_at: isoAgo(30 * DAY),
     expires_at: null,
@@ -97,8 +131,8 @@ export function buildKey(overrides: Partial<ApiKey> = {}): ApiKey {
     revoked_at: null,
     monthly_usage: 0,
     usage_period: utcPeriod(new Date()),
-    rate_limit_monthly: PLANS[tier].monthly_limit,
-    rate_limit_per_minute: PLANS[tier].per_minute_limit,
+    cap_monthly: null,
+    cap_per_minute: null,
     ...overrides,
   });
 }
@@ -169,26 +203,36 @@ function isUsable(key: ApiKey): boolean {
   return key.status === 'active' || key.status === 'expiring';
 }
 
-export function buildMe(): MeResponse {
+export function buildUsage(): AccountUsage {
   const period = utcPeriod(new Date());
   const usable = db.keys.filter(isUsable);
-  const keys = usable.map((key) => ({
-    id: key.id,
-    label: key.label,
-    requests: key.monthly_usage,
-    limit: key.rate_limit_monthly,
-  }));
-  return meResponseSchema.parse({
-    user: db.profile,
-    usage: {
-      period,
-      requests: db.keys.reduce((sum, key) => sum + key.monthly_usage, 0),
-      limit_per_key: PLANS[db.profile.plan_tier].monthly_limit,
-      resets_at: periodEnd(period).toISOString(),
-      active_keys: usable.length,
-      keys,
-    },
+  const limits = accountLimits(db.account.plan_tier, db.limitOverrides);
+  // Revoked and expired keys' units this period still count against the account.
+  const units = db.keys.reduce((sum, key) => sum + key.monthly_usage, 0);
+  return accountUsageSchema.parse({
+    period,
+    requests: units + db.refusedThisPeriod,
+    units,
+    quota: limits.monthly,
+    per_minute_limit: limits.per_minute,
+    resets_at: periodEnd(period).toISOString(),
+    active_keys: usable.length,
+    keys: usable.map((key) => ({
+      id: key.id,
+      label: key.label,
+      units: key.monthly_usage,
+      cap_monthly: key.cap_monthly,
+      cap_per_minute: key.cap_per_minute,
+    })),
   });
+}
+
+export function buildMe(): MeResponse {
+  return meResponseSchema.parse({ user: db.profile, account: db.account, usage: buildUsage() });
+}
+
+export function buildSummary(): AccountResponse {
+  return accountResponseSchema.parse({ account: db.account, usage: buildUsage() });
 }
 
 function dailyPoints(from: string, to: string, scale: number): DailyPoint[] {
@@ -254,8 +298,20 @@ export function buildAdminStats(): AdminStatsResponse {
     },
     daily,
     top_accounts: [
-      { user_id: 'user-ada', email: 'ada@example.com', plan_tier: 'pro', requests: 52_000 },
-      { user_id: 'user-grace', email: 'grace@example.com', plan_tier: 'free', requests: 910 },
+      {
+        account_id: 'user-ada',
+        name: 'Ada Lovelace',
+        email: 'ada@example.com',
+        plan_tier: 'pro',
+        requests: 52_000,
+      },
+      {
+        account_id: 'user-grace',
+        name: 'Grace Hopper',
+        email: 'grace@example.com',
+        plan_tier: 'free',
+        requests: 910,
+      },
     ],
   });
 }
@@ -264,6 +320,7 @@ export function buildAccountExport(): AccountExport {
   return accountExportSchema.parse({
     exported_at: new Date().toISOString(),
     profile: db.profile,
+    account: db.account,
     keys: db.keys,
     usage_daily: [],
     usage_monthly: [],

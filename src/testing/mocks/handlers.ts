@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import {
   MAX_ACTIVE_KEYS_PER_ACCOUNT,
   USAGE_EXPORT_COLUMNS,
+  accountsResponseSchema,
   checkoutRequestSchema,
   createKeyRequestSchema,
   createKeyResponseSchema,
@@ -25,6 +26,7 @@ import {
   buildMe,
   buildSecret,
   buildStats,
+  buildSummary,
   db,
 } from '@/testing/mocks/db';
 
@@ -102,6 +104,28 @@ export const handlers = [
   ),
 
   http.get(
+    `${API}/summary`,
+    route(() => HttpResponse.json(buildSummary())),
+  ),
+
+  http.get(
+    `${API}/accounts`,
+    route(() =>
+      respond(accountsResponseSchema, {
+        accounts: [
+          {
+            id: db.account.id,
+            kind: db.account.kind,
+            name: db.account.name,
+            role: db.account.role,
+            plan_tier: db.account.plan_tier,
+          },
+        ],
+      }),
+    ),
+  ),
+
+  http.get(
     `${API}/keys`,
     route(() => respond(listKeysResponseSchema, { keys: db.keys })),
   ),
@@ -137,7 +161,11 @@ export const handlers = [
       if (!key) return apiError('not_found', 'no such key');
       const parsed = updateKeyRequestSchema.safeParse(body);
       if (!parsed.success) return invalid(parsed.error);
-      key.label = parsed.data.label;
+      // Absent fields stay as they are; a null cap is removed.
+      const { label, cap_monthly, cap_per_minute } = parsed.data;
+      if (label !== undefined) key.label = label;
+      if (cap_monthly !== undefined) key.cap_monthly = cap_monthly;
+      if (cap_per_minute !== undefined) key.cap_per_minute = cap_per_minute;
       return respond(keyResponseSchema, { key });
     }),
   ),
@@ -164,6 +192,9 @@ export const handlers = [
       const key = buildKey({
         label: previous.label,
         scopes: previous.scopes,
+        // A successor keeps its predecessor's caps (they share one budget).
+        cap_monthly: previous.cap_monthly,
+        cap_per_minute: previous.cap_per_minute,
         key_prefix: secret.slice(0, 12),
         key_hint: secret.slice(-4),
         created_at: new Date().toISOString(),
@@ -239,8 +270,8 @@ export const handlers = [
     route(({ body }) => {
       const parsed = checkoutRequestSchema.safeParse(body);
       if (!parsed.success) return invalid(parsed.error);
-      if (db.profile.plan_tier === parsed.data.plan) return apiError('already_on_plan', 'already on it');
-      if (db.profile.plan_tier !== 'free') return apiError('already_subscribed', 'use the portal');
+      if (db.account.plan_tier === parsed.data.plan) return apiError('already_on_plan', 'already on it');
+      if (db.account.plan_tier !== 'free') return apiError('already_subscribed', 'use the portal');
       return respond(redirectResponseSchema, {
         url: `https://checkout.stripe.test/session/${parsed.data.plan}`,
       });
@@ -250,7 +281,7 @@ export const handlers = [
   http.post(
     `${API}/billing/portal`,
     route(() =>
-      db.profile.has_billing_account
+      db.account.has_billing_account
         ? respond(redirectResponseSchema, { url: 'https://billing.stripe.test/portal' })
         : apiError('no_billing_account', 'no Stripe customer yet'),
     ),

@@ -111,10 +111,15 @@ export function AdminOverview() {
               </THead>
               <TBody>
                 {data.top_accounts.map((account) => (
-                  <TR key={account.user_id}>
+                  <TR key={account.account_id}>
                     <TD className="max-w-[10rem] sm:max-w-xs">
-                      <p className="truncate font-medium text-zinc-900">{account.email ?? 'No email'}</p>
-                      <p className="truncate font-mono text-xs text-zinc-500">{account.user_id}</p>
+                      <p className="truncate font-medium text-zinc-900">
+                        {account.name ?? 'Deleted account'}
+                      </p>
+                      <p className="truncate text-xs text-zinc-500">
+                        {account.email === null ? '' : `${account.email} · `}
+                        <span className="font-mono">{account.account_id}</span>
+                      </p>
                     </TD>
                     <TD>
                       <Badge tone={account.plan_tier === 'free' ? 'neutral' : 'brand'}>

@@ -19,9 +19,9 @@ function currentPlan() {
   return screen.getByRole('region', { name: 'Current plan' });
 }
 
-function subscribe(overrides: Partial<typeof db.profile> = {}) {
-  db.profile = {
-    ...db.profile,
+function subscribe(overrides: Partial<typeof db.account> = {}) {
+  db.account = {
+    ...db.account,
     plan_tier: 'pro',
     subscription_status: 'active',
     current_period_end: '2099-01-31T00:00:00.000Z',
@@ -53,22 +53,26 @@ describe('billing panel', () => {
   });
 
   describe('free account', () => {
-    it('shows the plan, each key’s usage against its quota, and every plan from the shared table', async () => {
+    it('shows the plan, the account’s usage against its quota, each key’s share, and every plan from the shared table', async () => {
       seedAccount();
       renderWithProviders(<BillingPanel />);
       await waitForLoaded();
       const current = currentPlan();
       expect(current).toHaveTextContent('Free');
       expect(current).toHaveTextContent('Free forever');
-      expect(current).toHaveTextContent('Calls per key, monthly1,000');
-      expect(current).toHaveTextContent('This month: 735 calls');
+      expect(current).toHaveTextContent('Units a month1,000');
+      expect(current).toHaveTextContent('Calls a minute10');
+      expect(current).toHaveTextContent('all of its keys share these limits');
       const quotas = within(current).getAllByRole('progressbar');
       expect(quotas.map((bar) => bar.getAttribute('aria-label'))).toEqual([
-        'Production server: calls this month against its quota',
-        'Staging: calls this month against its quota',
+        'The account’s units this month against its quota',
+        'Production server: units this month of the account’s quota',
+        'Staging: units this month of the account’s quota',
       ]);
-      expect(quotas[0]).toHaveAttribute('aria-valuenow', '640');
+      expect(quotas[0]).toHaveAttribute('aria-valuenow', '735');
       expect(quotas[0]).toHaveAttribute('aria-valuemax', '1000');
+      expect(quotas[1]).toHaveAttribute('aria-valuenow', '640');
+      expect(quotas[1]).toHaveAttribute('aria-valuemax', '1000');
       expect(within(current).queryByRole('button', { name: 'Manage billing' })).not.toBeInTheDocument();
 
       for (const plan of Object.values(PLANS)) {
@@ -131,7 +135,7 @@ describe('billing panel', () => {
 
     it('offers the billing portal when the account turns out to have a subscription already', async () => {
       // Paid in another tab: the webhook has not reached this page's /me yet, Stripe knows.
-      db.profile.has_billing_account = true;
+      db.account.has_billing_account = true;
       server.use(
         http.post('/api/dashboard/billing/checkout', () =>
           apiError('already_subscribed', 'You already have a Pro subscription.'),
@@ -174,14 +178,14 @@ describe('billing panel', () => {
       // The page keeps asking for the plan on its own.
       await waitFor(() => expect(meRequests()).toBeGreaterThanOrEqual(3));
 
-      // The webhook lands: the account and its keys move to Pro.
+      // The webhook lands: the account moves to Pro, and with it the quota all its keys share.
       subscribe();
-      for (const key of db.keys) key.rate_limit_monthly = PLANS.pro.monthly_limit;
       const done = await screen.findByText('You’re on the Pro plan');
       expect(done.closest('[role=status]')).toHaveTextContent(
-        'Every one of your keys now has Pro’s limits: 100,000 calls a month and 600 a minute.',
+        'Your account now has Pro’s limits, shared by all your keys: 100,000 calls a month and 600 a minute.',
       );
-      expect(currentPlan()).toHaveTextContent('Calls per key, monthly100,000');
+      expect(currentPlan()).toHaveTextContent('Units a month100,000');
+      expect(currentPlan()).toHaveTextContent('Calls a minute600');
       expect(within(currentPlan()).getAllByRole('progressbar')[0]).toHaveAttribute('aria-valuemax', '100000');
       expect(screen.queryByText(/confirming your upgrade/)).not.toBeInTheDocument();
     });
@@ -245,7 +249,7 @@ describe('billing panel', () => {
       expect(current).toHaveTextContent(`Cancels on${formatDate(ends)}`);
       expect(current).toHaveTextContent(`Your Pro plan ends on ${formatDate(ends)}`);
       expect(current).toHaveTextContent(
-        'after that they move to the Free plan’s 1,000 calls per key each month',
+        'after that it moves to the Free plan’s 1,000 calls a month, shared by all your keys',
       );
       expect(within(current).getByText('Doesn’t renew')).toBeInTheDocument();
     });
@@ -262,15 +266,32 @@ describe('billing panel', () => {
     });
 
     it('explains a subscription on hold after its payment failed', async () => {
-      db.profile = { ...db.profile, subscription_status: 'unpaid', has_billing_account: true };
+      db.account = { ...db.account, subscription_status: 'unpaid', has_billing_account: true };
       renderWithProviders(<BillingPanel />);
       await waitForLoaded();
       expect(currentPlan()).toHaveTextContent('Your subscription is on hold');
       expect(screen.getByRole('button', { name: 'Upgrade to Pro' })).toBeEnabled();
     });
 
+    it('shows the account’s own limits when an operator set them apart from the plan’s', async () => {
+      subscribe();
+      db.limitOverrides = { monthly: 250_000, per_minute: 1_200 };
+      db.keys = [buildKey({ label: 'Only key', monthly_usage: 50_000 })];
+      renderWithProviders(<BillingPanel />);
+      await waitForLoaded();
+      const current = currentPlan();
+      expect(current).toHaveTextContent('Units a month250,000');
+      expect(current).toHaveTextContent('Calls a minute1,200');
+      expect(current).toHaveTextContent('1,200 calls, all keys together');
+      const account = within(current).getByRole('progressbar', {
+        name: 'The account’s units this month against its quota',
+      });
+      expect(account).toHaveAttribute('aria-valuenow', '50000');
+      expect(account).toHaveAttribute('aria-valuemax', '250000');
+    });
+
     it('cannot open the portal for a paid plan without a Stripe customer', async () => {
-      db.profile.plan_tier = 'pro';
+      db.account.plan_tier = 'pro';
       db.keys = [buildKey({ label: 'Only key' })];
       renderWithProviders(<BillingPanel />);
       await waitForLoaded();

@@ -1,6 +1,6 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { ExternalLink, X } from 'lucide-react';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import type { PaidPlanTier } from '@shared/plans';
 import { Button } from '@/components/ui/button';
@@ -8,7 +8,6 @@ import { Card } from '@/components/ui/card';
 import { ErrorState } from '@/components/ui/error-state';
 import { Notice } from '@/components/ui/notice';
 import { LoadingRegion, Skeleton } from '@/components/ui/skeleton';
-import { keysQueryKey } from '@/lib/api/get-keys';
 import { meQueryOptions } from '@/lib/api/get-me';
 import { leaveTo } from '@/lib/navigation';
 import { useCreateCheckout } from '@/features/billing/api/create-checkout';
@@ -36,7 +35,6 @@ export function BillingPanel({
   const outcome = checkoutOutcome(params);
   const awaitingUpgrade = outcome === 'success';
   const [timedOut, setTimedOut] = useState(false);
-  const queryClient = useQueryClient();
 
   useEffect(() => {
     if (!awaitingUpgrade) return undefined;
@@ -47,20 +45,10 @@ export function BillingPanel({
   const me = useQuery({
     ...meQueryOptions(),
     refetchInterval: (query) =>
-      awaitingUpgrade && !timedOut && query.state.data?.user.plan_tier === 'free'
+      awaitingUpgrade && !timedOut && query.state.data?.account.plan_tier === 'free'
         ? confirmation.pollMs
         : false,
   });
-
-  // Once the upgrade lands, the keys (their tier and limits) changed with it.
-  const plan = me.data?.user.plan_tier;
-  const previousPlan = useRef(plan);
-  useEffect(() => {
-    if (previousPlan.current !== undefined && plan !== previousPlan.current) {
-      void queryClient.invalidateQueries({ queryKey: keysQueryKey });
-    }
-    previousPlan.current = plan;
-  }, [plan, queryClient]);
 
   const checkout = useCreateCheckout();
   const portal = useCreatePortal();
@@ -157,7 +145,7 @@ export function BillingPanel({
           }
           action={
             <>
-              {problem.offerPortal && me.data.user.has_billing_account && (
+              {problem.offerPortal && me.data.account.has_billing_account && (
                 <Button variant="secondary" size="sm" onClick={manage} loading={pending === 'portal'}>
                   {pending !== 'portal' && <ExternalLink className="size-4" aria-hidden />}
                   Manage billing
@@ -184,17 +172,18 @@ export function BillingPanel({
           Plans
         </h2>
         <p className="mb-4 text-sm text-zinc-500">
-          Limits apply to each key. Payments are handled by Stripe; you can cancel at any time.
+          Limits apply to the whole account and are shared by all its keys. Payments are handled by Stripe;
+          you can cancel at any time.
         </p>
-        {me.data.user.plan_tier !== 'free' && !me.data.user.has_billing_account && (
+        {me.data.account.plan_tier !== 'free' && !me.data.account.has_billing_account && (
           <Notice tone="neutral" className="mb-4">
             This account’s plan was set up without a Stripe subscription, so it can’t be changed here. Contact
             support to change it.
           </Notice>
         )}
         <PlanComparison
-          current={me.data.user.plan_tier}
-          canManage={me.data.user.has_billing_account}
+          current={me.data.account.plan_tier}
+          canManage={me.data.account.has_billing_account}
           onUpgrade={upgrade}
           onManage={manage}
           pending={pending}

@@ -58,8 +58,8 @@ export function CheckoutReturnNotice({
     );
   }
 
-  const plan = PLANS[me.user.plan_tier];
-  if (me.user.plan_tier !== 'free') {
+  const plan = PLANS[me.account.plan_tier];
+  if (me.account.plan_tier !== 'free') {
     return (
       <Notice
         role="status"
@@ -67,7 +67,7 @@ export function CheckoutReturnNotice({
         title={`You’re on the ${plan.name} plan`}
         action={<DismissButton onDismiss={onDismiss} />}
       >
-        Thanks for upgrading! Every one of your keys now has {plan.name}’s limits:{' '}
+        Thanks for upgrading! Your account now has {plan.name}’s limits, shared by all your keys:{' '}
         {formatNumber(plan.monthly_limit)} calls a month and {formatNumber(plan.per_minute_limit)} a minute.
       </Notice>
     );

@@ -1,13 +1,13 @@
 import { ExternalLink, KeyRound } from 'lucide-react';
 import type { MeResponse, SubscriptionStatus } from '@shared/contracts';
 import { PLANS } from '@shared/plans';
-import { KeyQuotaList } from '@/components/key-quota-list';
+import { AccountQuotaMeter, KeyUsageList } from '@/components/account-usage';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardHeader } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Notice } from '@/components/ui/notice';
-import { formatCount, formatDate, formatNumber, formatPrice } from '@/lib/format';
+import { formatDate, formatNumber, formatPrice } from '@/lib/format';
 
 const STATUS_LOOK: Record<SubscriptionStatus, { tone: BadgeTone; label: string }> = {
   active: { tone: 'success', label: 'Active' },
@@ -23,33 +23,37 @@ const STATUS_LOOK: Record<SubscriptionStatus, { tone: BadgeTone; label: string }
 /** Subscriptions that exist but whose payment failed, which leaves the account on Free. */
 const ON_HOLD: ReadonlySet<SubscriptionStatus> = new Set(['unpaid', 'incomplete', 'paused']);
 
-function SubscriptionNotice({ user }: { user: MeResponse['user'] }) {
-  const plan = PLANS[user.plan_tier];
+function SubscriptionNotice({ account }: { account: MeResponse['account'] }) {
+  const plan = PLANS[account.plan_tier];
   const free = PLANS.free;
-  if (user.plan_tier !== 'free' && user.cancel_at_period_end) {
+  if (account.plan_tier !== 'free' && account.cancel_at_period_end) {
     return (
       <Notice
         tone="warning"
-        title={`Your ${plan.name} plan ends${user.current_period_end ? ` on ${formatDate(user.current_period_end)}` : ''}`}
+        title={`Your ${plan.name} plan ends${account.current_period_end ? ` on ${formatDate(account.current_period_end)}` : ''}`}
       >
-        It won’t renew. Until then your keys keep {plan.name}’s limits; after that they move to the Free
-        plan’s {formatNumber(free.monthly_limit)} calls per key each month. Changed your mind? Renew it in
-        Manage billing.
+        It won’t renew. Until then your account keeps {plan.name}’s limits; after that it moves to the Free
+        plan’s {formatNumber(free.monthly_limit)} calls a month, shared by all your keys. Changed your mind?
+        Renew it in Manage billing.
       </Notice>
     );
   }
-  if (user.plan_tier !== 'free' && user.subscription_status === 'past_due') {
+  if (account.plan_tier !== 'free' && account.subscription_status === 'past_due') {
     return (
       <Notice tone="warning" title="Your last payment didn’t go through">
         You keep the {plan.name} plan while Stripe retries the payment. Update your payment method in Manage
-        billing so the next attempt succeeds; if every retry fails, your keys move to the Free plan.
+        billing so the next attempt succeeds; if every retry fails, your account moves to the Free plan.
       </Notice>
     );
   }
-  if (user.plan_tier === 'free' && user.subscription_status && ON_HOLD.has(user.subscription_status)) {
+  if (
+    account.plan_tier === 'free' &&
+    account.subscription_status &&
+    ON_HOLD.has(account.subscription_status)
+  ) {
     return (
       <Notice tone="warning" title="Your subscription is on hold">
-        Its payment didn’t go through, so your keys have the Free plan’s limits. Fix the payment in Manage
+        Its payment didn’t go through, so your account has the Free plan’s limits. Fix the payment in Manage
         billing, or upgrade again below.
       </Notice>
     );
@@ -68,12 +72,12 @@ export function CurrentPlanCard({
   managing: boolean;
   manageDisabled: boolean;
 }) {
-  const { user, usage } = me;
-  const plan = PLANS[user.plan_tier];
-  const paid = user.plan_tier !== 'free';
+  const { account, usage } = me;
+  const plan = PLANS[account.plan_tier];
+  const paid = account.plan_tier !== 'free';
   const status =
-    user.subscription_status && (paid || ON_HOLD.has(user.subscription_status))
-      ? STATUS_LOOK[user.subscription_status]
+    account.subscription_status && (paid || ON_HOLD.has(account.subscription_status))
+      ? STATUS_LOOK[account.subscription_status]
       : null;
 
   return (
@@ -82,7 +86,7 @@ export function CurrentPlanCard({
         titleId="current-plan-title"
         title="Current plan"
         action={
-          user.has_billing_account && (
+          account.has_billing_account && (
             <Button variant="secondary" onClick={onManage} loading={managing} disabled={manageDisabled}>
               {!managing && <ExternalLink className="size-4" aria-hidden />}
               Manage billing
@@ -91,56 +95,58 @@ export function CurrentPlanCard({
         }
       />
       <CardContent className="space-y-6">
-        <SubscriptionNotice user={user} />
+        <SubscriptionNotice account={account} />
         <div className="grid gap-8 md:grid-cols-2">
           <div>
             <div className="flex flex-wrap items-center gap-2">
               <p className="text-2xl font-semibold tracking-tight text-zinc-900">{plan.name}</p>
               {status && <Badge tone={status.tone}>{status.label}</Badge>}
-              {paid && user.cancel_at_period_end && <Badge tone="warning">Doesn’t renew</Badge>}
+              {paid && account.cancel_at_period_end && <Badge tone="warning">Doesn’t renew</Badge>}
             </div>
             <p className="mt-1 text-sm text-zinc-500">
               {paid ? `${formatPrice(plan.price_cents_per_month)} per month` : 'Free forever'}
             </p>
             <dl className="mt-5 grid grid-cols-2 gap-4 text-sm">
               <div>
-                <dt className="text-zinc-500">Calls per key, monthly</dt>
-                <dd className="mt-0.5 font-medium text-zinc-900 tabular-nums">
-                  {formatNumber(usage.limit_per_key)}
-                </dd>
+                <dt className="text-zinc-500">Units a month</dt>
+                <dd className="mt-0.5 font-medium text-zinc-900 tabular-nums">{formatNumber(usage.quota)}</dd>
               </div>
               <div>
-                <dt className="text-zinc-500">Calls per key, per minute</dt>
+                <dt className="text-zinc-500">Calls a minute</dt>
                 <dd className="mt-0.5 font-medium text-zinc-900 tabular-nums">
-                  {formatNumber(plan.per_minute_limit)}
+                  {formatNumber(usage.per_minute_limit)}
                 </dd>
               </div>
-              {paid && user.current_period_end && (
+              {paid && account.current_period_end && (
                 <div className="col-span-2">
-                  <dt className="text-zinc-500">{user.cancel_at_period_end ? 'Cancels on' : 'Renews on'}</dt>
-                  <dd className="mt-0.5 font-medium text-zinc-900">{formatDate(user.current_period_end)}</dd>
+                  <dt className="text-zinc-500">
+                    {account.cancel_at_period_end ? 'Cancels on' : 'Renews on'}
+                  </dt>
+                  <dd className="mt-0.5 font-medium text-zinc-900">
+                    {formatDate(account.current_period_end)}
+                  </dd>
                 </div>
               )}
             </dl>
+            <p className="mt-3 text-xs text-zinc-500">
+              For the whole account: all of its keys share these limits.
+            </p>
           </div>
           <div>
-            <p className="text-sm font-medium text-zinc-800">
-              This month: {formatCount(usage.requests, 'call')}
-            </p>
-            <p className="mb-4 text-xs text-zinc-500">
-              Each key may make {formatNumber(usage.limit_per_key)} calls a month. Quotas reset{' '}
-              {formatDate(usage.resets_at)}.
-            </p>
-            {usage.keys.length === 0 ? (
-              <EmptyState
-                icon={KeyRound}
-                title="No active keys"
-                description="Each key you create gets the plan’s monthly quota."
-                className="py-4"
-              />
-            ) : (
-              <KeyQuotaList usage={usage} limit={4} />
-            )}
+            <p className="mb-3 text-sm font-medium text-zinc-800">This month</p>
+            <AccountQuotaMeter usage={usage} />
+            <div className="mt-5">
+              {usage.keys.length === 0 ? (
+                <EmptyState
+                  icon={KeyRound}
+                  title="No active keys"
+                  description="Every key you create draws on the account’s quota."
+                  className="py-4"
+                />
+              ) : (
+                <KeyUsageList usage={usage} limit={4} />
+              )}
+            </div>
           </div>
         </div>
       </CardContent>

@@ -13,7 +13,7 @@ export function useCreateKey() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: createKey,
-    // The key list and the account's active-key count and per-key quotas change.
+    // The key list and the account's active-key count and per-key usage change.
     onSuccess: () =>
       Promise.all([
         queryClient.invalidateQueries({ queryKey: keysQueryKey }),

@@ -16,7 +16,7 @@ export function useRevokeKey() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: revokeKey,
-    // The key's status, and the account's active keys and per-key quotas.
+    // The key's status, and the account's active keys and per-key usage.
     onSuccess: () =>
       Promise.all([
         queryClient.invalidateQueries({ queryKey: keysQueryKey }),

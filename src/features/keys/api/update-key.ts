@@ -12,12 +12,12 @@ export async function updateKey({ id, body }: { id: string; body: UpdateKeyReque
   return key;
 }
 
-/** Renames a key. */
+/** Renames a key, or sets or clears its caps (`null` removes one). */
 export function useUpdateKey() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: updateKey,
-    // Labels show in the key list and in /me's per-key usage.
+    // Labels and caps show in the key list and in /me's per-key usage.
     onSuccess: () =>
       Promise.all([
         queryClient.invalidateQueries({ queryKey: keysQueryKey }),

@@ -19,8 +19,9 @@ export function CallTheApi() {
       <CardContent>
         <CurlExample secret="sk_live_YOUR_KEY" />
         <p className="mt-3 text-xs text-zinc-500">
-          Every call counts against the key’s monthly quota. Refused calls answer with a JSON error and, for
-          limits, a <code className="font-mono">Retry-After</code> header.
+          Every call counts against your account’s monthly quota, which all its keys share, and against the
+          key’s own cap if you set one. Refused calls answer with a JSON error and, for limits, a{' '}
+          <code className="font-mono">Retry-After</code> header.
         </p>
       </CardContent>
     </Card>

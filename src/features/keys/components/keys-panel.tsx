@@ -8,12 +8,13 @@ import { ErrorState } from '@/components/ui/error-state';
 import { LoadingRegion, Skeleton } from '@/components/ui/skeleton';
 import { useKeys } from '@/lib/api/get-keys';
 import { CreateKeyDialog } from '@/features/keys/components/create-key-dialog';
+import { KeyLimitsDialog } from '@/features/keys/components/key-limits-dialog';
 import { KeysTable, type KeyAction } from '@/features/keys/components/keys-table';
 import { RenameKeyDialog } from '@/features/keys/components/rename-key-dialog';
 import { RevokeKeyDialog } from '@/features/keys/components/revoke-key-dialog';
 import { RollKeyDialog } from '@/features/keys/components/roll-key-dialog';
 
-/** The key list with everything one can do to keys: create, rename, roll, revoke. */
+/** The key list with everything one can do to keys: create, rename, cap, roll, revoke. */
 export function KeysPanel() {
   const keys = useKeys();
   const [creating, setCreating] = useState(false);
@@ -40,8 +41,8 @@ export function KeysPanel() {
         title="Your keys"
         description={
           keys.data
-            ? `${active} of ${MAX_ACTIVE_KEYS_PER_ACCOUNT} active keys. Each key has its own monthly quota.`
-            : 'Each key has its own monthly quota.'
+            ? `${active} of ${MAX_ACTIVE_KEYS_PER_ACCOUNT} active keys. All keys share the account’s limits; a key can have tighter caps.`
+            : 'All keys share the account’s limits; a key can have tighter caps.'
         }
         action={createButton}
         className="pb-5"
@@ -83,6 +84,7 @@ export function KeysPanel() {
 
       <CreateKeyDialog open={creating} onOpenChange={setCreating} />
       <RenameKeyDialog apiKey={action?.kind === 'rename' ? action.key : null} onOpenChange={closeAction} />
+      <KeyLimitsDialog apiKey={action?.kind === 'limits' ? action.key : null} onOpenChange={closeAction} />
       <RollKeyDialog apiKey={action?.kind === 'roll' ? action.key : null} onOpenChange={closeAction} />
       <RevokeKeyDialog apiKey={action?.kind === 'revoke' ? action.key : null} onOpenChange={closeAction} />
     </Card>

@@ -1,4 +1,4 @@
-import { Ban, MoreHorizontal, Pencil, RefreshCw } from 'lucide-react';
+import { Ban, Gauge, MoreHorizontal, Pencil, RefreshCw } from 'lucide-react';
 import type { ApiKey, KeyStatus } from '@shared/contracts';
 import { Badge } from '@/components/ui/badge';
 import {
@@ -10,7 +10,7 @@ import {
 } from '@/components/ui/dropdown-menu';
 import { Table, TBody, TD, TH, THead, TR } from '@/components/ui/table';
 import { cn } from '@/lib/cn';
-import { formatDate, formatDateTime, formatRelative } from '@/lib/format';
+import { formatCaps, formatDate, formatDateTime, formatRelative } from '@/lib/format';
 import { KeyStatusBadge, maskedKey } from '@/features/keys/components/key-status-badge';
 
 const STATUS_ORDER: Record<KeyStatus, number> = { expiring: 0, active: 0, expired: 1, revoked: 2 };
@@ -22,7 +22,7 @@ export function sortKeys(keys: ApiKey[]): ApiKey[] {
   );
 }
 
-export type KeyAction = 'rename' | 'roll' | 'revoke';
+export type KeyAction = 'rename' | 'limits' | 'roll' | 'revoke';
 
 function KeyActions({
   apiKey,
@@ -47,6 +47,10 @@ function KeyActions({
         </DropdownMenuItem>
         {usable && (
           <>
+            <DropdownMenuItem onSelect={() => onAction('limits', apiKey)}>
+              <Gauge className="size-4 text-zinc-400" aria-hidden />
+              Set limits
+            </DropdownMenuItem>
             <DropdownMenuItem onSelect={() => onAction('roll', apiKey)}>
               <RefreshCw className="size-4 text-zinc-400" aria-hidden />
               Roll key
@@ -85,6 +89,7 @@ export function KeysTable({
       <TBody>
         {sortKeys(keys).map((key) => {
           const inactive = key.status === 'revoked' || key.status === 'expired';
+          const caps = formatCaps(key);
           return (
             <TR key={key.id} className={cn(inactive && 'bg-zinc-50/50')}>
               <TD className="max-w-[15rem] sm:max-w-sm">
@@ -97,7 +102,7 @@ export function KeysTable({
                   </p>
                   <KeyStatusBadge apiKey={key} />
                 </div>
-                <p className="mt-0.5 flex items-center gap-2 text-xs">
+                <p className="mt-0.5 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs">
                   <code className="font-mono whitespace-nowrap text-zinc-500">{maskedKey(key)}</code>
                   <span className="hidden gap-1 sm:inline-flex">
                     {key.scopes.map((scope) => (
@@ -106,6 +111,11 @@ export function KeysTable({
                       </Badge>
                     ))}
                   </span>
+                  {caps.map((cap) => (
+                    <Badge key={cap} tone="info" className="px-1.5 py-0 text-[11px]">
+                      {cap}
+                    </Badge>
+                  ))}
                 </p>
                 <p className="mt-0.5 text-xs text-zinc-500 sm:hidden">
                   {key.last_used_at ? `Used ${formatRelative(key.last_used_at)}` : 'Never used'}

@@ -2,10 +2,10 @@ import { screen, within } from '@testing-library/react';
 import { delay, http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { statsQuerySchema, statsResponseSchema, type DailyPoint } from '@shared/contracts';
-import { addDays } from '@shared/dates';
+import { addDays, periodEnd, utcPeriod } from '@shared/dates';
 import { todayUtc } from '@/lib/date-range';
-import { formatDay } from '@/lib/format';
-import { seedAccount } from '@/testing/mocks/db';
+import { formatDate, formatDay } from '@/lib/format';
+import { buildKey, db, seedAccount } from '@/testing/mocks/db';
 import { apiError, apiLog } from '@/testing/mocks/handlers';
 import { server } from '@/testing/mocks/server';
 import { renderApp, waitForLoaded } from '@/testing/test-utils';
@@ -13,6 +13,10 @@ import { renderApp, waitForLoaded } from '@/testing/test-utils';
 /** A stat card's whole text: its label, its value and its hint, nothing else. */
 function statCard(label: string): string | null {
   return screen.getByRole('region', { name: label }).textContent;
+}
+
+function accountBar(month: HTMLElement): HTMLElement {
+  return within(month).getByRole('progressbar', { name: 'The account’s units this month against its quota' });
 }
 
 /**
@@ -75,6 +79,9 @@ describe('overview page', () => {
       expect(screen.getByRole('heading', { name: 'No calls in the last 30 days' })).toBeInTheDocument();
       expect(screen.getByRole('heading', { name: 'No calls yet' })).toBeInTheDocument();
       expect(screen.getByRole('link', { name: 'Create a key' })).toHaveAttribute('href', '/dashboard/keys');
+      const month = screen.getByRole('region', { name: 'This month' });
+      expect(month).toHaveTextContent('0of 1,000 units used');
+      expect(accountBar(month)).toHaveAttribute('aria-valuenow', '0');
       expect(statCard('Error rate')).toBe('Error rate0%0 failed calls in 30 days');
       expect(statCard('Average latency')).toBe('Average latency—No calls in 30 days');
       expect(statCard('Active keys')).toBe('Active keys0Create one on the Keys page');
@@ -90,27 +97,71 @@ describe('overview page', () => {
       for (const alert of alerts) {
         expect(within(alert).getByRole('button', { name: 'Try again' })).toBeInTheDocument();
       }
-      expect(screen.getByRole('region', { name: 'This month' })).toHaveTextContent(
-        '735calls across all keys',
-      );
+      expect(screen.getByRole('region', { name: 'This month' })).toHaveTextContent('735of 1,000 units used');
       expect(statCard('Active keys')).toBe('Active keys2Able to call the API now');
+    });
+
+    it('shows the quota card’s own error with a retry that recovers', async () => {
+      seedAccount();
+      server.use(http.get('/api/dashboard/me', () => apiError('unavailable', 'down'), { once: true }));
+      const { user } = renderApp('/');
+      const month = await screen.findByRole('region', { name: 'This month' });
+      const alert = await within(month).findByRole('alert');
+      expect(alert).toHaveTextContent('Keymeter is briefly unavailable. Try again in a moment.');
+      await user.click(within(alert).getByRole('button', { name: 'Try again' }));
+      expect(await within(month).findByText('of 1,000 units used')).toBeInTheDocument();
     });
   });
 
   describe('with usage', () => {
-    it('shows this month’s calls against each key’s quota', async () => {
-      seedAccount();
+    it('shows the account’s units against its quota, its shared limits and reset, then each key with its caps', async () => {
+      const { active, staging } = seedAccount();
+      db.account.plan_tier = 'pro';
+      // Staging is nearly at its own cap, so it comes first although Production used more.
+      staging.cap_monthly = 100;
+      staging.cap_per_minute = 60;
+      db.keys.push(buildKey({ label: 'Batch job', monthly_usage: 10, cap_per_minute: 5 }));
+      renderApp('/');
+      await waitForLoaded();
+
+      const month = screen.getByRole('region', { name: 'This month' });
+      expect(month).toHaveTextContent('745of 100,000 units used');
+      expect(accountBar(month)).toHaveAttribute('aria-valuenow', '745');
+      expect(accountBar(month)).toHaveAttribute('aria-valuemax', '100000');
+      expect(month).toHaveTextContent('Per minute600 calls, all keys together');
+      expect(month).toHaveTextContent(`Resets${formatDate(periodEnd(utcPeriod(new Date())).toISOString())}`);
+      expect(within(month).getByRole('link', { name: 'Pro plan' })).toHaveAttribute(
+        'href',
+        '/dashboard/billing',
+      );
+
+      const items = within(month).getAllByRole('listitem');
+      expect(items.map((item) => item.textContent)).toEqual([
+        'Staging95 / 100cap 100/monthcap 60/min',
+        'Production server640 units',
+        'Batch job10 unitscap 5/min',
+      ]);
+      const [stagingBar, productionBar, batchBar] = items.map((item) =>
+        within(item).getByRole('progressbar'),
+      );
+      expect(stagingBar).toHaveAccessibleName('Staging: units this month against its cap');
+      expect(stagingBar).toHaveAttribute('aria-valuenow', '95');
+      expect(stagingBar).toHaveAttribute('aria-valuemax', '100');
+      expect(batchBar).toHaveAccessibleName('Batch job: units this month of the account’s quota');
+      expect(productionBar).toHaveAttribute('aria-valuenow', String(active.monthly_usage));
+      expect(productionBar).toHaveAttribute('aria-valuemax', '100000');
+    });
+
+    it('says when the account’s quota is used up', async () => {
+      db.keys = [
+        buildKey({ label: 'Busy', monthly_usage: 700 }),
+        buildKey({ label: 'Also busy', monthly_usage: 300 }),
+      ];
       renderApp('/');
       await waitForLoaded();
       const month = screen.getByRole('region', { name: 'This month' });
-      expect(month).toHaveTextContent('735calls across all keys');
-      const bars = within(month).getAllByRole('progressbar');
-      expect(bars.map((bar) => bar.getAttribute('aria-label'))).toEqual([
-        'Production server: calls this month against its quota',
-        'Staging: calls this month against its quota',
-      ]);
-      expect(bars[0]).toHaveAttribute('aria-valuenow', '640');
-      expect(bars[0]).toHaveAttribute('aria-valuemax', '1000');
+      expect(month).toHaveTextContent('1,000of 1,000 units used100%');
+      expect(month).toHaveTextContent('The quota is used up: calls are refused until it resets.');
     });
 
     it('shows error rate, latency, active keys, the chart and recent calls', async () => {

@@ -1,6 +1,6 @@
 import { KeyRound } from 'lucide-react';
 import { Link } from 'react-router-dom';
-import { KeyQuotaList } from '@/components/key-quota-list';
+import { AccountQuotaMeter, KeyUsageList } from '@/components/account-usage';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardHeader } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -8,9 +8,9 @@ import { ErrorState } from '@/components/ui/error-state';
 import { LoadingRegion, Skeleton } from '@/components/ui/skeleton';
 import { paths } from '@/config/paths';
 import { useMe } from '@/lib/api/get-me';
-import { formatDate, formatNumber, planName } from '@/lib/format';
+import { planName } from '@/lib/format';
 
-/** This month's calls: the account's total and each key against its own quota. */
+/** This month's units: the account's against its quota, and what each key used of it. */
 export function QuotaCard() {
   const me = useMe();
 
@@ -19,15 +19,11 @@ export function QuotaCard() {
       <CardHeader
         titleId="quota-title"
         title="This month"
-        description={
-          me.data
-            ? `Quota resets ${formatDate(me.data.usage.resets_at)}`
-            : 'Calls against each key’s monthly quota'
-        }
+        description="All your keys share the account’s quota. A call uses one unit."
         action={
           me.data && (
             <Button variant="ghost" size="sm" asChild>
-              <Link to={paths.billing}>{planName(me.data.user.plan_tier)} plan</Link>
+              <Link to={paths.billing}>{planName(me.data.account.plan_tier)} plan</Link>
             </Button>
           )
         }
@@ -36,6 +32,8 @@ export function QuotaCard() {
         {me.isPending ? (
           <LoadingRegion label="Loading this month's usage">
             <Skeleton className="h-9 w-40" />
+            <Skeleton className="mt-3 h-2 w-full" />
+            <Skeleton className="mt-4 h-10 w-full" />
             <div className="mt-6 space-y-5">
               {[0, 1, 2].map((row) => (
                 <div key={row}>
@@ -49,20 +47,13 @@ export function QuotaCard() {
           <ErrorState error={me.error} onRetry={() => void me.refetch()} retrying={me.isFetching} />
         ) : (
           <>
-            <p className="flex items-baseline gap-2">
-              <span className="text-3xl font-semibold tracking-tight text-zinc-900 tabular-nums">
-                {formatNumber(me.data.usage.requests)}
-              </span>
-              <span className="text-sm text-zinc-500">
-                {me.data.usage.requests === 1 ? 'call' : 'calls'} across all keys
-              </span>
-            </p>
-            <div className="mt-6">
+            <AccountQuotaMeter usage={me.data.usage} />
+            <div className="mt-6 border-t border-zinc-100 pt-5">
               {me.data.usage.keys.length === 0 ? (
                 <EmptyState
                   icon={KeyRound}
                   title="No active keys"
-                  description="Create an API key to start calling the API; its quota shows up here."
+                  description="Create an API key to start calling the API; what each key uses shows up here."
                   action={
                     <Button asChild size="sm">
                       <Link to={paths.keys}>Create a key</Link>
@@ -71,7 +62,7 @@ export function QuotaCard() {
                   className="py-4"
                 />
               ) : (
-                <KeyQuotaList usage={me.data.usage} limit={5} />
+                <KeyUsageList usage={me.data.usage} limit={5} />
               )}
             </div>
           </>

@@ -47,7 +47,7 @@ export function ProfileCard() {
             <dt className="text-zinc-500">Plan</dt>
             <dd className="mt-0.5">
               {me.data ? (
-                <Badge tone="brand">{planName(me.data.user.plan_tier)}</Badge>
+                <Badge tone="brand">{planName(me.data.account.plan_tier)}</Badge>
               ) : (
                 <Skeleton className="h-5 w-16" />
               )}

@@ -1,0 +1,73 @@
+/**
+ * `accounts/{account_id}`: the unit that owns keys, plan, Stripe customer, limits and usage,
+ * and `accounts/{account_id}/members/{uid}`. A user's personal account has the user's uid as
+ * its id (so a personal account is found without a query); team accounts get random ids.
+ */
+import { Timestamp, type DocumentReference } from 'firebase-admin/firestore';
+import { z } from 'zod';
+import { db } from '../lib/firebase.js';
+import { ACCOUNTS, MEMBERS } from '../lib/collections.js';
+import { subscriptionStatusSchema, type AccountSummary } from '../shared/contracts.js';
+import { accountLimits, planTierSchema, type AccountLimits } from '../shared/plans.js';
+import { accountKindSchema, roleSchema, type Role } from '../shared/roles.js';
+
+const timestamp = z.instanceof(Timestamp);
+
+export const accountDocSchema = z.object({
+  kind: accountKindSchema,
+  name: z.string(),
+  slug: z.string().optional(),
+  plan_tier: planTierSchema.default('free'),
+  stripe_customer_id: z.string().optional(),
+  subscription_status: subscriptionStatusSchema.nullable().optional(),
+  current_period_end: timestamp.nullable().optional(),
+  cancel_at_period_end: z.boolean().optional(),
+  /** Set by an operator for a negotiated contract (or a benchmark); the plan's otherwise. */
+  limit_overrides: z
+    .object({ monthly: z.number().int().positive(), per_minute: z.number().int().positive() })
+    .partial()
+    .optional(),
+  /** The uid of the user whose personal account this is. */
+  owner_uid: z.string().optional(),
+  created_at: timestamp,
+  updated_at: timestamp.optional(),
+});
+export type AccountDoc = z.infer<typeof accountDocSchema>;
+
+export const memberDocSchema = z.object({
+  role: roleSchema,
+  joined_at: timestamp,
+  invited_by: z.string().nullable().default(null),
+});
+export type MemberDoc = z.infer<typeof memberDocSchema>;
+
+export function accountRef(accountId: string): DocumentReference {
+  return db().collection(ACCOUNTS).doc(accountId);
+}
+
+export function memberRef(accountId: string, uid: string): DocumentReference {
+  return accountRef(accountId).collection(MEMBERS).doc(uid);
+}
+
+export function readAccountDoc(data: unknown): AccountDoc {
+  return accountDocSchema.parse(data);
+}
+
+export function limitsOf(doc: AccountDoc): AccountLimits {
+  return accountLimits(doc.plan_tier, doc.limit_overrides);
+}
+
+export function toAccountSummary(id: string, doc: AccountDoc, role: Role): AccountSummary {
+  return {
+    id,
+    kind: doc.kind,
+    name: doc.name,
+    role,
+    plan_tier: doc.plan_tier,
+    subscription_status: doc.subscription_status ?? null,
+    current_period_end: doc.current_period_end?.toDate().toISOString() ?? null,
+    cancel_at_period_end: doc.cancel_at_period_end ?? false,
+    has_billing_account: doc.stripe_customer_id !== undefined,
+    created_at: doc.created_at.toDate().toISOString(),
+  };
+}

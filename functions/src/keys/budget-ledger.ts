@@ -1,0 +1,174 @@
+/**
+ * The Firestore side of exact limits: `account_budgets/{account_id}` records how many units of
+ * the current period and of each recent minute window have been handed out to API instances,
+ * and `account_budgets/{account_id}/key_budgets/{budget_id}` the same for a key lineage with
+ * caps. One transaction leases blocks for every pool a call needs and takes back what an
+ * instance returns, so the units handed out for a period or a window never exceed its limit,
+ * whatever the number of instances. The account's limits are read in the same transaction: a
+ * plan change applies to the next lease.
+ */
+import {
+  FieldValue,
+  type DocumentReference,
+  type DocumentSnapshot,
+  type Transaction,
+} from 'firebase-admin/firestore';
+import { z } from 'zod';
+import { accountRef, readAccountDoc, limitsOf } from '../accounts/account-doc.js';
+import { db } from '../lib/firebase.js';
+import { ACCOUNT_BUDGETS, KEY_BUDGETS } from '../lib/collections.js';
+import { log } from '../lib/log.js';
+import { periodSchema } from '../shared/dates.js';
+import { accountLimits, type AccountLimits } from '../shared/plans.js';
+
+/** Windows kept per budget document: the current one and two behind, for instances' clock skew. */
+const WINDOWS_KEPT = 3;
+
+export const budgetDocSchema = z.object({
+  period: periodSchema.optional(),
+  period_granted: z.number().int().nonnegative().default(0),
+  windows: z.record(z.string().regex(/^\d+$/), z.number().int().nonnegative()).default({}),
+});
+export type BudgetDoc = z.infer<typeof budgetDocSchema>;
+
+/** What an instance asks of one budget (the account's or a key lineage's). */
+export interface PoolAsk {
+  /** Units wanted for the period and for the window; 0 asks for none. */
+  period: number;
+  window: number;
+  /** Unused units of this period given back (a period lease it no longer needs). */
+  returned: number;
+}
+
+export interface LeaseAsk {
+  accountId: string;
+  period: string;
+  window: number;
+  account: PoolAsk;
+  /** Only for a key with a cap: its lineage's budget and caps (null: no cap of that kind). */
+  key?: PoolAsk & { budgetId: string; capMonthly: number | null; capPerMinute: number | null };
+}
+
+export interface PoolGrant {
+  period: number;
+  window: number;
+  /** Units of the period and of the window nobody holds yet, after this grant. */
+  periodLeft: number;
+  windowLeft: number;
+}
+
+export interface LeaseGrant {
+  limits: AccountLimits;
+  account: PoolGrant;
+  key?: PoolGrant;
+}
+
+export function accountBudgetRef(accountId: string): DocumentReference {
+  return db().collection(ACCOUNT_BUDGETS).doc(accountId);
+}
+
+export function keyBudgetRef(accountId: string, budgetId: string): DocumentReference {
+  return accountBudgetRef(accountId).collection(KEY_BUDGETS).doc(budgetId);
+}
+
+function readBudget(snapshot: DocumentSnapshot | undefined): BudgetDoc {
+  const parsed = budgetDocSchema.safeParse(snapshot?.data() ?? {});
+  // A damaged document must not stop an account's calls for good: start it again, loudly.
+  if (!parsed.success) log.budgetReset({ path: snapshot?.ref.path ?? 'unknown' });
+  return parsed.success ? parsed.data : { period_granted: 0, windows: {} };
+}
+
+/**
+ * Applies one pool's ask to its document's state. Limits of `null` mean no such limit: nothing
+ * is tracked and the grant is what was asked. A period or window older than the document's is
+ * granted nothing (an instance whose clock is behind the month's or minute's turn).
+ */
+export function settle(
+  doc: BudgetDoc,
+  ask: PoolAsk,
+  period: string,
+  window: number,
+  limits: { monthly: number | null; perMinute: number | null },
+): { doc: BudgetDoc; grant: PoolGrant } {
+  const samePeriod = doc.period === undefined || doc.period === period;
+  const newerPeriod = doc.period !== undefined && period > doc.period;
+  let periodGranted = samePeriod ? doc.period_granted : newerPeriod ? 0 : Number.POSITIVE_INFINITY;
+  if (samePeriod) periodGranted = Math.max(0, periodGranted - ask.returned);
+  const periodRoom = limits.monthly === null ? ask.period : Math.max(0, limits.monthly - periodGranted);
+  const periodGrant = Math.min(ask.period, periodRoom);
+
+  const newest = Math.max(window, ...Object.keys(doc.windows).map(Number));
+  const tooOld = window <= newest - WINDOWS_KEPT;
+  const windowGranted = doc.windows[String(window)] ?? 0;
+  const windowRoom =
+    limits.perMinute === null ? ask.window : tooOld ? 0 : Math.max(0, limits.perMinute - windowGranted);
+  const windowGrant = Math.min(ask.window, windowRoom);
+
+  const windows: Record<string, number> = {};
+  for (const [name, granted] of Object.entries(doc.windows))
+    if (Number(name) > newest - WINDOWS_KEPT) windows[name] = granted;
+  if (!tooOld && limits.perMinute !== null) windows[String(window)] = windowGranted + windowGrant;
+
+  const next: BudgetDoc =
+    newerPeriod || samePeriod
+      ? { period, period_granted: periodGranted + periodGrant, windows }
+      : { ...doc, windows };
+  return {
+    doc: next,
+    grant: {
+      period: periodGrant,
+      window: windowGrant,
+      periodLeft: limits.monthly === null ? Number.POSITIVE_INFINITY : Math.max(0, periodRoom - periodGrant),
+      windowLeft:
+        limits.perMinute === null ? Number.POSITIVE_INFINITY : Math.max(0, windowRoom - windowGrant),
+    },
+  };
+}
+
+function write(tx: Transaction, ref: DocumentReference, accountId: string, doc: BudgetDoc): void {
+  tx.set(ref, { account_id: accountId, ...doc, updated_at: FieldValue.serverTimestamp() });
+}
+
+/**
+ * A whole lease, storage aside: the account's pool against its limits (`undefined`: no account
+ * document), then the key lineage's against its caps. Exported so that tests can run the same
+ * decisions over an in-memory store (test-support/memory-ledger.ts).
+ */
+export function settleLease(
+  ask: LeaseAsk,
+  accountLimitsRead: AccountLimits | undefined,
+  accountBudget: BudgetDoc,
+  keyBudget: BudgetDoc,
+): { grant: LeaseGrant; account: BudgetDoc; key?: BudgetDoc } {
+  // Keys of an account that was never migrated (or is mid-deletion) get the Free plan's limits.
+  const limits = accountLimitsRead ?? accountLimits('free');
+  const account = settle(accountBudget, ask.account, ask.period, ask.window, {
+    monthly: limits.monthly,
+    perMinute: limits.per_minute,
+  });
+  if (ask.key === undefined) return { grant: { limits, account: account.grant }, account: account.doc };
+  const key = settle(keyBudget, ask.key, ask.period, ask.window, {
+    monthly: ask.key.capMonthly,
+    perMinute: ask.key.capPerMinute,
+  });
+  return { grant: { limits, account: account.grant, key: key.grant }, account: account.doc, key: key.doc };
+}
+
+/** One lease: a transaction of one to three reads and one or two writes. */
+export async function leaseBudget(ask: LeaseAsk): Promise<LeaseGrant> {
+  const firestore = db();
+  const budgetRef = accountBudgetRef(ask.accountId);
+  const keyRef = ask.key === undefined ? undefined : keyBudgetRef(ask.accountId, ask.key.budgetId);
+  return firestore.runTransaction(async (tx) => {
+    const refs =
+      keyRef === undefined
+        ? [budgetRef, accountRef(ask.accountId)]
+        : [budgetRef, accountRef(ask.accountId), keyRef];
+    const [budgetSnap, accountSnap, keySnap] = await tx.getAll(...refs);
+    const limits = accountSnap?.exists === true ? limitsOf(readAccountDoc(accountSnap.data())) : undefined;
+    const settled = settleLease(ask, limits, readBudget(budgetSnap), readBudget(keySnap));
+    write(tx, budgetRef, ask.accountId, settled.account);
+    if (keyRef !== undefined && settled.key !== undefined) write(tx, keyRef, ask.accountId, settled.key);
+    return settled.grant;
+  });
+}

@@ -1,0 +1,57 @@
+/**
+ * What the key check asks once a key is known to be usable: may this call spend `units` now?
+ * The answer names the tighter of the account's and the key's limits, whose figures go in the
+ * response headers, and on refusal which limit was hit.
+ *
+ * Production uses LeasedLimits (leased-limits.ts), exact across instances. The interface exists
+ * so the benchmark can run today's per-instance design beside it in the same harness.
+ */
+import type { LimitState } from '../lib/rate-limiter.js';
+
+export type { LimitState };
+
+/** Whose limit: the account's (shared by all its keys) or the key's own cap. */
+export type LimitOwner = 'account' | 'key';
+
+export interface LimitSubject {
+  accountId: string;
+  /** The key's budget lineage: its own id, or the id of the key it was rolled from, and so on. */
+  budgetId: string;
+  capMonthly: number | null;
+  capPerMinute: number | null;
+}
+
+export interface LimitFigures {
+  ratelimit: LimitState & { owner: LimitOwner };
+  quota: LimitState & { owner: LimitOwner };
+}
+
+export type LimitDecision =
+  | { admitted: true; figures: LimitFigures }
+  | {
+      admitted: false;
+      figures: LimitFigures;
+      refusal: { code: 'rate_limited' | 'quota_exceeded'; owner: LimitOwner; retryAfterMs: number };
+    };
+
+export interface CallLimits {
+  admit(subject: LimitSubject, units: number, now: number): Promise<LimitDecision>;
+  /**
+   * What `admit` would report for this subject without spending anything (refused calls'
+   * headers); null while this instance knows nothing of the account's limits yet.
+   */
+  peek(subject: LimitSubject, now: number): LimitFigures | null;
+  /** Gives back what this instance holds (SIGTERM); resolves when done or failed. */
+  release(): Promise<void>;
+}
+
+/** Limits per minute are counted in UTC-aligned minutes: window `n` is [n·60 s, (n+1)·60 s). */
+export const LIMIT_WINDOW_MS = 60_000;
+
+export function windowOf(now: number): number {
+  return Math.floor(now / LIMIT_WINDOW_MS);
+}
+
+export function windowEnd(window: number): number {
+  return (window + 1) * LIMIT_WINDOW_MS;
+}
