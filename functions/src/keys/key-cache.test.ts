@@ -69,8 +69,7 @@ describe('KeyCache', () => {
     // Served at once, and read again behind the call; a second call meanwhile starts no second read.
     expect(h.cache.peek('known-1')?.id).toBe('key-1');
     expect(h.cache.peek('known-1')?.id).toBe('key-1');
-    await Promise.resolve();
-    await Promise.resolve();
+    await new Promise((resolve) => setImmediate(resolve));
     expect(h.reads).toEqual(['known-1', 'known-1']);
     expect(refreshes).toHaveLength(1);
     // The refreshed copy counts from its own read: still served where the first would have expired.

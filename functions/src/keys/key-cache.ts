@@ -8,6 +8,7 @@
  * revocation older than REVOCATION_BOUND_MS can have been missed (revocation-watch.ts). Expiry
  * needs neither: the key check compares `expires_at` with the clock on every call.
  */
+import { startSoon } from '../lib/start-soon.js';
 import type { KeyDoc } from './key-doc.js';
 
 export const KEY_CACHE_TTL_PRODUCTION_MS = 30_000;
@@ -69,6 +70,8 @@ export class KeyCache {
   /** Key id → Firestore time of its latest known revocation (µs). */
   private readonly changes = new Map<string, number>();
   private readonly loading = new Map<string, Promise<CachedKey | null>>();
+  /** Hashes whose background refresh is about to start. */
+  private readonly refreshing = new Set<string>();
   private readonly now: () => number;
   private readonly maxKeys: number;
   private readonly maxUnknown: number;
@@ -86,10 +89,18 @@ export class KeyCache {
     const entry = this.keys.get(hash);
     if (entry !== undefined) {
       if (!this.isFresh(entry.loadedAt)) return undefined;
-      if (this.now() - entry.loadedAt >= this.refreshAfterMs && !this.loading.has(hash)) {
+      if (
+        this.now() - entry.loadedAt >= this.refreshAfterMs &&
+        !this.loading.has(hash) &&
+        !this.refreshing.has(hash)
+      ) {
         this.options.onRefresh?.();
-        // A failed refresh changes nothing: the entry stays until its TTL, then is read again.
-        this.load(hash).catch(() => undefined);
+        this.refreshing.add(hash);
+        startSoon(() => {
+          this.refreshing.delete(hash);
+          // A failed refresh changes nothing: the entry stays until its TTL, then is read again.
+          this.load(hash).catch(() => undefined);
+        });
       }
       return entry.key;
     }

@@ -511,8 +511,10 @@ describe('LeasedLimits: lease failures', () => {
     let at = T0 + 1_000;
     const step = async (seconds: number) => {
       let refused = 0;
-      for (const end = at + seconds * 1_000; at < end; at += 50)
+      for (const end = at + seconds * 1_000; at < end; at += 50) {
         if (!(await a.limits.admit(subject(), 1, at)).admitted) refused += 1;
+        await drain();
+      }
       return refused;
     };
     expect(await step(10)).toBe(0);

@@ -26,6 +26,7 @@
 import { periodEnd, utcPeriod } from '../shared/dates.js';
 import { ApiError } from '../http/api-error.js';
 import { log } from '../lib/log.js';
+import { startSoon } from '../lib/start-soon.js';
 import {
   leaseBudget,
   type LeaseAsk,
@@ -53,6 +54,8 @@ const MAX_WINDOW_SHARE = 0.1;
 const DEMAND_TIME_CONSTANT_MS = 5_000;
 /** A pool refilled below this fraction of its last block. */
 const LOW_WATER = 0.5;
+/** A pool keeps at least this much of its demand in hand: time for a lease to come back. */
+const REFILL_LEAD_MS = 500;
 /** Held period units beyond this multiple of the demand's block go back. */
 const RETURN_ABOVE = 2;
 /**
@@ -145,6 +148,8 @@ interface AccountState extends Budget {
   leasing: Promise<void> | undefined;
   /** Units of the calls waiting for a lease: the next lease asks for them too. */
   waiting: number;
+  /** A background refill is about to start (refillSoon). */
+  refillScheduled: boolean;
   retryAt: number;
 }
 
@@ -222,6 +227,18 @@ function blockOf(budget: Budget, kind: Kind, now: number): number {
   return Math.min(share, budget.demand.block(now, windowEnd(Number(budget.window.id)) - now));
 }
 
+/**
+ * Below this a pool is refilled: half its block, but never less than the demand of the next
+ * REFILL_LEAD_MS (so calls arriving in a clump do not empty it before the lease is back), and
+ * never more than the block a lease would bring now: near a minute's end that block shrinks,
+ * and a pool between the two would send a lease asking nothing on every call.
+ */
+function lowWater(budget: Budget, kind: Kind, pool: Pool, now: number): number {
+  const block = blockOf(budget, kind, now);
+  const lead = Math.ceil(budget.demand.perMs(now) * REFILL_LEAD_MS);
+  return Math.min(block, Math.max(Math.min(pool.lastBlock, block) * LOW_WATER, lead));
+}
+
 /** Rate before quota, key before account: the order in which a shortage is reported. */
 function limitedPools(state: AccountState, key: KeyBudget | undefined): Held[] {
   const held: Held[] = [];
@@ -279,7 +296,7 @@ export class LeasedLimits implements CallLimits {
       short = this.shortage(state, key, units, now);
     }
     if (short !== undefined) {
-      if (this.recheckDue(state, key, now)) void this.refillInBackground(state, key, now);
+      if (this.recheckDue(state, key, now)) this.refillSoon(state, key, now, 'current');
       const period = state.period.id;
       return {
         admitted: false,
@@ -296,8 +313,8 @@ export class LeasedLimits implements CallLimits {
     }
 
     for (const { pool } of limitedPools(state, key)) pool.units -= units;
-    if (this.refillDue(state, key, now)) void this.refillInBackground(state, key, now);
-    else if (this.prefetchDue(state, key, now)) void this.refillInBackground(state, key, now, 'next');
+    if (this.refillDue(state, key, now)) this.refillSoon(state, key, now, 'current');
+    else if (this.prefetchDue(state, key, now)) this.refillSoon(state, key, now, 'next');
     return { admitted: true, figures: this.figures(state, key) };
   }
 
@@ -327,6 +344,7 @@ export class LeasedLimits implements CallLimits {
         keys: new Map(),
         leasing: undefined,
         waiting: 0,
+        refillScheduled: false,
         retryAt: 0,
       };
       this.prune();
@@ -363,12 +381,9 @@ export class LeasedLimits implements CallLimits {
 
   private refillDue(state: AccountState, key: KeyBudget | undefined, now: number): boolean {
     if (state.leasing !== undefined || now < state.retryAt) return false;
-    // Low against the block a lease would bring now too: near a minute's end that block shrinks
-    // below the last one, and a pool between the two would send a lease asking nothing per call.
     return limitedPools(state, key).some(
       ({ budget, kind, pool }) =>
-        (!isExhausted(pool, now) &&
-          pool.units < Math.min(pool.lastBlock, blockOf(budget, kind, now)) * LOW_WATER) ||
+        (!isExhausted(pool, now) && pool.units < lowWater(budget, kind, pool, now)) ||
         (kind === 'period' && pool.units > RETURN_ABOVE * budget.demand.block(now) + 1),
     );
   }
@@ -474,6 +489,16 @@ export class LeasedLimits implements CallLimits {
     apply(state, ask.account, grant.account, ask, now, this.blockLifeMs);
     if (key !== undefined && ask.key !== undefined && grant.key !== undefined)
       apply(key, ask.key, grant.key, ask, now, this.blockLifeMs);
+  }
+
+  /** A background refill, started after this call (lib/start-soon.ts); one at a time per account. */
+  private refillSoon(state: AccountState, key: KeyBudget | undefined, now: number, minute: Minute): void {
+    if (state.refillScheduled) return;
+    state.refillScheduled = true;
+    startSoon(() => {
+      state.refillScheduled = false;
+      void this.refillInBackground(state, key, now, minute);
+    });
   }
 
   private refillInBackground(

@@ -156,6 +156,8 @@ function instance(firestore: FakeFirestore, options: { listen?: boolean } = {}) 
 
 /** Lets background checks that the fake answers at once finish. */
 async function settle(): Promise<void> {
+  // Background checks start on the next turn of the event loop (lib/start-soon.ts).
+  await new Promise((resolve) => setImmediate(resolve));
   for (let i = 0; i < 5; i += 1) await Promise.resolve();
 }
 
@@ -279,6 +281,7 @@ describe('RevocationWatch: a check is what the bound rests on', () => {
     const slow = deferred();
     firestore.hold = slow.promise;
     expect(await api.call(secret)).toBe('admitted'); // starts a background check, which hangs
+    await settle();
     firestore.clock += REVOCATION_MAX_AGE_MS;
     firestore.revoke(secret);
     const waiting = api.call(secret);

@@ -21,6 +21,7 @@
  * Times: `at` and read times are Firestore's clock in microseconds; `now()` is the instance's
  * clock in milliseconds. The two meet only in REVOCATION_BOUND_MS's allowance for clock skew.
  */
+import { startSoon } from '../lib/start-soon.js';
 
 /** The documented bound: a key revoked at T is refused by every instance from T + this on. */
 export const REVOCATION_BOUND_MS = 5_000;
@@ -118,7 +119,7 @@ export class RevocationWatch {
     if (age < this.refreshAfterMs) return undefined;
     if (age <= this.maxAgeMs) {
       // Failures are reported by runCheck; the next request past the allowance waits and retries.
-      this.check().catch(() => undefined);
+      startSoon(() => void this.check().catch(() => undefined));
       return undefined;
     }
     return this.catchUp(loadedAt);

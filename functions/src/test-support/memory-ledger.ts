@@ -117,5 +117,7 @@ export class MemoryLedger {
 
 /** Lets promise continuations queued so far (and those they queue) run. */
 export async function drain(rounds = 20): Promise<void> {
+  // Background work starts on the next turn of the event loop (lib/start-soon.ts).
+  await new Promise((resolve) => setImmediate(resolve));
   for (let i = 0; i < rounds; i += 1) await Promise.resolve();
 }
