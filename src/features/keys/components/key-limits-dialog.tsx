@@ -10,7 +10,8 @@ import {
   type UpdateKeyRequest,
 } from '@shared/contracts';
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogContent, DialogFooter } from '@/components/ui/dialog';
+import { DialogFooter } from '@/components/ui/dialog';
+import { KeyFormDialog } from '@/features/keys/components/key-form-dialog';
 import { Field, Input } from '@/components/ui/form';
 import { Notice } from '@/components/ui/notice';
 import { useToast } from '@/components/ui/toast';
@@ -19,7 +20,6 @@ import { describeError } from '@/lib/api-error';
 import { apiErrorField, type FieldErrors } from '@/lib/form';
 import { formatCount, formatNumber } from '@/lib/format';
 import { useUpdateKey } from '@/features/keys/api/update-key';
-import { maskedKey } from '@/features/keys/components/key-status-badge';
 
 type CapField = 'cap_monthly' | 'cap_per_minute';
 const CAP_FIELDS: readonly CapField[] = ['cap_monthly', 'cap_per_minute'];
@@ -198,15 +198,8 @@ export function KeyLimitsDialog({
   onOpenChange: (open: boolean) => void;
 }) {
   return (
-    <Dialog open={apiKey !== null} onOpenChange={onOpenChange}>
-      {apiKey && (
-        <DialogContent
-          title={`Limits for “${apiKey.label}”`}
-          description={<span className="font-mono">{maskedKey(apiKey)}</span>}
-        >
-          <LimitsForm apiKey={apiKey} onDone={() => onOpenChange(false)} />
-        </DialogContent>
-      )}
-    </Dialog>
+    <KeyFormDialog apiKey={apiKey} onOpenChange={onOpenChange} title={(key) => `Limits for “${key.label}”`}>
+      {(key, done) => <LimitsForm apiKey={key} onDone={done} />}
+    </KeyFormDialog>
   );
 }

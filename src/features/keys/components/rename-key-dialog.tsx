@@ -1,13 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { KEY_LABEL_MAX_LENGTH, updateKeyRequestSchema, type ApiKey } from '@shared/contracts';
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogContent, DialogFooter } from '@/components/ui/dialog';
+import { DialogFooter } from '@/components/ui/dialog';
+import { KeyFormDialog } from '@/features/keys/components/key-form-dialog';
 import { Field, Input } from '@/components/ui/form';
 import { useToast } from '@/components/ui/toast';
 import { describeError } from '@/lib/api-error';
 import { fieldErrors } from '@/lib/form';
 import { useUpdateKey } from '@/features/keys/api/update-key';
-import { maskedKey } from '@/features/keys/components/key-status-badge';
 
 function RenameForm({ apiKey, onDone }: { apiKey: ApiKey; onDone: () => void }) {
   const updateKey = useUpdateKey();
@@ -72,15 +72,8 @@ export function RenameKeyDialog({
   onOpenChange: (open: boolean) => void;
 }) {
   return (
-    <Dialog open={apiKey !== null} onOpenChange={onOpenChange}>
-      {apiKey && (
-        <DialogContent
-          title="Rename key"
-          description={<span className="font-mono">{maskedKey(apiKey)}</span>}
-        >
-          <RenameForm apiKey={apiKey} onDone={() => onOpenChange(false)} />
-        </DialogContent>
-      )}
-    </Dialog>
+    <KeyFormDialog apiKey={apiKey} onOpenChange={onOpenChange} title={() => 'Rename key'}>
+      {(key, done) => <RenameForm apiKey={key} onDone={done} />}
+    </KeyFormDialog>
   );
 }
