@@ -90,6 +90,40 @@ describe('UsageBuffer flushing policy', () => {
     expect(h.written.flat().map((batch) => batch.key_id)).toEqual(['key-a', 'key-b']);
   });
 
+  it('says how urgent a flush is: memory bounds and overdue groups now, old enough groups soon', () => {
+    const full = harness();
+    for (let i = 0; i < 5; i += 1) full.buffer.record(call());
+    expect(full.buffer.due()).toBe('now');
+
+    const many = harness();
+    for (let i = 0; i < 12; i += 1) many.buffer.record(call({ key_id: `key-${i % 4}` }));
+    expect(many.buffer.due()).toBe('now');
+
+    const aged = harness();
+    aged.buffer.record(call());
+    expect(aged.buffer.due()).toBeUndefined();
+    aged.advance(1_000);
+    expect(aged.buffer.due()).toBe('soon');
+    aged.advance(999);
+    expect(aged.buffer.due()).toBe('soon');
+    // Twice maxAgeMs: the timer did not run, so the instance had no CPU; the request waits.
+    aged.advance(1);
+    expect(aged.buffer.due()).toBe('now');
+  });
+
+  it('makes a failed write due soon once its retry time comes', async () => {
+    const h = harness();
+    h.buffer.record(call());
+    h.advance(1_000);
+    h.failWrites(1);
+    await h.buffer.flushDue();
+    expect(h.buffer.due()).toBeUndefined();
+    h.advance(60_000);
+    expect(h.buffer.due()).toBe('soon');
+    await h.buffer.flushDue();
+    expect(h.writtenCalls()).toBe(1);
+  });
+
   it('writes every group when the instance holds maxBufferedCalls', async () => {
     const h = harness();
     for (let i = 0; i < 12; i += 1) h.buffer.record(call({ key_id: `key-${i % 4}` }));

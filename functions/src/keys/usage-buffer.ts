@@ -123,13 +123,29 @@ export class UsageBuffer {
     return unit.writing === undefined && unit.nextAttemptAt <= now;
   }
 
-  /** Whether the next request should start a flush. */
-  isDue(): boolean {
+  /**
+   * Whether a flush is due, and how urgently. `now`: a bound on memory is reached (the instance
+   * holds maxBufferedCalls, or a group maxCalls), or a group is twice maxAgeMs old, which means
+   * the instance had no CPU for its timer, as a throttled Cloud Run instance between requests;
+   * the request that finds it so should wait for the write. `soon`: a group is maxAgeMs old or a
+   * retry is due; the write can start after the response.
+   */
+  due(): 'now' | 'soon' | undefined {
     const now = this.now();
-    if (this.groupedCalls >= this.policy.maxBufferedCalls) return true;
-    for (const group of this.groups.values()) if (this.groupIsDue(group, now)) return true;
-    for (const unit of this.units) if (this.unitIsDue(unit, now)) return true;
-    return false;
+    if (this.groupedCalls >= this.policy.maxBufferedCalls) return 'now';
+    let soon = false;
+    for (const group of this.groups.values()) {
+      if (group.batch.calls.length >= this.policy.maxCalls) return 'now';
+      const age = now - group.openedAt;
+      if (age >= 2 * this.policy.maxAgeMs) return 'now';
+      if (age >= this.policy.maxAgeMs) soon = true;
+    }
+    if (!soon) for (const unit of this.units) if (this.unitIsDue(unit, now)) soon = true;
+    return soon ? 'soon' : undefined;
+  }
+
+  isDue(): boolean {
+    return this.due() !== undefined;
   }
 
   /** Writes what is due. Never rejects: failed batches stay buffered for a later retry. */

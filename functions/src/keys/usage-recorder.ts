@@ -1,15 +1,19 @@
 /**
  * The instance's usage recorder: the buffer, its Firestore sink, and the three moments a flush
- * starts. (1) A request that finds the buffer due starts the flush and waits for it, up to
- * FLUSH_WAIT_MS, before answering: Cloud Functions (2nd gen) may throttle CPU once a response
- * is sent, so work started inside a request is the only work that is sure to run. (2) A timer,
- * which runs whenever the instance has CPU (always in the emulator). (3) SIGTERM, which 2nd gen
- * sends 10 s before stopping an instance.
+ * starts. (1) A request that finds the buffer due starts the flush. If a bound on memory is
+ * reached, or the buffer is overdue because the instance had no CPU (Cloud Functions 2nd gen
+ * may throttle CPU once a response is sent), it waits for the write, up to FLUSH_WAIT_MS,
+ * before answering: work inside a request is the only work sure to run. If the buffer is merely
+ * old enough, the write starts right after the response (startSoon), so no call waits for a
+ * Firestore round trip in steady traffic; should CPU be throttled then, it goes on with the
+ * next request or at SIGTERM. (2) A timer, which runs whenever the instance has CPU (always in
+ * the emulator). (3) SIGTERM, which 2nd gen sends 10 s before stopping an instance.
  *
  * What can be lost: only calls not yet written when an instance dies without SIGTERM (crash,
- * out of memory, host failure). That is at most the calls of the last FLUSH_POLICY.maxAgeMs on
- * that instance and never more than maxBufferedCalls plus the calls in flight (the instance's
- * concurrency). And while Firestore refuses writes, beyond maxRetainedCalls (logged as
+ * out of memory, host failure). In steady traffic that is the calls of the last
+ * FLUSH_POLICY.maxAgeMs on that instance plus the write under way; never more than those of the
+ * last 2 × maxAgeMs of traffic, nor more than maxBufferedCalls plus the calls in flight (the
+ * instance's concurrency). And while Firestore refuses writes, beyond maxRetainedCalls (logged as
  * `usage_dropped`).
  */
 import { db } from '../lib/firebase.js';
@@ -17,6 +21,7 @@ import { API_USAGE_EVENTS } from '../lib/collections.js';
 import { log } from '../lib/log.js';
 import { isEmulator } from '../lib/runtime.js';
 import { onShutdown } from '../lib/shutdown.js';
+import { startSoon } from '../lib/start-soon.js';
 import { toBatchDoc } from './batch-doc.js';
 import { UsageBuffer, type FlushPolicy, type UsageBatch, type UsageCall } from './usage-buffer.js';
 
@@ -106,11 +111,14 @@ export class UsageRecorder {
     );
   }
 
-  /** Buffers a call; returns the flush it started when the buffer was due, for the request to await. */
+  /** Buffers a call; returns the flush it started when the request must wait for it. */
   record(call: UsageCall): Promise<void> | undefined {
     this.start();
     this.buffer.record(call);
-    return this.buffer.isDue() ? this.buffer.flushDue() : undefined;
+    const due = this.buffer.due();
+    if (due === 'now') return this.buffer.flushDue();
+    if (due === 'soon') startSoon(() => void this.buffer.flushDue());
+    return undefined;
   }
 
   /** For tools that run the pipeline in-process (the benchmark): told of every written batch. */

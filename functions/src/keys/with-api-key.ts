@@ -7,7 +7,8 @@
  * budget for bad keys, lookup, active, expiry, scope, per-minute limit, monthly quota) → handler
  * → record usage. Every call made with a real
  * key is recorded, refused or not; recording only buffers, except that the call which finds
- * the buffer due waits (at most FLUSH_WAIT_MS) for the write it starts — never for aggregation.
+ * the buffer full or overdue waits (at most FLUSH_WAIT_MS) for the write it starts — never for
+ * aggregation (see usage-recorder.ts).
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { ApiError } from '../http/api-error.js';
