@@ -9,7 +9,6 @@ import type { Request, Response } from 'express';
 import { accountRef } from '../accounts/account-doc.js';
 import { userOf } from '../http/auth.js';
 import { closeBillingAccount } from '../billing/close-billing-account.js';
-import { expectNoBody, expectNoQuery } from '../http/empty-input.js';
 import { keyRevocationWrite } from '../keys/revocation-feed.js';
 import { auth, db } from '../lib/firebase.js';
 import {
@@ -140,10 +139,8 @@ function isUserNotFound(error: unknown): boolean {
  * request after a failure finishes the job. Usage still buffered on an API instance is discarded
  * by foldUsage once the keys are gone.
  */
-export async function deleteAccount(req: Request, res: Response): Promise<void> {
+export async function deleteAccount(_req: Request, res: Response): Promise<void> {
   const user = userOf(res);
-  expectNoQuery(req);
-  await expectNoBody(req);
   const accountId = user.uid;
   const firestore = db();
   await writeTombstone(user.uid);

@@ -1,7 +1,6 @@
 import { FieldPath, type Query, type QueryDocumentSnapshot } from 'firebase-admin/firestore';
 import type { Request, Response } from 'express';
 import { userOf } from '../http/auth.js';
-import { expectNoQuery } from '../http/empty-input.js';
 import { takeRouteBudget } from '../http/route-limits.js';
 import { toAccountSummary } from '../accounts/account-doc.js';
 import { streamResponse } from '../http/stream.js';
@@ -53,7 +52,6 @@ async function writeArray<T>(
 export async function exportAccount(req: Request, res: Response): Promise<void> {
   const user = userOf(res);
   takeRouteBudget(res, 'GET /me/export');
-  expectNoQuery(req);
   const profile = await ensureProfile(user);
   const firestore = db();
   const now = new Date();

@@ -3,7 +3,6 @@ import { accountFor } from '../accounts/access.js';
 import { toAccountSummary } from '../accounts/account-doc.js';
 import { ensureProfile, toProfile } from '../accounts/profile.js';
 import { userOf } from '../http/auth.js';
-import { expectNoQuery } from '../http/empty-input.js';
 import type { AccountResponse, MeResponse } from '../shared/contracts.js';
 import { accountUsage } from './account-usage.js';
 
@@ -11,9 +10,8 @@ import { accountUsage } from './account-usage.js';
  * GET /me: the profile and the personal account (both created on the first call), with the
  * personal account's usage this period.
  */
-export async function getMe(req: Request, res: Response): Promise<void> {
+export async function getMe(_req: Request, res: Response): Promise<void> {
   const user = userOf(res);
-  expectNoQuery(req);
   const profile = await ensureProfile(user);
   const body: MeResponse = {
     user: toProfile(user, profile.user),
@@ -24,9 +22,8 @@ export async function getMe(req: Request, res: Response): Promise<void> {
 }
 
 /** GET /summary (and /accounts/:account_id/summary): the request's account and its usage. */
-export async function getSummary(req: Request, res: Response): Promise<void> {
+export async function getSummary(_req: Request, res: Response): Promise<void> {
   const account = accountFor(res, 'read_usage');
-  expectNoQuery(req);
   const body: AccountResponse = {
     account: toAccountSummary(account.id, account.doc, account.role),
     usage: await accountUsage(account.id, account.doc, new Date()),

@@ -2,7 +2,6 @@ import type { Request, Response } from 'express';
 import { accountRef, memberDocSchema, readAccountDoc } from '../accounts/account-doc.js';
 import { ensureProfile } from '../accounts/profile.js';
 import { userOf } from '../http/auth.js';
-import { expectNoQuery } from '../http/empty-input.js';
 import { db } from '../lib/firebase.js';
 import { ACCOUNTS, MEMBERS } from '../lib/collections.js';
 import type { AccountsResponse } from '../shared/contracts.js';
@@ -15,9 +14,8 @@ type Listed = AccountsResponse['accounts'][number];
  * found with one collection-group query on `members` by their `uid` field (firestore.indexes.json
  * declares the collection-group index), then the accounts are read in one batch.
  */
-export async function listAccounts(req: Request, res: Response): Promise<void> {
+export async function listAccounts(_req: Request, res: Response): Promise<void> {
   const user = userOf(res);
-  expectNoQuery(req);
   const [profile, memberships] = await Promise.all([
     ensureProfile(user),
     db().collectionGroup(MEMBERS).where('uid', '==', user.uid).get(),

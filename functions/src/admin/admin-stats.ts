@@ -2,7 +2,8 @@ import { AggregateField, Timestamp } from 'firebase-admin/firestore';
 import type { Request, Response } from 'express';
 import { accountRef, accountDocSchema } from '../accounts/account-doc.js';
 import { assertAdmin } from '../http/auth.js';
-import { parseInput, parseQuery } from '../http/parse.js';
+import { parseInput } from '../http/parse.js';
+import { queryOf } from '../http/routes.js';
 import { takeRouteBudget } from '../http/route-limits.js';
 import { db } from '../lib/firebase.js';
 import { ACCOUNTS, API_KEYS, USERS } from '../lib/collections.js';
@@ -124,10 +125,10 @@ async function usableKeyCount(): Promise<number> {
  * aggregation per top-account candidate, and the top accounts' documents and their owners'
  * profiles.
  */
-export async function adminStats(req: Request, res: Response): Promise<void> {
+export async function adminStats(_req: Request, res: Response): Promise<void> {
   assertAdmin(res);
   takeRouteBudget(res, 'GET /admin/stats');
-  const query = parseQuery(req, adminStatsQuerySchema);
+  const query = queryOf(res, adminStatsQuerySchema);
   const to = query.to ?? utcDate(new Date());
   const range = parseInput(
     statsQuerySchema,

@@ -5,8 +5,7 @@ import { userDocSchema } from '../accounts/profile.js';
 import { ApiError } from '../http/api-error.js';
 import type { AuthedUser } from '../http/auth.js';
 import { userOf } from '../http/auth.js';
-import { expectNoQuery } from '../http/empty-input.js';
-import { parseBody } from '../http/parse.js';
+import { bodyOf } from '../http/routes.js';
 import { db } from '../lib/firebase.js';
 import { USERS } from '../lib/collections.js';
 import { log } from '../lib/log.js';
@@ -73,11 +72,10 @@ async function customerOwner(user: AuthedUser, account: AccountAccess): Promise<
  * existing subscription; a second Checkout would bill it for two plans at once. Stripe is asked,
  * not only Firestore, so a subscription whose webhook is still on its way counts too.
  */
-export const createCheckout = billingRoute('POST /billing/checkout', async (req: Request, res: Response) => {
+export const createCheckout = billingRoute('POST /billing/checkout', async (_req: Request, res: Response) => {
   const user = userOf(res);
   const account = accountFor(res, 'manage_billing');
-  expectNoQuery(req);
-  const { plan } = await parseBody(req, checkoutRequestSchema);
+  const { plan } = bodyOf(res, checkoutRequestSchema);
   const config = checkoutConfig();
   if (account.doc.plan_tier === plan) throw alreadyOnPlan(plan);
 

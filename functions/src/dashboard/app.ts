@@ -19,6 +19,16 @@ import { listKeys } from '../keys/list-keys.js';
 import { revokeKey } from '../keys/revoke-key.js';
 import { rollKey } from '../keys/roll-key.js';
 import { updateKey } from '../keys/update-key.js';
+import {
+  adminStatsQuerySchema,
+  checkoutRequestSchema,
+  createKeyRequestSchema,
+  exportQuerySchema,
+  recentUsageQuerySchema,
+  rollKeyRequestSchema,
+  statsQuerySchema,
+  updateKeyRequestSchema,
+} from '../shared/contracts.js';
 import { exportUsage } from '../usage/export-usage.js';
 import { getStats } from '../usage/get-stats.js';
 import { recentUsage } from '../usage/recent-usage.js';
@@ -27,29 +37,36 @@ export const DASHBOARD_BASE_PATH = '/api/dashboard';
 
 /** Routes about the signed-in user, not about an account. */
 export const USER_ROUTES: readonly Route[] = [
-  { method: 'GET', path: '/me', handler: getMe },
-  { method: 'DELETE', path: '/me', handler: deleteAccount },
-  { method: 'GET', path: '/me/export', handler: exportAccount },
-  { method: 'GET', path: '/accounts', handler: listAccounts },
-  { method: 'GET', path: '/admin/stats', handler: adminStats },
+  { method: 'GET', path: '/me', input: {}, handler: getMe },
+  { method: 'DELETE', path: '/me', input: {}, handler: deleteAccount },
+  { method: 'GET', path: '/me/export', input: {}, handler: exportAccount },
+  { method: 'GET', path: '/accounts', input: {}, handler: listAccounts },
+  { method: 'GET', path: '/admin/stats', input: { query: adminStatsQuerySchema }, handler: adminStats },
 ];
 
 /**
  * Routes about one account: mounted unprefixed (the caller's personal account) and under
- * ACCOUNT_PREFIX (an account the caller is a member of).
+ * ACCOUNT_PREFIX (an account the caller is a member of). Every route declares its input, which
+ * is checked before the account is resolved: a brand-new user's first, malformed request
+ * creates nothing.
  */
 export const ACCOUNT_ROUTES: readonly Route[] = [
-  { method: 'GET', path: '/summary', handler: getSummary },
-  { method: 'GET', path: '/keys', handler: listKeys },
-  { method: 'POST', path: '/keys', handler: createKey },
-  { method: 'PATCH', path: '/keys/:id', handler: updateKey },
-  { method: 'POST', path: '/keys/:id/revoke', handler: revokeKey },
-  { method: 'POST', path: '/keys/:id/roll', handler: rollKey },
-  { method: 'GET', path: '/stats', handler: getStats },
-  { method: 'GET', path: '/usage/recent', handler: recentUsage },
-  { method: 'GET', path: '/usage/export', handler: exportUsage },
-  { method: 'POST', path: '/billing/checkout', handler: createCheckout },
-  { method: 'POST', path: '/billing/portal', handler: createPortal },
+  { method: 'GET', path: '/summary', input: {}, handler: getSummary },
+  { method: 'GET', path: '/keys', input: {}, handler: listKeys },
+  { method: 'POST', path: '/keys', input: { body: createKeyRequestSchema }, handler: createKey },
+  { method: 'PATCH', path: '/keys/:id', input: { body: updateKeyRequestSchema }, handler: updateKey },
+  { method: 'POST', path: '/keys/:id/revoke', input: {}, handler: revokeKey },
+  { method: 'POST', path: '/keys/:id/roll', input: { body: rollKeyRequestSchema }, handler: rollKey },
+  { method: 'GET', path: '/stats', input: { query: statsQuerySchema }, handler: getStats },
+  { method: 'GET', path: '/usage/recent', input: { query: recentUsageQuerySchema }, handler: recentUsage },
+  { method: 'GET', path: '/usage/export', input: { query: exportQuerySchema }, handler: exportUsage },
+  {
+    method: 'POST',
+    path: '/billing/checkout',
+    input: { body: checkoutRequestSchema },
+    handler: createCheckout,
+  },
+  { method: 'POST', path: '/billing/portal', input: {}, handler: createPortal },
 ];
 
 export const ACCOUNT_PREFIX = '/accounts/:account_id';

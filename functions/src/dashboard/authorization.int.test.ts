@@ -29,6 +29,8 @@ interface RouteCase {
   /** Concrete path; `{own}` and `{foreign}` stand for the caller's and another account's key id. */
   path: string;
   admin?: boolean;
+  /** A valid body, where the route takes one: input is checked before the account is resolved. */
+  body?: unknown;
   malformed: { query?: string; body?: unknown; field: string };
   /** Where the route names a key: the same call with another account's key id. */
   foreign?: { path: string; body?: unknown };
@@ -37,9 +39,10 @@ interface RouteCase {
 const ACCOUNT_CASES: Record<string, RouteCase> = {
   'GET /summary': { path: '/summary', malformed: { query: 'period=2026-10', field: 'query.period' } },
   'GET /keys': { path: '/keys', malformed: { query: 'limit=5', field: 'query.limit' } },
-  'POST /keys': { path: '/keys', malformed: { body: { label: '' }, field: 'label' } },
+  'POST /keys': { path: '/keys', body: { label: 'mine now' }, malformed: { body: { label: '' }, field: 'label' } },
   'PATCH /keys/:id': {
     path: '/keys/{own}',
+    body: { label: 'mine now' },
     malformed: { body: { label: 42 }, field: 'label' },
     foreign: { path: '/keys/{foreign}', body: { label: 'mine now' } },
   },
@@ -70,6 +73,7 @@ const ACCOUNT_CASES: Record<string, RouteCase> = {
   },
   'POST /billing/checkout': {
     path: '/billing/checkout',
+    body: { plan: 'pro' },
     malformed: { body: { plan: 'gold' }, field: 'plan' },
   },
   'POST /billing/portal': {
@@ -342,7 +346,7 @@ describe("another account's id in the path", () => {
       for (const account of [other.uid, 'no-such-account', '__proto__', 'x'.repeat(200)]) {
         const response = await dashboardCall(owner, fill(routeCase.path, account), {
           method,
-          ...(method === 'POST' || method === 'PATCH' ? { body: { label: 'mine now' } } : {}),
+          ...(routeCase.body === undefined ? {} : { body: routeCase.body }),
         });
         expect(response.status, account).toBe(404);
         const text = await response.text();

@@ -285,6 +285,22 @@ describe('a hostile-input run', () => {
     },
   );
 
+  it("refuses a brand-new user's malformed first requests before creating their account", async () => {
+    const newcomer = await createTestUser();
+    const before = await dumpFirestore();
+    const statuses: string[] = [];
+    for (const route of DASHBOARD_ROUTES) {
+      const path = route.path.replace(':account_id', newcomer.uid).replace(':id', 'some-key-id');
+      const response = await fetch(url(`${DASHBOARD_BASE_PATH}${path}?unexpected=1`), {
+        method: route.method,
+        headers: bearer(newcomer),
+      });
+      statuses.push(`${route.method} ${route.path} ${response.status}`);
+    }
+    expect(statuses).toEqual(DASHBOARD_ROUTES.map((route) => `${route.method} ${route.path} 400`));
+    expect(await dumpFirestore()).toBe(before);
+  });
+
   it('survives raw HTTP oddities on the functions without a 5xx', async () => {
     const bytes = new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]);
     const probes: Probe[] = [

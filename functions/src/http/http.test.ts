@@ -11,8 +11,11 @@ const { errorMiddleware, notFoundMiddleware } = await import('./errors.js');
 const { limitBodySize, MAX_BODY_BYTES } = await import('./json-body.js');
 const { parseBody, parseQuery } = await import('./parse.js');
 const { assignRequestId } = await import('./request-id.js');
-const { mountRoutes } = await import('./routes.js');
-const { expectNoQuery } = await import('./empty-input.js');
+const { bodyOf, mountRoutes } = await import('./routes.js');
+
+const noteSchema = z.strictObject({ note: z.string().max(10) });
+/** Requests that reached the `before` handler of the routes that declare their input. */
+const reachedBefore: string[] = [];
 
 let server: Server;
 let base: string;
@@ -42,14 +45,7 @@ beforeAll(async () => {
       },
     },
     { method: 'GET', path: '/things/:id', handler: (req, res) => void res.json({ id: req.params.id }) },
-    {
-      method: 'DELETE',
-      path: '/nothing',
-      handler: (req, res) => {
-        expectNoQuery(req);
-        res.status(204).end();
-      },
-    },
+    { method: 'DELETE', path: '/nothing', input: {}, handler: (_req, res) => void res.status(204).end() },
     {
       method: 'GET',
       path: '/boom',
@@ -58,7 +54,24 @@ beforeAll(async () => {
       },
     },
   ]);
+  const declared = express.Router();
+  mountRoutes(
+    declared,
+    [
+      {
+        method: 'POST',
+        path: '/notes',
+        input: { body: noteSchema },
+        handler: (_req, res) => void res.status(201).json(bodyOf(res, noteSchema)),
+      },
+    ],
+    (req, _res, next) => {
+      reachedBefore.push(req.path);
+      next();
+    },
+  );
   app.use('/base', router);
+  app.use('/base/declared', declared);
   app.use(notFoundMiddleware);
   app.use(errorMiddleware);
   await new Promise<void>((resolve) => {
@@ -157,6 +170,27 @@ describe('routing and errors', () => {
       expect(response.status, query).toBe(400);
       expect((await errorOf(response)).field, query).toBe(field);
     }
+  });
+
+  it("checks a declared input before the route's other handlers run, and hands it over parsed", async () => {
+    reachedBefore.length = 0;
+    for (const [query, body] of [
+      ['', '{"note":"far too long a note"}'],
+      ['', '{"note":"ok","extra":1}'],
+      ['?a=1', '{"note":"ok"}'],
+    ]) {
+      const response = await fetch(`${base}/declared/notes${query}`, { method: 'POST', headers: json, body });
+      expect(response.status, body).toBe(400);
+    }
+    expect(reachedBefore).toEqual([]);
+    const ok = await fetch(`${base}/declared/notes`, {
+      method: 'POST',
+      headers: json,
+      body: '{"note":"ok"}',
+    });
+    expect(ok.status).toBe(201);
+    expect(await ok.json()).toEqual({ note: 'ok' });
+    expect(reachedBefore).toEqual(['/notes']);
   });
 
   it('reads a query parameter literally, once: no objects from brackets, no repeats', async () => {

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { accountFor } from '../accounts/access.js';
 import { userOf } from '../http/auth.js';
-import { parseBody } from '../http/parse.js';
+import { bodyOf } from '../http/routes.js';
 import { db } from '../lib/firebase.js';
 import { API_KEYS } from '../lib/collections.js';
 import { log } from '../lib/log.js';
@@ -13,10 +13,10 @@ import { assertBelowKeyCap } from './owned-key.js';
 const DAY_MS = 86_400_000;
 
 /** POST /keys: the only response besides a roll that carries the key's plaintext. */
-export async function createKey(req: Request, res: Response): Promise<void> {
+export async function createKey(_req: Request, res: Response): Promise<void> {
   const user = userOf(res);
   const account = accountFor(res, 'manage_own_keys');
-  const body = await parseBody(req, createKeyRequestSchema);
+  const body = bodyOf(res, createKeyRequestSchema);
   const now = new Date();
   const firestore = db();
   const ref = firestore.collection(API_KEYS).doc();

@@ -2,7 +2,6 @@ import { Timestamp } from 'firebase-admin/firestore';
 import type { Request, Response } from 'express';
 import { accountFor } from '../accounts/access.js';
 import { userOf } from '../http/auth.js';
-import { expectNoBody } from '../http/empty-input.js';
 import { db } from '../lib/firebase.js';
 import { log } from '../lib/log.js';
 import type { KeyResponse } from '../shared/contracts.js';
@@ -19,7 +18,6 @@ export async function revokeKey(req: Request, res: Response): Promise<void> {
   const account = accountFor(res, 'manage_own_keys');
   const owned = await readOwnedKey(keyIdParam(req), account);
   assertMayManage(account, user.uid, owned.doc);
-  await expectNoBody(req);
   const revoked = await db().runTransaction(async (tx) => {
     const current = await readOwnedKey(owned.id, account, tx);
     if (!current.doc.is_active && current.doc.revoked_at !== undefined)

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { ApiError } from '../http/api-error.js';
 import { accountFor } from '../accounts/access.js';
 import { userOf } from '../http/auth.js';
-import { parseBody } from '../http/parse.js';
+import { bodyOf } from '../http/routes.js';
 import { db } from '../lib/firebase.js';
 import { API_KEYS } from '../lib/collections.js';
 import { log } from '../lib/log.js';
@@ -26,7 +26,7 @@ export async function rollKey(req: Request, res: Response): Promise<void> {
   const account = accountFor(res, 'manage_own_keys');
   const owned = await readOwnedKey(keyIdParam(req), account);
   assertMayManage(account, user.uid, owned.doc);
-  const body = await parseBody(req, rollKeyRequestSchema);
+  const body = bodyOf(res, rollKeyRequestSchema);
   const firestore = db();
   const newRef = firestore.collection(API_KEYS).doc();
   const now = new Date();

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { accountFor } from '../accounts/access.js';
 import { userOf } from '../http/auth.js';
-import { parseBody } from '../http/parse.js';
+import { bodyOf } from '../http/routes.js';
 import { db } from '../lib/firebase.js';
 import { log } from '../lib/log.js';
 import { updateKeyRequestSchema, type KeyResponse } from '../shared/contracts.js';
@@ -20,7 +20,7 @@ export async function updateKey(req: Request, res: Response): Promise<void> {
   const account = accountFor(res, 'manage_own_keys');
   const owned = await readOwnedKey(keyIdParam(req), account);
   assertMayManage(account, user.uid, owned.doc);
-  const body = await parseBody(req, updateKeyRequestSchema);
+  const body = bodyOf(res, updateKeyRequestSchema);
   const caps = {
     ...(body.cap_monthly === undefined ? {} : { cap_monthly: body.cap_monthly }),
     ...(body.cap_per_minute === undefined ? {} : { cap_per_minute: body.cap_per_minute }),

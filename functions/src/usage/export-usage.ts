@@ -1,7 +1,7 @@
 import type { QueryDocumentSnapshot } from 'firebase-admin/firestore';
 import type { Request, Response } from 'express';
 import { accountFor } from '../accounts/access.js';
-import { parseQuery } from '../http/parse.js';
+import { queryOf } from '../http/routes.js';
 import { takeRouteBudget } from '../http/route-limits.js';
 import { readOwnedKey } from '../keys/owned-key.js';
 import { db } from '../lib/firebase.js';
@@ -33,7 +33,7 @@ async function keyLabels(accountId: string): Promise<Map<string, string>> {
 export async function exportUsage(req: Request, res: Response): Promise<void> {
   const account = accountFor(res, 'read_usage');
   takeRouteBudget(res, 'GET /usage/export');
-  const query = parseQuery(req, exportQuerySchema);
+  const query = queryOf(res, exportQuerySchema);
   if (query.key_id !== undefined) await readOwnedKey(query.key_id, account);
   const labels = await keyLabels(account.id);
 

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { accountFor } from '../accounts/access.js';
-import { parseQuery } from '../http/parse.js';
+import { queryOf } from '../http/routes.js';
 import { takeRouteBudget } from '../http/route-limits.js';
 import { readOwnedKey } from '../keys/owned-key.js';
 import { db } from '../lib/firebase.js';
@@ -18,10 +18,10 @@ import { batchDocSchema } from '../keys/batch-doc.js';
  * `key_id`. Calls are stored in batches ordered by their last call, and each of the 50 most
  * recent calls sits in one of the 50 most recent batches, so reading 50 batches is always enough.
  */
-export async function recentUsage(req: Request, res: Response): Promise<void> {
+export async function recentUsage(_req: Request, res: Response): Promise<void> {
   const account = accountFor(res, 'read_usage');
   takeRouteBudget(res, 'GET /usage/recent');
-  const query = parseQuery(req, recentUsageQuerySchema);
+  const query = queryOf(res, recentUsageQuerySchema);
   const scope =
     query.key_id === undefined
       ? db().collection(API_USAGE_EVENTS).where('account_id', '==', account.id)
