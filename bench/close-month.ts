@@ -252,7 +252,9 @@ async function runFolds(): Promise<number> {
             latency_ms: 12,
             at: fold.at,
             billable: true,
+            units: 1,
           })),
+          units: fold.calls,
         };
         await firestore.collection(API_USAGE_EVENTS).doc(id).create(toBatchDoc(batch));
         const outcome = await foldUsageBatch(id, {

@@ -83,12 +83,22 @@ const KEYS: readonly DemoKeySpec[] = [
 ];
 const PRINTED_KEY_ID = 'demo-production';
 
+/** `cost`: units an admitted call is charged on average (POST /v1/emails/verify: one per address). */
 const ENDPOINTS = [
-  { endpoint: 'GET /v1/forecast', share: 0.48, latency: 42 },
-  { endpoint: 'GET /v1/time', share: 0.27, latency: 9 },
-  { endpoint: 'POST /v1/convert', share: 0.18, latency: 23 },
-  { endpoint: 'POST /v1/keys/verify', share: 0.07, latency: 14 },
+  { endpoint: 'GET /v1/forecast', share: 0.45, latency: 42, cost: 1 },
+  { endpoint: 'GET /v1/time', share: 0.25, latency: 9, cost: 1 },
+  { endpoint: 'POST /v1/convert', share: 0.17, latency: 23, cost: 1 },
+  { endpoint: 'POST /v1/emails/verify', share: 0.06, latency: 61, cost: 12 },
+  { endpoint: 'POST /v1/keys/verify', share: 0.07, latency: 14, cost: 1 },
 ] as const;
+
+/** Units charged for `n` calls answered `status` (with-api-key.ts: refusals cost nothing). */
+function unitsOf(status: string, n: number, cost: number): number {
+  if (status === '200') return Math.round(n * cost);
+  // A failed handler keeps one unit; a body without a cost (a 400 of emails/verify) none.
+  if (status === '500' || (status === '400' && cost === 1)) return n;
+  return 0;
+}
 
 /** Seeded by text: the same date always gives the same usage, so re-seeding changes nothing. */
 function random(seed: string): () => number {
@@ -293,6 +303,7 @@ function seedDay(uid: string, date: string, daysAgo: number, dayFraction: number
     account_id: uid,
     date,
     total_requests: 0,
+    total_units: 0,
     error_count: 0,
     latency_ms_sum: 0,
     requests_by_endpoint: {} as Record<string, number>,
@@ -309,13 +320,14 @@ function seedDay(uid: string, date: string, daysAgo: number, dayFraction: number
     if (calls === 0) continue;
     const stats = {
       requests: 0,
+      units: 0,
       errors: 0,
       latency_ms_sum: 0,
       by_endpoint: {} as Record<string, number>,
       by_status: {} as Record<string, number>,
     };
     let remaining = calls;
-    ENDPOINTS.forEach(({ endpoint, share, latency }, index) => {
+    ENDPOINTS.forEach(({ endpoint, share, latency, cost }, index) => {
       const count =
         index === ENDPOINTS.length - 1 ? remaining : Math.min(remaining, Math.round(calls * share));
       remaining -= count;
@@ -339,7 +351,9 @@ function seedDay(uid: string, date: string, daysAgo: number, dayFraction: number
         if (n <= 0) continue;
         const errors = Number(status) >= 400 ? n : 0;
         const latencySum = Math.round(n * (status === '401' || status === '429' ? 3 : avgLatency));
+        const units = unitsOf(status, n, cost);
         stats.requests += n;
+        stats.units += units;
         stats.errors += errors;
         stats.latency_ms_sum += latencySum;
         bump(stats.by_endpoint, endpoint, n);
@@ -347,14 +361,14 @@ function seedDay(uid: string, date: string, daysAgo: number, dayFraction: number
         bump(doc.requests_by_endpoint, endpoint, n);
         bump(doc.requests_by_status, status, n);
         doc.total_requests += n;
+        doc.total_units += units;
         doc.error_count += errors;
         doc.latency_ms_sum += latencySum;
       }
     });
     doc.key_stats[spec.id] = stats;
     bump(doc.requests_by_key, spec.id, stats.requests);
-    // Billable: calls the key check let through (not 401 or 429).
-    byKey.set(spec.id, stats.requests - (stats.by_status['401'] ?? 0) - (stats.by_status['429'] ?? 0));
+    byKey.set(spec.id, stats.units);
   }
   return { doc, byKey };
 }
@@ -366,12 +380,14 @@ function recentBatch(spec: DemoKeySpec, uid: string, now: Date): DocumentData {
     const endpoint = ENDPOINTS[Math.floor(rand() * ENDPOINTS.length)] ?? ENDPOINTS[0];
     const roll = rand();
     const status = roll < 0.9 ? 200 : roll < 0.96 ? 400 : roll < 0.99 ? 429 : 500;
+    const cost = endpoint.cost === 1 ? 1 : 1 + Math.floor(rand() * 2 * endpoint.cost);
     return {
       endpoint: endpoint.endpoint,
       method: endpoint.endpoint.split(' ')[0] ?? 'GET',
       status,
       latency_ms: Math.round(endpoint.latency * (0.6 + rand()) * 10) / 10,
       at: Timestamp.fromMillis(now.getTime() - (30 - index) * 97_000),
+      units: unitsOf(String(status), 1, cost),
     };
   });
   const first = calls[0]?.at ?? Timestamp.fromDate(now);
@@ -383,6 +399,7 @@ function recentBatch(spec: DemoKeySpec, uid: string, now: Date): DocumentData {
     period: utcPeriod(last.toDate()),
     count: calls.length,
     billable_count: calls.filter((call) => call.status !== 429).length,
+    units: calls.reduce((sum, call) => sum + call.units, 0),
     error_count: calls.filter((call) => call.status >= 400).length,
     first_at: first,
     at: last,

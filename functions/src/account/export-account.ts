@@ -75,7 +75,7 @@ export async function exportAccount(req: Request, res: Response): Promise<void> 
     .collection(API_USAGE_MONTHLY)
     .where('account_id', '==', accountId)
     .orderBy(FieldPath.documentId())
-    .select('period', 'total_requests', 'error_count');
+    .select('period', 'total_requests', 'total_units', 'error_count');
 
   await streamResponse(req, res, 'GET /me/export', async (write) => {
     res.status(200);
@@ -100,6 +100,7 @@ export async function exportAccount(req: Request, res: Response): Promise<void> 
     await writeArray(write, monthly, (doc): AccountExport['usage_monthly'][number] => ({
       period: String(doc.get('period')),
       requests: Number(doc.get('total_requests') ?? 0),
+      units: Number(doc.get('total_units') ?? 0),
       errors: Number(doc.get('error_count') ?? 0),
     }));
     await write('}');

@@ -24,6 +24,7 @@ const TOP_CANDIDATES = 2 * ADMIN_TOP_ACCOUNTS;
 
 interface DayTotals {
   requests: number;
+  units: number;
   errors: number;
   latency: number;
 }
@@ -37,8 +38,9 @@ async function platformDays(from: string, to: string) {
   const byDate = new Map<string, DayTotals>();
   const byAccount = new Map<string, number>();
   for (const shard of await loadPlatformDays(from, to)) {
-    const day = byDate.get(shard.date) ?? { requests: 0, errors: 0, latency: 0 };
+    const day = byDate.get(shard.date) ?? { requests: 0, units: 0, errors: 0, latency: 0 };
     day.requests += shard.total_requests;
+    day.units += shard.total_units;
     day.errors += shard.error_count;
     day.latency += shard.latency_ms_sum;
     byDate.set(shard.date, day);
@@ -151,12 +153,13 @@ export async function adminStats(_req: Request, res: Response): Promise<void> {
     to: range.to,
     totals: { accounts: accounts.data().count, active_keys: activeKeys, requests: 0, errors: 0 },
     daily: datesInRange(range.from, range.to).map((date) => {
-      const day = byDate.get(date) ?? { requests: 0, errors: 0, latency: 0 };
+      const day = byDate.get(date) ?? { requests: 0, units: 0, errors: 0, latency: 0 };
       requests += day.requests;
       errors += day.errors;
       return {
         date,
         requests: day.requests,
+        units: day.units,
         errors: day.errors,
         avg_latency_ms: averageLatency(day.latency, day.requests),
       };

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { API_KEYS } from '../lib/collections.js';
+import { API_KEYS, API_USAGE_DAILY, dailyDocId } from '../lib/collections.js';
 import { errorBodySchema } from '../shared/errors.js';
-import { periodEnd, utcPeriod } from '../shared/dates.js';
+import { periodEnd, utcDate, utcPeriod } from '../shared/dates.js';
 import {
   apiCall,
   adminDb,
@@ -182,7 +182,82 @@ describe('/v1: limits', () => {
   });
 });
 
+describe('calls that cost more than one unit', () => {
+  it('charges POST /v1/emails/verify one unit per distinct address, and the aggregates keep calls and units', async () => {
+    const user = await createTestUser();
+    await setAccountLimits(user.uid, { monthly: 10, per_minute: 60 });
+    const key = await insertKey(user.uid);
+    const verify = (emails: string[]) =>
+      apiCall(key.secret, '/emails/verify', { method: 'POST', body: { emails } });
+
+    // Four sent, three distinct: four reserved, three charged, one given back.
+    const first = await verify(['a@example.com', 'A@example.com', 'b@mailinator.com', 'not-an-email']);
+    expect(first.status).toBe(200);
+    expect(await json(first)).toMatchObject({
+      units: 3,
+      results: [
+        { email: 'a@example.com', result: 'valid' },
+        { email: 'b@mailinator.com', result: 'disposable' },
+        { email: 'not-an-email', result: 'invalid_syntax' },
+      ],
+    });
+    expect(first.headers.get('x-quota-remaining')).toBe('7');
+    expect(first.headers.get('x-ratelimit-remaining')).toBe('59');
+
+    // Eight addresses cannot be reserved from the seven left: refused before any work.
+    const tooMany = await verify(Array.from({ length: 8 }, (_, i) => `u${i}@example.com`));
+    expect(tooMany.status).toBe(429);
+    expect(await errorOf(tooMany)).toMatchObject({ code: 'quota_exceeded', limit: 'account' });
+    // A malformed body costs nothing, once the key has passed.
+    const malformed = await apiCall(key.secret, '/emails/verify', { method: 'POST', body: { emails: [] } });
+    expect(malformed.status).toBe(400);
+    expect((await errorOf(malformed)).field).toBe('emails');
+    const exact = await verify(Array.from({ length: 7 }, (_, i) => `u${i}@example.com`));
+    expect(exact.status).toBe(200);
+    expect(exact.headers.get('x-quota-remaining')).toBe('0');
+
+    const stored = await waitForDoc(
+      adminDb().collection(API_KEYS).doc(key.id),
+      (data) => data?.monthly_usage === 10,
+    );
+    expect(stored.monthly_usage).toBe(10);
+    const day = await waitForDoc(
+      adminDb()
+        .collection(API_USAGE_DAILY)
+        .doc(dailyDocId(user.uid, utcDate(new Date()))),
+      (data) => data?.total_requests === 4,
+    );
+    expect(day).toMatchObject({ total_requests: 4, total_units: 10 });
+    expect(day.key_stats[key.id]).toMatchObject({ requests: 4, units: 10 });
+  });
+});
+
 describe('POST /v1/keys/verify', () => {
+  it('spends the given cost, and a cost of 0 passes an exhausted quota but still counts the call', async () => {
+    const user = await createTestUser();
+    await setAccountLimits(user.uid, { monthly: 5, per_minute: 60 });
+    const key = await insertKey(user.uid);
+    const verify = (cost?: number) =>
+      apiCall(null, '/keys/verify', {
+        method: 'POST',
+        body: { key: key.secret, ...(cost === undefined ? {} : { cost }) },
+      });
+    expect(await json(await verify(4))).toMatchObject({ valid: true, units: 4, quota: { remaining: 1 } });
+    expect(await json(await verify(2))).toMatchObject({ valid: false, code: 'quota_exceeded', units: 0 });
+    expect(await json(await verify())).toMatchObject({ valid: true, units: 1, quota: { remaining: 0 } });
+    expect(await json(await verify(0))).toMatchObject({
+      valid: true,
+      units: 0,
+      ratelimit: { remaining: 57 },
+    });
+    const tooDear = await apiCall(null, '/keys/verify', {
+      method: 'POST',
+      body: { key: key.secret, cost: 10_001 },
+    });
+    expect(tooDear.status).toBe(400);
+    expect((await errorOf(tooDear)).field).toBe('cost');
+  });
+
   it('verifies a key and meters the call under the given endpoint', async () => {
     const user = await createTestUser();
     await setAccountLimits(user.uid, { monthly: 100, per_minute: 60 });

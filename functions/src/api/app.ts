@@ -9,6 +9,7 @@ import { withApiKey } from '../keys/with-api-key.js';
 import { postConvert } from './convert.js';
 import { getForecast } from './forecast.js';
 import { getTime } from './time.js';
+import { emailsCost, postVerifyEmails } from './verify-emails.js';
 import { verifyKey } from './verify-key.js';
 
 export function createApiApp(): Express {
@@ -28,6 +29,11 @@ export function createApiApp(): Express {
     { method: 'GET', path: '/time', handler: withApiKey({ scope: 'read' }, getTime) },
     { method: 'GET', path: '/forecast', handler: withApiKey({ scope: 'read' }, getForecast) },
     { method: 'POST', path: '/convert', handler: withApiKey({ scope: 'write' }, postConvert) },
+    {
+      method: 'POST',
+      path: '/emails/verify',
+      handler: withApiKey({ scope: 'read', cost: emailsCost }, postVerifyEmails),
+    },
     { method: 'POST', path: '/keys/verify', handler: verifyKey },
   ]);
   app.use('/v1', router);

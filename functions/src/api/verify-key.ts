@@ -1,10 +1,12 @@
 /**
- * POST /v1/keys/verify {key, endpoint?, scopes?}: lets a service that does not run on Firebase
+ * POST /v1/keys/verify {key, endpoint?, scopes?, cost?}: lets a service that does not run on Firebase
  * put Keymeter in front of its API (Unkey-style). Runs the same key check as `withApiKey`,
  * meters the call against the verified key, and answers 200 with `valid` either way; only a
  * malformed request body is a 400. An admitted call is metered under `endpoint`; a refused one
  * under this route itself, so a revoked or out-of-scope key cannot choose what its owner's
- * usage records (and the daily caps of usage-bounds.ts bound what an admitted one can).
+ * usage records (and the daily caps of usage-bounds.ts bound what an admitted one can). `cost`
+ * (default 1) is the units the call spends of the account's quota; 0 meters a call that costs
+ * nothing but still counts against the per-minute limit.
  */
 import type { Request, Response } from 'express';
 import { z } from 'zod';
@@ -12,7 +14,7 @@ import { parseBody } from '../http/parse.js';
 import { clientAddress } from '../keys/client-throttle.js';
 import { keyChecker } from '../keys/api-key-runtime.js';
 import type { LimitFigures } from '../keys/limits.js';
-import { awaitFlush, recordCall, refuseKeyInQuery } from '../keys/with-api-key.js';
+import { awaitFlush, MAX_CALL_COST, recordCall, refuseKeyInQuery } from '../keys/with-api-key.js';
 import { SCOPES, scopeSchema, type Scope } from '../shared/contracts.js';
 import type { ErrorCode } from '../shared/errors.js';
 import { endpointNameSchema } from '../usage/usage-bounds.js';
@@ -23,6 +25,7 @@ export const verifyKeyRequestSchema = z.strictObject({
   key: z.string().min(1, 'key is required').max(256),
   endpoint: endpointNameSchema.optional(),
   scopes: z.array(scopeSchema).max(SCOPES.length).optional(),
+  cost: z.number().int().min(0).max(MAX_CALL_COST).default(1),
 });
 
 interface LimitView {
@@ -39,6 +42,8 @@ export interface VerifyKeyResponse {
   key_id: string | null;
   owner: string | null;
   scopes: Scope[];
+  /** Units the call was charged: the cost when valid, else 0. */
+  units: number;
   ratelimit: LimitView | null;
   quota: LimitView | null;
 }
@@ -55,7 +60,13 @@ export async function verifyKey(req: Request, res: Response): Promise<void> {
   refuseKeyInQuery(req);
   const body = await parseBody(req, verifyKeyRequestSchema);
   const requested = body.endpoint ?? VERIFY_ENDPOINT;
-  const check = await keyChecker().check(body.key, body.scopes ?? [], requested, clientAddress(req));
+  const check = await keyChecker().check(
+    body.key,
+    body.scopes ?? [],
+    requested,
+    clientAddress(req),
+    body.cost,
+  );
   if (check.key !== null) {
     const endpoint = check.admitted ? requested : VERIFY_ENDPOINT;
     const flush = recordCall(check.key, {
@@ -65,6 +76,7 @@ export async function verifyKey(req: Request, res: Response): Promise<void> {
       at,
       startedAt,
       billable: check.admitted,
+      units: body.cost,
     });
     await awaitFlush(flush);
   }
@@ -75,6 +87,7 @@ export async function verifyKey(req: Request, res: Response): Promise<void> {
     key_id: check.key?.id ?? null,
     owner: check.key?.doc.account_id ?? null,
     scopes: check.key?.doc.scopes ?? [],
+    units: check.admitted ? body.cost : 0,
     ratelimit: view(check.limits, 'ratelimit'),
     quota: view(check.limits, 'quota'),
   };

@@ -165,13 +165,20 @@ function apiProbes(): Probe[] {
     `sk_live_${'9'.repeat(5000)}`,
   ];
   const probes: Probe[] = [];
-  for (const path of ['/v1/time', '/v1/forecast?city=Lisbon&days=3', '/v1/convert', '/v1/nope']) {
+  const posts = new Set(['/v1/convert', '/v1/emails/verify']);
+  for (const path of [
+    '/v1/time',
+    '/v1/forecast?city=Lisbon&days=3',
+    '/v1/convert',
+    '/v1/emails/verify',
+    '/v1/nope',
+  ]) {
     for (const key of keys) {
       probes.push({
         name: `${path} with key ${String(key).slice(0, 16)}`,
         url: url(path),
         init: {
-          method: path === '/v1/convert' ? 'POST' : 'GET',
+          method: posts.has(path) ? 'POST' : 'GET',
           headers: key === undefined ? {} : { 'x-api-key': key },
         },
       });
@@ -179,6 +186,11 @@ function apiProbes(): Probe[] {
     probes.push({ name: `${path} with a key in the URL`, url: url(`${path}?api_key=sk_live_x`), init: {} });
   }
   for (const [what, type, body] of HOSTILE_BODIES) {
+    probes.push({
+      name: `emails/verify without a key, with ${what}`,
+      url: url('/v1/emails/verify'),
+      init: { method: 'POST', headers: { 'content-type': type }, body },
+    });
     probes.push({
       name: `verify with ${what}`,
       url: url('/v1/keys/verify'),

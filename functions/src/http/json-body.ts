@@ -40,11 +40,7 @@ async function readStream(req: Request): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/**
- * The request's JSON body, or `undefined` when there is none. Checks size (413), media type
- * (415) and syntax (400 `invalid_json`) in that order.
- */
-export async function readJsonBody(req: Request): Promise<unknown> {
+async function readJsonBodyOnce(req: Request): Promise<unknown> {
   const raw = rawBodyOf(req) ?? (await readStream(req));
   if (raw.length > MAX_BODY_BYTES) throw tooLarge();
   if (raw.length === 0) return undefined;
@@ -60,4 +56,20 @@ export async function readJsonBody(req: Request): Promise<unknown> {
   } catch {
     throw new ApiError('invalid_json', 'The request body is not valid JSON.');
   }
+}
+
+/** What each request's body was read as: a stream can be read once, and a cost and a handler both ask. */
+const bodies = new WeakMap<Request, Promise<unknown>>();
+
+/**
+ * The request's JSON body, or `undefined` when there is none. Checks size (413), media type
+ * (415) and syntax (400 `invalid_json`) in that order. Read once per request.
+ */
+export function readJsonBody(req: Request): Promise<unknown> {
+  let body = bodies.get(req);
+  if (body === undefined) {
+    body = readJsonBodyOnce(req);
+    bodies.set(req, body);
+  }
+  return body;
 }

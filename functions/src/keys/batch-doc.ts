@@ -21,6 +21,8 @@ export const batchCallSchema = z.object({
   status: z.number().int(),
   latency_ms: z.number().nonnegative(),
   at: timestamp,
+  /** Units charged; absent on calls written before calls had costs (then 1 if billable). */
+  units: z.number().int().nonnegative().optional(),
 });
 export type BatchCall = z.infer<typeof batchCallSchema>;
 
@@ -31,6 +33,8 @@ const batchFields = z.object({
   period: periodSchema,
   count: z.number().int().positive(),
   billable_count: z.number().int().nonnegative(),
+  /** Units of the billable calls: what the monthly quota counts. */
+  units: z.number().int().nonnegative(),
   error_count: z.number().int().nonnegative(),
   first_at: timestamp,
   /** The last call's time: recent-usage queries order batches by it. */
@@ -39,7 +43,13 @@ const batchFields = z.object({
   expire_at: timestamp,
   folded_at: timestamp.optional(),
 });
-export const batchDocSchema = z.preprocess((data) => withLegacyOwner(data), batchFields);
+/** A batch written before calls had costs charged one unit per billable call. */
+function withLegacyUnits(data: unknown): unknown {
+  if (typeof data !== 'object' || data === null || 'units' in data) return data;
+  return { ...data, units: 'billable_count' in data ? data.billable_count : undefined };
+}
+
+export const batchDocSchema = z.preprocess((data) => withLegacyUnits(withLegacyOwner(data)), batchFields);
 /** The fields a fold needs before it reads the batch: delivered with the trigger's event. */
 export const batchIdentitySchema = z.preprocess(
   (data) => withLegacyOwner(data),
@@ -61,6 +71,7 @@ export function toBatchDoc(batch: UsageBatch): DocumentData {
     period: batch.period,
     count: batch.calls.length,
     billable_count: batch.billable,
+    units: batch.units,
     error_count: batch.calls.filter((call) => isErrorStatus(call.status)).length,
     first_at: Timestamp.fromMillis(Math.min(...times)),
     at: Timestamp.fromMillis(last),
@@ -70,6 +81,7 @@ export function toBatchDoc(batch: UsageBatch): DocumentData {
       status: call.status,
       latency_ms: call.latency_ms,
       at: Timestamp.fromDate(call.at),
+      units: call.units,
     })),
     expire_at: Timestamp.fromMillis(last + USAGE_RETENTION_DAYS * DAY_MS),
   };

@@ -69,6 +69,7 @@ function throttled(retryAfterMs: number, reason: 'address' | 'instance'): ApiErr
 function limitRefusal(
   refusal: { code: 'rate_limited' | 'quota_exceeded'; owner: LimitOwner; retryAfterMs: number },
   figures: LimitFigures,
+  units: number,
 ): ApiError {
   const retryAfter = { 'Retry-After': String(seconds(refusal.retryAfterMs)) };
   const whose = refusal.owner === 'key' ? "this key's cap" : "the account's limit";
@@ -84,9 +85,13 @@ function limitRefusal(
   const resets = new Date(figures.quota.resetAt).toISOString();
   const advice =
     refusal.owner === 'key' ? 'Raise or remove the cap in the dashboard.' : 'Upgrade your plan for more.';
+  const reached =
+    units > 1 && figures.quota.remaining > 0
+      ? `this call costs ${units} units, more than is left of ${whose} of ${figures.quota.limit} units`
+      : `${whose} of ${figures.quota.limit} units is used up`;
   return new ApiError(
     'quota_exceeded',
-    `Monthly quota used up: ${whose} of ${figures.quota.limit} units; it resets at ${resets}. ${advice}`,
+    `Monthly quota reached: ${reached}; it resets at ${resets}. ${advice}`,
     undefined,
     retryAfter,
     refusal.owner,
@@ -97,6 +102,16 @@ function unconfirmed(): ApiError {
   return new ApiError('unavailable', 'The API cannot confirm keys right now. Retry in a moment.', undefined, {
     'Retry-After': '1',
   });
+}
+
+/** Whose limits a key's calls spend: its account's, and its lineage's caps. */
+function subjectOf(key: CachedKey): LimitSubject {
+  return {
+    accountId: key.doc.account_id,
+    budgetId: budgetIdOf(key.id, key.doc),
+    capMonthly: key.doc.cap_monthly,
+    capPerMinute: key.doc.cap_per_minute,
+  };
 }
 
 export class KeyChecker {
@@ -187,12 +202,7 @@ export class KeyChecker {
       return refuse(new ApiError('expired_api_key', `This API key expired at ${expiredAt}.`), key);
     }
 
-    const subject: LimitSubject = {
-      accountId: key.doc.account_id,
-      budgetId: budgetIdOf(key.id, key.doc),
-      capMonthly: key.doc.cap_monthly,
-      capPerMinute: key.doc.cap_per_minute,
-    };
+    const subject = subjectOf(key);
     const missing = scopes.filter((scope) => !key.doc.scopes.includes(scope));
     if (missing.length > 0) {
       const needed = missing.map((scope) => `"${scope}"`).join(', ');
@@ -204,8 +214,19 @@ export class KeyChecker {
     }
     const decision = await this.options.limits.admit(subject, units, nowMs);
     if (!decision.admitted)
-      return refuse(limitRefusal(decision.refusal, decision.figures), key, decision.figures);
+      return refuse(limitRefusal(decision.refusal, decision.figures, units), key, decision.figures);
     return { admitted: true, key, limits: decision.figures };
+  }
+
+  /**
+   * Units an admitted call reserved and did not use go back to the limits they came from; the
+   * figures after it, for the call's headers.
+   */
+  refund(key: CachedKey, units: number): LimitFigures | null {
+    const subject = subjectOf(key);
+    const now = this.now();
+    this.options.limits.refund(subject, units, now);
+    return this.options.limits.peek(subject, now);
   }
 
   /** A cached key, once the revocation gate allows it: the same, or what a re-read found. */

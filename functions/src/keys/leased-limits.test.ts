@@ -132,6 +132,21 @@ describe('LeasedLimits: the monthly quota across instances', () => {
     ]);
   });
 
+  it('takes back units a call reserved and did not use, for the account and a capped key alike', async () => {
+    const ledger = new MemoryLedger().setAccount(ACCOUNT, limitsOf({ monthly: 100 }));
+    const capped = subject({ capMonthly: 50 });
+    const a = instance(ledger);
+    expect(outcome(await a.limits.admit(capped, 50, T0))).toBe('admitted');
+    expect(outcome(await a.limits.admit(capped, 1, T0))).toBe('quota_exceeded:key');
+    // The handler used 20 of its 50: the other 30 are the key's again, and the account's.
+    a.limits.refund(capped, 30, T0);
+    const outcomes: string[] = [];
+    for (let call = 0; call < 31; call += 1) outcomes.push(outcome(await a.limits.admit(capped, 1, T0)));
+    expect(outcomes).toEqual([...Array<string>(30).fill('admitted'), 'quota_exceeded:key']);
+    await a.limits.release();
+    expect(ledger.budget(ACCOUNT).period_granted).toBe(50);
+  });
+
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
     it(`never exceeds any limit in a random interleaving of calls and answers (seed ${seed})`, async () => {
       const run = await randomInterleaving(seed, { failures: false });
@@ -265,6 +280,18 @@ describe('LeasedLimits: the per-minute limit across instances', () => {
       [W0 + 1, 30],
       [W0 + 2, 30],
     ]);
+  });
+
+  it('counts calls per minute, not units: calls of 40 units spend one call of the minute each', async () => {
+    const ledger = new MemoryLedger().setAccount(ACCOUNT, limitsOf({ per_minute: 5, monthly: 1_000 }));
+    const a = instance(ledger);
+    const outcomes: string[] = [];
+    for (let call = 0; call < 6; call += 1) outcomes.push(outcome(await a.limits.admit(subject(), 40, T0)));
+    expect(outcomes).toEqual([...Array<string>(5).fill('admitted'), 'rate_limited:account']);
+    await a.limits.release();
+    // Five calls of 40 units each: 200 units of the month, 5 calls of the minute.
+    expect(ledger.budget(ACCOUNT).period_granted).toBe(200);
+    expect(ledger.budget(ACCOUNT).windows[String(W0)]).toBe(5);
   });
 
   it('resets at the UTC minute boundary, not a minute after the first call', async () => {

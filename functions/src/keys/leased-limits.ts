@@ -3,8 +3,10 @@
  * blocks of units from the ledger (budget-ledger.ts) and admits calls from them in memory.
  *
  * Per account (and per key lineage with caps) an instance holds two pools: units of the current
- * period (monthly quota) and units of the current UTC minute (per-minute rate). A call spends a
- * unit from every pool that applies. Blocks are sized to the instance's recent demand (an
+ * period (monthly quota) and calls of the current UTC minute (per-minute rate). A call spends its
+ * cost in units from every period pool that applies and one call from every minute pool; a
+ * handler that used fewer units than it reserved gives the rest back (`refund`). Blocks are
+ * sized to the instance's recent demand, in units for periods and in calls for minutes (an
  * exponentially decaying rate), over LEASE_HORIZON_MS and never past the window's end, so a
  * busy instance leases a few times a minute and a quiet one holds little. A pool below half its
  * last block is refilled in the background while calls go on; a call only waits for Firestore
@@ -127,9 +129,11 @@ interface Budget {
   owner: LimitOwner;
   period: Pool;
   window: Pool;
-  /** Units already leased for the next minute, in its last seconds (PREFETCH_MS). */
+  /** Calls already leased for the next minute, in its last seconds (PREFETCH_MS). */
   next: Pool;
+  /** Units per ms, for period pools; calls per ms, for minute pools. */
   demand: Demand;
+  calls: Demand;
   /** The limits (null: none of that kind), once known; the account's come with its first lease. */
   monthly: number | null;
   perMinute: number | null;
@@ -146,8 +150,9 @@ interface AccountState extends Budget {
   known: boolean;
   keys: Map<string, KeyBudget>;
   leasing: Promise<void> | undefined;
-  /** Units of the calls waiting for a lease: the next lease asks for them too. */
+  /** Units, and calls, of the calls waiting for a lease: the next lease asks for them too. */
   waiting: number;
+  waitingCalls: number;
   /** A background refill is about to start (refillSoon). */
   refillScheduled: boolean;
   retryAt: number;
@@ -180,6 +185,7 @@ function emptyBudget(owner: LimitOwner, period: string, window: string): Budget 
     window: emptyPool(window),
     next: emptyPool(String(Number(window) + 1)),
     demand: new Demand(),
+    calls: new Demand(),
     monthly: null,
     perMinute: null,
     stale: 0,
@@ -208,23 +214,26 @@ function isExhausted(pool: Pool, now: number): boolean {
   return pool.exhaustedUntil > now && pool.left <= 0;
 }
 
-/** What a lease fills a pool up to: its demand over the horizon; a minute's, within its end and share. */
-/** What a lease for the next minute brings: the demand over the horizon, within the share. */
-function nextBlock(budget: Budget, now: number): number {
-  const share =
-    budget.perMinute === null
-      ? Number.POSITIVE_INFINITY
-      : Math.max(1, Math.ceil(budget.perMinute * MAX_WINDOW_SHARE));
-  return Math.min(share, budget.demand.block(now));
+/** What a call spends from a pool of this kind: its units from a period, one call from a minute. */
+function spendOf(kind: Kind, units: number): number {
+  return kind === 'window' ? 1 : units;
 }
 
+function windowShare(budget: Budget): number {
+  return budget.perMinute === null
+    ? Number.POSITIVE_INFINITY
+    : Math.max(1, Math.ceil(budget.perMinute * MAX_WINDOW_SHARE));
+}
+
+/** What a lease for the next minute brings: the demand over the horizon, within the share. */
+function nextBlock(budget: Budget, now: number): number {
+  return Math.min(windowShare(budget), budget.calls.block(now));
+}
+
+/** What a lease fills a pool up to: its demand over the horizon; a minute's, within its end and share. */
 function blockOf(budget: Budget, kind: Kind, now: number): number {
   if (kind === 'period') return budget.demand.block(now);
-  const share =
-    budget.perMinute === null
-      ? Number.POSITIVE_INFINITY
-      : Math.max(1, Math.ceil(budget.perMinute * MAX_WINDOW_SHARE));
-  return Math.min(share, budget.demand.block(now, windowEnd(Number(budget.window.id)) - now));
+  return Math.min(windowShare(budget), budget.calls.block(now, windowEnd(Number(budget.window.id)) - now));
 }
 
 /**
@@ -235,7 +244,7 @@ function blockOf(budget: Budget, kind: Kind, now: number): number {
  */
 function lowWater(budget: Budget, kind: Kind, pool: Pool, now: number): number {
   const block = blockOf(budget, kind, now);
-  const lead = Math.ceil(budget.demand.perMs(now) * REFILL_LEAD_MS);
+  const lead = Math.ceil((kind === 'window' ? budget.calls : budget.demand).perMs(now) * REFILL_LEAD_MS);
   return Math.min(block, Math.max(Math.min(pool.lastBlock, block) * LOW_WATER, lead));
 }
 
@@ -265,8 +274,10 @@ export class LeasedLimits implements CallLimits {
 
   async admit(subject: LimitSubject, units: number, now: number): Promise<LimitDecision> {
     const { state, key } = this.budgets(subject, now);
-    state.demand.note(units, now);
-    key?.demand.note(units, now);
+    for (const budget of key === undefined ? [state] : [state, key]) {
+      budget.demand.note(units, now);
+      budget.calls.note(1, now);
+    }
 
     let short = this.shortage(state, key, units, now);
     // Calls that waited together may need more than one lease brought; stop once the ledger is out.
@@ -277,6 +288,7 @@ export class LeasedLimits implements CallLimits {
     ) {
       this.options.onLeaseWait?.();
       state.waiting += units;
+      state.waitingCalls += 1;
       try {
         await this.refill(state, key, units, now);
       } catch (error) {
@@ -292,6 +304,7 @@ export class LeasedLimits implements CallLimits {
         );
       } finally {
         state.waiting -= units;
+        state.waitingCalls -= 1;
       }
       short = this.shortage(state, key, units, now);
     }
@@ -312,10 +325,17 @@ export class LeasedLimits implements CallLimits {
       };
     }
 
-    for (const { pool } of limitedPools(state, key)) pool.units -= units;
+    for (const { kind, pool } of limitedPools(state, key)) pool.units -= spendOf(kind, units);
     if (this.refillDue(state, key, now)) this.refillSoon(state, key, now, 'current');
     else if (this.prefetchDue(state, key, now)) this.refillSoon(state, key, now, 'next');
     return { admitted: true, figures: this.figures(state, key) };
+  }
+
+  /** Units a call reserved and did not use go back to the period pools they came from. */
+  refund(subject: LimitSubject, units: number, now: number): void {
+    if (units <= 0) return;
+    const { state, key } = this.budgets(subject, now);
+    for (const { kind, pool } of limitedPools(state, key)) if (kind === 'period') pool.units += units;
   }
 
   peek(subject: LimitSubject, now: number): LimitFigures | null {
@@ -344,6 +364,7 @@ export class LeasedLimits implements CallLimits {
         keys: new Map(),
         leasing: undefined,
         waiting: 0,
+        waitingCalls: 0,
         refillScheduled: false,
         retryAt: 0,
       };
@@ -375,7 +396,7 @@ export class LeasedLimits implements CallLimits {
     units: number,
     now: number,
   ): Held | undefined {
-    const short = limitedPools(state, key).filter(({ pool }) => pool.units < units);
+    const short = limitedPools(state, key).filter(({ kind, pool }) => pool.units < spendOf(kind, units));
     return short.find(({ pool }) => isExhausted(pool, now)) ?? short[0];
   }
 
@@ -393,8 +414,13 @@ export class LeasedLimits implements CallLimits {
     return limitedPools(state, key).some(({ pool }) => pool.exhaustedUntil > 0 && pool.exhaustedUntil <= now);
   }
 
-  /** What one budget asks for: enough for this call and for its demand's block, minus what it holds. */
-  private poolAsk(budget: Budget, units: number, now: number, minute: Minute): PoolAsk {
+  /** What one budget asks for: enough for the waiting calls and for its demand's block, minus what it holds. */
+  private poolAsk(
+    budget: Budget,
+    needed: { units: number; calls: number },
+    now: number,
+    minute: Minute,
+  ): PoolAsk {
     const known = budget.owner === 'key' || (budget as AccountState).known;
     const want = (kind: Kind, pool: Pool, block: number, needed: number): number => {
       const limit = kind === 'window' ? budget.perMinute : budget.monthly;
@@ -404,11 +430,11 @@ export class LeasedLimits implements CallLimits {
     const periodBlock = blockOf(budget, 'period', now);
     const excess = budget.monthly === null && known ? 0 : budget.period.units - RETURN_ABOVE * periodBlock;
     return {
-      period: want('period', budget.period, periodBlock, units),
+      period: want('period', budget.period, periodBlock, needed.units),
       window:
         minute === 'next'
           ? want('window', budget.next, nextBlock(budget, now), 0)
-          : want('window', budget.window, blockOf(budget, 'window', now), units),
+          : want('window', budget.window, blockOf(budget, 'window', now), needed.calls),
       returned: Math.max(0, excess) + budget.stale,
     };
   }
@@ -438,15 +464,17 @@ export class LeasedLimits implements CallLimits {
     minute: Minute = 'current',
   ): Promise<void> {
     if (state.leasing !== undefined) return state.leasing;
+    // A call that waits has counted itself in `waiting` and `waitingCalls` (admit).
+    const needed = { units: Math.max(units, state.waiting), calls: state.waitingCalls };
     const ask: LeaseAsk = {
       accountId: state.accountId,
       period: state.period.id,
       window: Number(minute === 'next' ? state.next.id : state.window.id),
-      account: this.poolAsk(state, Math.max(units, state.waiting), now, minute),
+      account: this.poolAsk(state, needed, now, minute),
     };
     if (key !== undefined)
       ask.key = {
-        ...this.poolAsk(key, Math.max(units, state.waiting), now, minute),
+        ...this.poolAsk(key, needed, now, minute),
         budgetId: key.budgetId,
         capMonthly: key.monthly,
         capPerMinute: key.perMinute,

@@ -35,7 +35,10 @@ export type LimitDecision =
     };
 
 export interface CallLimits {
+  /** Spends one call of every per-minute limit and `units` of every monthly one, or refuses. */
   admit(subject: LimitSubject, units: number, now: number): Promise<LimitDecision>;
+  /** Gives back units an admitted call reserved and did not use (its handler reported fewer). */
+  refund(subject: LimitSubject, units: number, now: number): void;
   /**
    * What `admit` would report for this subject without spending anything (refused calls'
    * headers); null while this instance knows nothing of the account's limits yet.

@@ -13,6 +13,7 @@ function call(overrides: Partial<UsageCall> = {}): UsageCall {
     latency_ms: 3,
     at: new Date('2026-10-15T12:00:00Z'),
     billable: true,
+    units: 1,
     ...overrides,
   };
 }

@@ -22,6 +22,8 @@ export interface UsageCall {
   at: Date;
   /** Admitted by the key check, so counted against the monthly quota. */
   billable: boolean;
+  /** Units the call was charged (0 unless billable). */
+  units: number;
 }
 
 export interface UsageBatch {
@@ -32,6 +34,8 @@ export interface UsageBatch {
   period: string;
   calls: UsageCall[];
   billable: number;
+  /** Units of the batch's calls. */
+  units: number;
 }
 
 export interface FlushPolicy {
@@ -105,6 +109,7 @@ export class UsageBuffer {
           period: date.slice(0, 7),
           calls: [],
           billable: 0,
+          units: 0,
         },
         openedAt: this.now(),
       };
@@ -112,6 +117,7 @@ export class UsageBuffer {
     }
     group.batch.calls.push(call);
     if (call.billable) group.batch.billable += 1;
+    if (call.billable) group.batch.units += call.units;
     this.groupedCalls += 1;
   }
 

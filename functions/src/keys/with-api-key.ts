@@ -3,12 +3,19 @@
  *
  *   router.get('/v1/time', withApiKey({ scope: 'read' }, () => ({ body: { now: new Date() } })));
  *
- * Order on every call: extract the key → key check (format, checksum, the caller's address's
- * budget for bad keys, lookup, active, expiry, scope, per-minute limit, monthly quota) → handler
- * → record usage. Every call made with a real
- * key is recorded, refused or not; recording only buffers, except that the call which finds
- * the buffer full or overdue waits (at most FLUSH_WAIT_MS) for the write it starts — never for
- * aggregation (see usage-recorder.ts).
+ * Order on every call: extract the key → the call's cost → key check (format, checksum, the
+ * caller's address's budget for bad keys, lookup, active, expiry, scope, per-minute limit,
+ * monthly quota for the cost) → handler → give back units the handler did not use → record
+ * usage. Every call made with a real key is recorded, refused or not; recording only buffers,
+ * except that the call which finds the buffer full or overdue waits (at most FLUSH_WAIT_MS) for
+ * the write it starts — never for aggregation (see usage-recorder.ts).
+ *
+ * Costs. A call costs 1 unit unless its endpoint declares `cost`: a number, or one worked out
+ * from the request (say, one unit per email in the body). The cost is reserved before the
+ * handler runs, so a limit is never passed by work already done; a handler that used fewer
+ * (duplicates, items it skipped) reports `units` and the rest goes back. A request whose cost
+ * cannot be worked out (a malformed body) costs nothing and is answered with that 4xx once the
+ * key has passed; a handler that fails keeps at most one unit of its reservation.
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { ApiError } from '../http/api-error.js';
@@ -31,14 +38,55 @@ export interface MeteredContext {
 export interface ApiResult {
   status?: number;
   body: unknown;
+  /** Units the work used, at most the call's cost; what it leaves goes back. Default: the cost. */
+  units?: number;
 }
 
 export type ApiHandler = (req: Request, context: MeteredContext) => ApiResult | Promise<ApiResult>;
+
+/** The most units one call may cost. */
+export const MAX_CALL_COST = 10_000;
+
+export type CallCost = number | ((req: Request) => number | Promise<number>);
 
 export interface MeterOptions {
   scope: Scope;
   /** `METHOD /path` as recorded; defaults to the method and the route pattern. */
   endpoint?: string;
+  /** Units reserved for the call (default 1); see "Costs" above. */
+  cost?: CallCost;
+}
+
+function checkedCost(units: number): number {
+  if (!Number.isInteger(units) || units < 0 || units > MAX_CALL_COST)
+    throw new Error(`a call's cost must be a whole number from 0 to ${MAX_CALL_COST}, not ${units}`);
+  return units;
+}
+
+/** The call's cost, or the 4xx that says why the request has none (its body is malformed). */
+async function costOf(
+  cost: CallCost | undefined,
+  req: Request,
+): Promise<{ units: number } | { error: unknown }> {
+  if (cost === undefined) return { units: 1 };
+  if (typeof cost === 'number') return { units: checkedCost(cost) };
+  try {
+    return { units: checkedCost(await cost(req)) };
+  } catch (error) {
+    if (error instanceof ApiError) return { error };
+    throw error;
+  }
+}
+
+/** What an admitted call is charged: what its handler reports, within what it reserved. */
+function chargedUnits(reserved: number, outcome: Outcome): number {
+  if ('failure' in outcome) return Math.min(reserved, 1);
+  const reported = outcome.result.units;
+  if (reported === undefined) return reserved;
+  if (Number.isInteger(reported) && reported >= 0 && reported <= reserved) return reported;
+  // A handler's mistake: the call cannot be charged more than it reserved, which the limits allowed.
+  log.handlerUnitsInvalid({ reported: String(reported), reserved });
+  return reserved;
 }
 
 const QUERY_KEY_NAMES = new Set(['api_key', 'apikey', 'api-key', 'x-api-key', 'access_token']);
@@ -77,7 +125,15 @@ export function extractApiKey(req: Request): string | undefined {
 /** Records the call against its key and returns the flush it started, if any. */
 export function recordCall(
   key: CachedKey,
-  call: { endpoint: string; method: string; status: number; at: Date; startedAt: number; billable: boolean },
+  call: {
+    endpoint: string;
+    method: string;
+    status: number;
+    at: Date;
+    startedAt: number;
+    billable: boolean;
+    units: number;
+  },
 ): Promise<void> | undefined {
   return usageRecorder().record({
     key_id: key.id,
@@ -88,6 +144,7 @@ export function recordCall(
     latency_ms: Math.round((performance.now() - call.startedAt) * 10) / 10,
     at: call.at,
     billable: call.billable,
+    units: call.billable ? call.units : 0,
   });
 }
 
@@ -117,8 +174,12 @@ export function withApiKey(options: MeterOptions, handler: ApiHandler): RequestH
     const requestId = requestIdOf(res);
 
     let check: KeyCheck;
+    let cost: { units: number } | { error: unknown };
     try {
-      check = await keyChecker().check(extractApiKey(req), [options.scope], endpoint, clientAddress(req));
+      const presented = extractApiKey(req);
+      cost = await costOf(options.cost, req);
+      const reserved = 'units' in cost ? cost.units : 0;
+      check = await keyChecker().check(presented, [options.scope], endpoint, clientAddress(req), reserved);
     } catch (error) {
       sendError(req, res, error);
       return;
@@ -136,6 +197,7 @@ export function withApiKey(options: MeterOptions, handler: ApiHandler): RequestH
           at,
           startedAt,
           billable: false,
+          units: 0,
         });
         await awaitFlush(flush);
       }
@@ -143,8 +205,15 @@ export function withApiKey(options: MeterOptions, handler: ApiHandler): RequestH
       return;
     }
 
-    const outcome = await runHandler(handler, req, { key: check.key, requestId });
+    const reserved = 'units' in cost ? cost.units : 0;
+    const outcome: Outcome =
+      'error' in cost
+        ? { failure: cost.error }
+        : await runHandler(handler, req, { key: check.key, requestId });
     const handled = performance.now();
+    const units = chargedUnits(reserved, outcome);
+    const figures =
+      units < reserved ? (keyChecker().refund(check.key, reserved - units) ?? check.limits) : check.limits;
     const status = 'failure' in outcome ? toApiError(outcome.failure).status : (outcome.result.status ?? 200);
     const flush = recordCall(check.key, {
       endpoint,
@@ -153,11 +222,12 @@ export function withApiKey(options: MeterOptions, handler: ApiHandler): RequestH
       at,
       startedAt,
       billable: true,
+      units,
     });
     await awaitFlush(flush);
     addedLatency.record(checked - startedAt + (performance.now() - handled));
 
-    const headers = limitHeaders(check.limits);
+    const headers = limitHeaders(figures);
     if ('failure' in outcome) {
       sendError(req, res, outcome.failure, headers);
       return;

@@ -82,6 +82,9 @@ export const log = {
   apiKeyRefused(fields: { code: string; endpoint: string; key_id?: string; request_id: string }): void {
     emit('DEBUG', 'api_key_refused', fields);
   },
+  handlerUnitsInvalid(fields: { reported: string; reserved: number }): void {
+    emit('ERROR', 'handler_units_invalid', fields);
+  },
   budgetReset(fields: { path: string }): void {
     emit('ERROR', 'budget_reset', fields);
   },

@@ -230,6 +230,8 @@ export const recentUsageQuerySchema = z.strictObject({ key_id: keyIdSchema.optio
 export const dailyPointSchema = z.object({
   date: isoDateSchema,
   requests: z.number().int().nonnegative(),
+  /** Units charged: what the quota counts (a call costs 1 unless its endpoint says otherwise). */
+  units: z.number().int().nonnegative(),
   errors: z.number().int().nonnegative(),
   avg_latency_ms: z.number().nonnegative().nullable(),
 });
@@ -241,6 +243,7 @@ export const statsResponseSchema = z.object({
   key_id: keyIdSchema.nullable(),
   totals: z.object({
     requests: z.number().int().nonnegative(),
+    units: z.number().int().nonnegative(),
     errors: z.number().int().nonnegative(),
     /** errors / requests, 0 when there were no requests. */
     error_rate: z.number().min(0).max(1),
@@ -261,6 +264,8 @@ export const usageEventSchema = z.object({
   method: z.string(),
   status: z.number().int(),
   latency_ms: z.number().nonnegative(),
+  /** Units charged; null for calls recorded before calls had costs. */
+  units: z.number().int().nonnegative().nullable(),
   at: timestampSchema,
 });
 export type UsageEvent = z.infer<typeof usageEventSchema>;
@@ -275,6 +280,7 @@ export const USAGE_EXPORT_COLUMNS = [
   'key_id',
   'key_label',
   'requests',
+  'units',
   'errors',
   'avg_latency_ms',
 ] as const;
@@ -344,6 +350,7 @@ export const accountExportSchema = z.object({
     z.object({
       period: periodSchema,
       requests: z.number().int().nonnegative(),
+      units: z.number().int().nonnegative(),
       errors: z.number().int().nonnegative(),
     }),
   ),

@@ -29,7 +29,7 @@ export const PLANS: Readonly<Record<PlanTier, Plan>> = {
     monthly_limit: 1_000,
     per_minute_limit: 10,
     price_cents_per_month: 0,
-    features: ['1,000 calls per month', '10 calls per minute', 'Community support'],
+    features: ['1,000 units per month', '10 calls per minute', 'Community support'],
   },
   pro: {
     tier: 'pro',
@@ -37,7 +37,7 @@ export const PLANS: Readonly<Record<PlanTier, Plan>> = {
     monthly_limit: 100_000,
     per_minute_limit: 600,
     price_cents_per_month: 2_900,
-    features: ['100,000 calls per month', '600 calls per minute', 'Email support'],
+    features: ['100,000 units per month', '600 calls per minute', 'Email support'],
   },
   enterprise: {
     tier: 'enterprise',
@@ -45,7 +45,7 @@ export const PLANS: Readonly<Record<PlanTier, Plan>> = {
     monthly_limit: 5_000_000,
     per_minute_limit: 6_000,
     price_cents_per_month: 49_900,
-    features: ['5,000,000 calls per month', '6,000 calls per minute', 'Priority support'],
+    features: ['5,000,000 units per month', '6,000 calls per minute', 'Priority support'],
   },
 };
 

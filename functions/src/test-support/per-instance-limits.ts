@@ -89,6 +89,11 @@ export class PerInstanceLimits implements CallLimits {
     return { admitted: true, figures: this.peek(subject, now) };
   }
 
+  refund(subject: LimitSubject, units: number, now: number): void {
+    this.accountMonths.add(subject.accountId, -units, now);
+    if (subject.capMonthly !== null) this.keyMonths.add(subject.budgetId, -units, now);
+  }
+
   peek(subject: LimitSubject, now: number): LimitFigures {
     const limits = this.limitsKnown(subject.accountId);
     const keyRate =

@@ -14,6 +14,8 @@ export function timeCall(at: Date, overrides: Partial<UsageCall> = {}): UsageCal
     latency_ms: 2,
     at,
     billable: true,
+    // A refused call is charged nothing (with-api-key.ts recordCall).
+    units: overrides.billable === false ? 0 : 1,
     ...overrides,
   };
 }
@@ -32,5 +34,6 @@ export function usageBatch(keyId: string, accountId: string, calls: readonly Usa
     period: date.slice(0, 7),
     calls: stamped,
     billable: stamped.filter((c) => c.billable).length,
+    units: stamped.reduce((sum, c) => sum + c.units, 0),
   };
 }

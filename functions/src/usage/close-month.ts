@@ -69,6 +69,7 @@ export interface MonthlyTotals {
   account_id: string;
   period: string;
   total_requests: number;
+  total_units: number;
   error_count: number;
   latency_ms_sum: number;
   requests_by_endpoint: Record<string, number>;
@@ -86,6 +87,7 @@ export function sumDays(accountId: string, period: string, days: readonly DailyD
     account_id: accountId,
     period,
     total_requests: 0,
+    total_units: 0,
     error_count: 0,
     latency_ms_sum: 0,
     requests_by_endpoint: {},
@@ -95,6 +97,7 @@ export function sumDays(accountId: string, period: string, days: readonly DailyD
   };
   for (const day of days) {
     totals.total_requests += day.total_requests;
+    totals.total_units += day.total_units;
     totals.error_count += day.error_count;
     totals.latency_ms_sum += day.latency_ms_sum;
     addInto(totals.requests_by_endpoint, day.requests_by_endpoint);
@@ -120,6 +123,7 @@ export function periodDates(period: string): string[] {
 const countMap = z.record(z.string(), z.number()).default({});
 const monthlyDocSchema = z.object({
   total_requests: z.number().default(0),
+  total_units: z.number().default(0),
   error_count: z.number().default(0),
   latency_ms_sum: z.number().default(0),
   requests_by_endpoint: countMap,
@@ -143,6 +147,7 @@ export function equalsTotals(stored: DocumentData | undefined, totals: MonthlyTo
   const doc = parsed.data;
   return (
     doc.total_requests === totals.total_requests &&
+    doc.total_units === totals.total_units &&
     doc.error_count === totals.error_count &&
     doc.latency_ms_sum === totals.latency_ms_sum &&
     doc.days_with_usage === totals.days_with_usage &&

@@ -15,6 +15,8 @@ const countMap = z.record(z.string(), z.number()).default({});
 
 export const keyStatsSchema = z.object({
   requests: count,
+  /** Units charged (days folded before calls had costs have none recorded: 0). */
+  units: count,
   errors: count,
   latency_ms_sum: count,
   by_endpoint: countMap,
@@ -27,6 +29,7 @@ export const ACCOUNT_DAY_FIELDS = [
   'account_id',
   'date',
   'total_requests',
+  'total_units',
   'error_count',
   'latency_ms_sum',
   'requests_by_endpoint',
@@ -41,6 +44,7 @@ export const dailyDocSchema = z.preprocess(
     account_id: z.string(),
     date: z.string(),
     total_requests: count,
+    total_units: count,
     error_count: count,
     latency_ms_sum: count,
     requests_by_endpoint: countMap,
@@ -58,6 +62,7 @@ export function readDailyDoc(data: unknown): DailyDoc {
 /** Counts of a set of calls, the unit in which usage is folded. */
 export interface UsageTotals {
   requests: number;
+  units: number;
   errors: number;
   latency_ms_sum: number;
   by_endpoint: Record<string, number>;
@@ -69,11 +74,19 @@ function bump(map: Record<string, number>, name: string, by = 1): void {
 }
 
 export function summarizeCalls(
-  calls: readonly { endpoint: string; status: number; latency_ms: number }[],
+  calls: readonly { endpoint: string; status: number; latency_ms: number; units?: number | undefined }[],
 ): UsageTotals {
-  const totals: UsageTotals = { requests: 0, errors: 0, latency_ms_sum: 0, by_endpoint: {}, by_status: {} };
+  const totals: UsageTotals = {
+    requests: 0,
+    units: 0,
+    errors: 0,
+    latency_ms_sum: 0,
+    by_endpoint: {},
+    by_status: {},
+  };
   for (const call of calls) {
     totals.requests += 1;
+    totals.units += call.units ?? 0;
     if (isErrorStatus(call.status)) totals.errors += 1;
     totals.latency_ms_sum += call.latency_ms;
     bump(totals.by_endpoint, call.endpoint);
@@ -113,6 +126,7 @@ function increments(map: Record<string, number>): Record<string, FieldValue> {
 export function accountIncrements(keyId: string, totals: UsageTotals): DocumentData {
   return {
     total_requests: FieldValue.increment(totals.requests),
+    total_units: FieldValue.increment(totals.units),
     error_count: FieldValue.increment(totals.errors),
     latency_ms_sum: FieldValue.increment(totals.latency_ms_sum),
     requests_by_endpoint: increments(totals.by_endpoint),
@@ -127,6 +141,7 @@ export function dailyIncrements(keyId: string, totals: UsageTotals): DocumentDat
     key_stats: {
       [keyId]: {
         requests: FieldValue.increment(totals.requests),
+        units: FieldValue.increment(totals.units),
         errors: FieldValue.increment(totals.errors),
         latency_ms_sum: FieldValue.increment(totals.latency_ms_sum),
         by_endpoint: increments(totals.by_endpoint),

@@ -64,6 +64,7 @@ export async function exportUsage(req: Request, res: Response): Promise<void> {
               keyId,
               labels.get(keyId) ?? (keyId === OTHER ? OTHER_KEYS_LABEL : ''),
               stats.requests,
+              stats.units,
               stats.errors,
               averageLatency(stats.latency_ms_sum, stats.requests),
             ]),

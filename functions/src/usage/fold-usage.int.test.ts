@@ -100,6 +100,7 @@ describe('foldUsage: any delivery order', () => {
         period: date.slice(0, 7),
         calls: [call(at, { key_id: key.id, account_id: user.uid })],
         billable: 1,
+        units: 1,
       }),
     );
     await waitForDoc(ref, (data) => data === undefined);

@@ -68,7 +68,9 @@ export async function foldUsageBatch(
         tx.getAll(platformRef),
       ]);
       const day = dailySnap?.data();
-      const { key, totals } = boundToDay(dayNamesOf(day), batch.key_id, summarizeCalls(batch.calls));
+      // The batch's own total: calls written before calls had costs carry no units of their own.
+      const summary = { ...summarizeCalls(batch.calls), units: batch.units };
+      const { key, totals } = boundToDay(dayNamesOf(day), batch.key_id, summary);
       calls = totals.requests;
       tx.set(
         dailyRef,
@@ -109,11 +111,11 @@ export async function foldUsageBatch(
       const lastUsed: unknown = keySnap.get('last_used_at');
       const keyUpdate: Record<string, unknown> = {};
       if (keyPeriod === batch.period) {
-        keyUpdate.monthly_usage = FieldValue.increment(batch.billable_count);
+        keyUpdate.monthly_usage = FieldValue.increment(batch.units);
       } else if (typeof keyPeriod !== 'string' || keyPeriod < batch.period) {
         // First usage of a new month reaches the key before the monthly close: start the period here.
         keyUpdate.usage_period = batch.period;
-        keyUpdate.monthly_usage = batch.billable_count;
+        keyUpdate.monthly_usage = batch.units;
       }
       // A batch of an earlier period than the key's counts only in that period's aggregates.
       if (!(lastUsed instanceof Timestamp) || lastUsed.toMillis() < batch.at.toMillis()) {

@@ -36,6 +36,7 @@ export const platformDayDocSchema = z.object({
   date: isoDateSchema,
   shard: z.number().int().nonnegative(),
   total_requests: count,
+  total_units: count,
   error_count: count,
   latency_ms_sum: count,
   /** uid → the account's requests that day, for the shard's busiest accounts. */
@@ -104,6 +105,7 @@ export function platformIncrements(
     date: ids.date,
     shard: platformShard(ids.accountId),
     total_requests: FieldValue.increment(totals.requests),
+    total_units: FieldValue.increment(totals.units),
     error_count: FieldValue.increment(totals.errors),
     latency_ms_sum: FieldValue.increment(totals.latency_ms_sum),
     // An empty map in a merge would replace the stored one: leave the field out instead.
@@ -124,6 +126,7 @@ export async function loadPlatformDays(from: string, to: string): Promise<Platfo
 
 interface ShardTotals {
   total_requests: number;
+  total_units: number;
   error_count: number;
   latency_ms_sum: number;
   accounts: [string, number][];
@@ -145,10 +148,11 @@ export async function rebuildPlatformDay(date: string): Promise<{ accounts: numb
       firestore
         .collection(API_USAGE_DAILY)
         .where('date', '==', date)
-        .select('account_id', 'total_requests', 'error_count', 'latency_ms_sum'),
+        .select('account_id', 'total_requests', 'total_units', 'error_count', 'latency_ms_sum'),
     );
     const shards: ShardTotals[] = refs.map(() => ({
       total_requests: 0,
+      total_units: 0,
       error_count: 0,
       latency_ms_sum: 0,
       accounts: [],
@@ -161,6 +165,7 @@ export async function rebuildPlatformDay(date: string): Promise<{ accounts: numb
       if (shard === undefined) continue;
       const dayRequests = Number(doc.get('total_requests') ?? 0);
       shard.total_requests += dayRequests;
+      shard.total_units += Number(doc.get('total_units') ?? 0);
       shard.error_count += Number(doc.get('error_count') ?? 0);
       shard.latency_ms_sum += Number(doc.get('latency_ms_sum') ?? 0);
       if (dayRequests > 0) shard.accounts.push([accountId, dayRequests]);
@@ -178,6 +183,7 @@ export async function rebuildPlatformDay(date: string): Promise<{ accounts: numb
         date,
         shard: index,
         total_requests: shard.total_requests,
+        total_units: shard.total_units,
         error_count: shard.error_count,
         latency_ms_sum: shard.latency_ms_sum,
         top_accounts: Object.fromEntries(top),

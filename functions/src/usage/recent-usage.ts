@@ -38,6 +38,7 @@ export async function recentUsage(_req: Request, res: Response): Promise<void> {
     .slice(0, RECENT_USAGE_LIMIT)
     .map(({ key_id, call }) => ({
       key_id,
+      units: call.units ?? null,
       endpoint: call.endpoint,
       method: call.method,
       status: call.status,

@@ -37,6 +37,7 @@ describe('buildStats', () => {
       '2026-10-02',
       day('2026-10-02', {
         total_requests: 10,
+        total_units: 25,
         error_count: 2,
         latency_ms_sum: 50,
         requests_by_endpoint: { 'GET /v1/time': 7, 'POST /v1/convert': 3 },
@@ -44,6 +45,7 @@ describe('buildStats', () => {
         key_stats: {
           k1: {
             requests: 4,
+            units: 19,
             errors: 2,
             latency_ms_sum: 30,
             by_endpoint: { 'POST /v1/convert': 3, 'GET /v1/time': 1 },
@@ -51,6 +53,7 @@ describe('buildStats', () => {
           },
           k2: {
             requests: 6,
+            units: 6,
             errors: 0,
             latency_ms_sum: 20,
             by_endpoint: { 'GET /v1/time': 6 },
@@ -65,11 +68,11 @@ describe('buildStats', () => {
     const stats = buildStats({ from: '2026-10-01', to: '2026-10-03' }, days, null);
     expect(statsResponseSchema.parse(stats)).toEqual(stats);
     expect(stats.daily).toEqual([
-      { date: '2026-10-01', requests: 0, errors: 0, avg_latency_ms: null },
-      { date: '2026-10-02', requests: 10, errors: 2, avg_latency_ms: 5 },
-      { date: '2026-10-03', requests: 0, errors: 0, avg_latency_ms: null },
+      { date: '2026-10-01', requests: 0, units: 0, errors: 0, avg_latency_ms: null },
+      { date: '2026-10-02', requests: 10, units: 25, errors: 2, avg_latency_ms: 5 },
+      { date: '2026-10-03', requests: 0, units: 0, errors: 0, avg_latency_ms: null },
     ]);
-    expect(stats.totals).toEqual({ requests: 10, errors: 2, error_rate: 0.2, avg_latency_ms: 5 });
+    expect(stats.totals).toEqual({ requests: 10, units: 25, errors: 2, error_rate: 0.2, avg_latency_ms: 5 });
     expect(stats.by_endpoint).toEqual([
       { endpoint: 'GET /v1/time', requests: 7 },
       { endpoint: 'POST /v1/convert', requests: 3 },
@@ -83,13 +86,13 @@ describe('buildStats', () => {
   it('filters by key using the per-key figures', () => {
     const stats = buildStats({ from: '2026-10-02', to: '2026-10-02' }, days, 'k1');
     expect(stats.key_id).toBe('k1');
-    expect(stats.totals).toEqual({ requests: 4, errors: 2, error_rate: 0.5, avg_latency_ms: 7.5 });
+    expect(stats.totals).toEqual({ requests: 4, units: 19, errors: 2, error_rate: 0.5, avg_latency_ms: 7.5 });
     expect(stats.by_endpoint[0]).toEqual({ endpoint: 'POST /v1/convert', requests: 3 });
     expect(buildStats({ from: '2026-10-02', to: '2026-10-02' }, days, 'other').totals.requests).toBe(0);
   });
 
   it('answers an error rate of 0 and no latency for an empty range', () => {
     const stats = buildStats({ from: '2026-10-05', to: '2026-10-06' }, new Map(), null);
-    expect(stats.totals).toEqual({ requests: 0, errors: 0, error_rate: 0, avg_latency_ms: null });
+    expect(stats.totals).toEqual({ requests: 0, units: 0, errors: 0, error_rate: 0, avg_latency_ms: null });
   });
 });

@@ -10,10 +10,12 @@ export function datesInRange(from: string, to: string): string[] {
 
 /** The day's figures for the whole account, or for one key. */
 export function dayTotals(day: DailyDoc | undefined, keyId: string | null): UsageTotals {
-  if (day === undefined) return { requests: 0, errors: 0, latency_ms_sum: 0, by_endpoint: {}, by_status: {} };
+  if (day === undefined)
+    return { requests: 0, units: 0, errors: 0, latency_ms_sum: 0, by_endpoint: {}, by_status: {} };
   if (keyId === null) {
     return {
       requests: day.total_requests,
+      units: day.total_units,
       errors: day.error_count,
       latency_ms_sum: day.latency_ms_sum,
       by_endpoint: day.requests_by_endpoint,
@@ -24,6 +26,7 @@ export function dayTotals(day: DailyDoc | undefined, keyId: string | null): Usag
   if (stats === undefined) return dayTotals(undefined, keyId);
   return {
     requests: stats.requests,
+    units: stats.units,
     errors: stats.errors,
     latency_ms_sum: stats.latency_ms_sum,
     by_endpoint: stats.by_endpoint,
@@ -49,6 +52,7 @@ export function dailyPoint(date: string, totals: UsageTotals): DailyPoint {
   return {
     date,
     requests: totals.requests,
+    units: totals.units,
     errors: totals.errors,
     avg_latency_ms: averageLatency(totals.latency_ms_sum, totals.requests),
   };
@@ -62,11 +66,13 @@ export function buildStats(
   const byEndpoint = new Map<string, number>();
   const byStatus = new Map<string, number>();
   let requests = 0;
+  let units = 0;
   let errors = 0;
   let latencySum = 0;
   const daily = datesInRange(range.from, range.to).map((date) => {
     const totals = dayTotals(days.get(date), keyId);
     requests += totals.requests;
+    units += totals.units;
     errors += totals.errors;
     latencySum += totals.latency_ms_sum;
     for (const [endpoint, count] of Object.entries(totals.by_endpoint))
@@ -81,6 +87,7 @@ export function buildStats(
     key_id: keyId,
     totals: {
       requests,
+      units,
       errors,
       error_rate: requests > 0 ? errors / requests : 0,
       avg_latency_ms: averageLatency(latencySum, requests),

@@ -49,6 +49,7 @@ function fold(day: Day, keyId: string, raw: UsageTotals): void {
   addInto(day.requests_by_key, { [key]: totals.requests });
   const stats = (day.key_stats[key] ??= {
     requests: 0,
+    units: 0,
     errors: 0,
     latency_ms_sum: 0,
     by_endpoint: {},

@@ -261,8 +261,8 @@ describe('usage pipeline: what the dashboard reads', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="keymeter-usage-/);
     const lines = (await response.text()).split('\r\n');
-    expect(lines[0]).toBe('date,key_id,key_label,requests,errors,avg_latency_ms');
-    expect(lines[1]).toMatch(new RegExp(`^${today},${key.id},"Label, with ""quotes""",3,0,\\d+(\\.\\d)?$`));
+    expect(lines[0]).toBe('date,key_id,key_label,requests,units,errors,avg_latency_ms');
+    expect(lines[1]).toMatch(new RegExp(`^${today},${key.id},"Label, with ""quotes""",3,3,0,\\d+(\\.\\d)?$`));
     expect(lines[2]).toBe('');
   });
 });

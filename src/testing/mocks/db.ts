@@ -144,6 +144,7 @@ export function buildEvent(keyId: string, overrides: Partial<UsageEvent> = {}): 
     method: 'GET',
     status: 200,
     latency_ms: 42,
+    units: 1,
     at: isoAgo(5 * 60_000),
     ...overrides,
   };
@@ -191,6 +192,7 @@ export function seedAccount(): { active: ApiKey; staging: ApiKey; revoked: ApiKe
       method: 'POST',
       status: 429,
       latency_ms: 4,
+      units: 0,
       at: isoAgo(9 * 60_000),
     }),
     buildEvent(staging.id, { endpoint: 'GET /v1/time', status: 200, latency_ms: 21, at: isoAgo(2 * DAY) }),
@@ -242,6 +244,8 @@ function dailyPoints(from: string, to: string, scale: number): DailyPoint[] {
     return {
       date: addDays(from, index),
       requests,
+      // Some of the demo API's calls cost more than a unit (POST /v1/emails/verify).
+      units: Math.round(requests * 1.5),
       errors,
       avg_latency_ms: requests > 0 ? 60 + (index % 7) * 5 : null,
     };
@@ -251,6 +255,7 @@ function dailyPoints(from: string, to: string, scale: number): DailyPoint[] {
 export function buildStats(query: StatsQuery): StatsResponse {
   const daily = dailyPoints(query.from, query.to, query.key_id ? 0.6 : 1);
   const requests = daily.reduce((sum, point) => sum + point.requests, 0);
+  const units = daily.reduce((sum, point) => sum + point.units, 0);
   const errors = daily.reduce((sum, point) => sum + point.errors, 0);
   const latencySum = daily.reduce((sum, point) => sum + (point.avg_latency_ms ?? 0) * point.requests, 0);
   const split = (share: number) => Math.round(requests * share);
@@ -260,6 +265,7 @@ export function buildStats(query: StatsQuery): StatsResponse {
     key_id: query.key_id ?? null,
     totals: {
       requests,
+      units,
       errors,
       error_rate: requests > 0 ? errors / requests : 0,
       avg_latency_ms: requests > 0 ? latencySum / requests : null,

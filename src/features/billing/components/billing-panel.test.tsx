@@ -182,7 +182,7 @@ describe('billing panel', () => {
       subscribe();
       const done = await screen.findByText('You’re on the Pro plan');
       expect(done.closest('[role=status]')).toHaveTextContent(
-        'Your account now has Pro’s limits, shared by all your keys: 100,000 calls a month and 600 a minute.',
+        'Your account now has Pro’s limits, shared by all your keys: 100,000 units a month and 600 calls a minute.',
       );
       expect(currentPlan()).toHaveTextContent('Units a month100,000');
       expect(currentPlan()).toHaveTextContent('Calls a minute600');
@@ -249,7 +249,7 @@ describe('billing panel', () => {
       expect(current).toHaveTextContent(`Cancels on${formatDate(ends)}`);
       expect(current).toHaveTextContent(`Your Pro plan ends on ${formatDate(ends)}`);
       expect(current).toHaveTextContent(
-        'after that it moves to the Free plan’s 1,000 calls a month, shared by all your keys',
+        'after that it moves to the Free plan’s 1,000 units a month, shared by all your keys',
       );
       expect(within(current).getByText('Doesn’t renew')).toBeInTheDocument();
     });

@@ -33,7 +33,7 @@ function SubscriptionNotice({ account }: { account: MeResponse['account'] }) {
         title={`Your ${plan.name} plan ends${account.current_period_end ? ` on ${formatDate(account.current_period_end)}` : ''}`}
       >
         It won’t renew. Until then your account keeps {plan.name}’s limits; after that it moves to the Free
-        plan’s {formatNumber(free.monthly_limit)} calls a month, shared by all your keys. Changed your mind?
+        plan’s {formatNumber(free.monthly_limit)} units a month, shared by all your keys. Changed your mind?
         Renew it in Manage billing.
       </Notice>
     );

@@ -21,7 +21,7 @@ export function CallsCard({ range }: { range: StatsQuery }) {
         title="Calls, last 30 days"
         description={
           stats.data
-            ? `${formatCount(stats.data.totals.requests, 'call')} in total`
+            ? `${formatCount(stats.data.totals.requests, 'call')}, ${formatCount(stats.data.totals.units, 'unit')} in total`
             : 'Every metered call, by day'
         }
         action={

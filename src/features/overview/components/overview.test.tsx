@@ -36,15 +36,21 @@ function serveKnownStats(): { busiestDay: string; queries: Record<string, string
       const daily: DailyPoint[] = Array.from({ length: 30 }, (_, index) => {
         const date = addDays(query.from, index);
         return date === busiestDay
-          ? { date, requests: 700, errors: 3, avg_latency_ms: 120 }
-          : { date, requests: 100, errors: 3, avg_latency_ms: 80 };
+          ? { date, requests: 700, units: 700, errors: 3, avg_latency_ms: 120 }
+          : { date, requests: 100, units: 100, errors: 3, avg_latency_ms: 80 };
       });
       return HttpResponse.json(
         statsResponseSchema.parse({
           from: query.from,
           to: query.to,
           key_id: null,
-          totals: { requests: 3_600, errors: 90, error_rate: 0.025, avg_latency_ms: 316_000 / 3_600 },
+          totals: {
+            requests: 3_600,
+            units: 3_600,
+            errors: 90,
+            error_rate: 0.025,
+            avg_latency_ms: 316_000 / 3_600,
+          },
           daily,
           by_endpoint: [{ endpoint: 'GET /v1/time', requests: 3_600 }],
           by_status: [
@@ -176,7 +182,7 @@ describe('overview page', () => {
       // Two of the four keys can call: the revoked and the expired ones do not count.
       expect(statCard('Active keys')).toBe('Active keys2Able to call the API now');
       const calls = screen.getByRole('region', { name: 'Calls, last 30 days' });
-      expect(within(calls).getByText('3,600 calls in total')).toBeInTheDocument();
+      expect(within(calls).getByText('3,600 calls, 3,600 units in total')).toBeInTheDocument();
       expect(within(calls).getByRole('figure')).toHaveTextContent(
         `Calls over the last 30 days: 3,600 calls and 90 errors, busiest day ${formatDay(busiestDay)} with 700 calls.`,
       );

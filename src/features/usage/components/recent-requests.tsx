@@ -9,7 +9,7 @@ import { ErrorState } from '@/components/ui/error-state';
 import { LoadingRegion, Skeleton } from '@/components/ui/skeleton';
 import { Table, TBody, TD, TH, THead, TR } from '@/components/ui/table';
 import { useRecentUsage } from '@/lib/api/get-recent-usage';
-import { formatDateTime, formatLatency, formatRelative, requestParts } from '@/lib/format';
+import { formatDateTime, formatLatency, formatNumber, formatRelative, requestParts } from '@/lib/format';
 
 /** Rows shown before "Show all": the newest calls are what people look for. */
 const ROWS_SHOWN = 10;
@@ -63,6 +63,7 @@ export function RecentRequests({ keyId, keys }: { keyId: string | null; keys: Ap
                   <TH>Status</TH>
                   <TH>Request</TH>
                   {keyId === null && <TH className="hidden sm:table-cell">Key</TH>}
+                  <TH className="hidden text-right sm:table-cell">Units</TH>
                   <TH className="hidden text-right sm:table-cell">Latency</TH>
                   <TH className="hidden text-right sm:table-cell">When</TH>
                 </TR>
@@ -89,6 +90,9 @@ export function RecentRequests({ keyId, keys }: { keyId: string | null; keys: Ap
                       {keyId === null && (
                         <TD className="hidden max-w-40 truncate whitespace-nowrap sm:table-cell">{label}</TD>
                       )}
+                      <TD className="hidden text-right whitespace-nowrap tabular-nums sm:table-cell">
+                        {event.units === null ? '—' : formatNumber(event.units)}
+                      </TD>
                       <TD className="hidden text-right whitespace-nowrap tabular-nums sm:table-cell">
                         {formatLatency(event.latency_ms)}
                       </TD>

@@ -3,7 +3,7 @@ import { delay, http, HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { addDays } from '@shared/dates';
 import { todayUtc } from '@/lib/date-range';
-import { buildEvent, db, isoAgo, seedAccount } from '@/testing/mocks/db';
+import { buildEvent, buildStats, db, isoAgo, seedAccount } from '@/testing/mocks/db';
 import { TEST_USER } from '@/testing/mocks/firebase';
 import { apiError, apiLog } from '@/testing/mocks/handlers';
 import { server } from '@/testing/mocks/server';
@@ -83,6 +83,15 @@ describe('usage page', () => {
       const today = todayUtc();
       expect(statsRequests()).toEqual([{ from: addDays(today, -29), to: today }]);
       expect(screen.getByText('Calls', { selector: 'p' })).toBeInTheDocument();
+      // Units beside calls: the mock's calls cost 1.5 units on average.
+      const { totals } = buildStats({ from: addDays(today, -29), to: today });
+      expect(totals.units).not.toBe(totals.requests);
+      expect(screen.getByRole('region', { name: 'Units' })).toHaveTextContent(
+        totals.units.toLocaleString('en-US'),
+      );
+      expect(screen.getByRole('region', { name: 'Calls' })).toHaveTextContent(
+        totals.requests.toLocaleString('en-US'),
+      );
       expect(screen.getByRole('table', { name: 'Calls by endpoint' })).toHaveTextContent('GET /v1/forecast');
       expect(screen.getByRole('table', { name: 'Calls by status code' })).toHaveTextContent(
         '429Too many requests',
@@ -90,9 +99,9 @@ describe('usage page', () => {
       // With all keys selected, the latest calls are the account's, each naming its key.
       const recent = within(screen.getByRole('table', { name: 'Recent requests' })).getAllByRole('row');
       expect(recent.slice(1).map(cellTexts)).toEqual([
-        ['200', 'GET /v1/forecast', 'Production server', '88 ms', '3 minutes ago'],
-        ['429', 'POST /v1/convert', 'Production server', '4 ms', '9 minutes ago'],
-        ['200', 'GET /v1/time', 'Staging', '21 ms', '2 days ago'],
+        ['200', 'GET /v1/forecast', 'Production server', '1', '88 ms', '3 minutes ago'],
+        ['429', 'POST /v1/convert', 'Production server', '0', '4 ms', '9 minutes ago'],
+        ['200', 'GET /v1/time', 'Staging', '1', '21 ms', '2 days ago'],
       ]);
       expect(apiLog.find((entry) => entry.path === '/usage/recent')?.query).toEqual({});
     });
@@ -127,8 +136,8 @@ describe('usage page', () => {
       const table = await screen.findByRole('table', { name: 'Recent requests' });
       const rows = within(table).getAllByRole('row').slice(1);
       expect(rows.map(cellTexts)).toEqual([
-        ['200', 'GET /v1/forecast', '88 ms', '3 minutes ago'],
-        ['429', 'POST /v1/convert', '4 ms', '9 minutes ago'],
+        ['200', 'GET /v1/forecast', '1', '88 ms', '3 minutes ago'],
+        ['429', 'POST /v1/convert', '0', '4 ms', '9 minutes ago'],
       ]);
       expect(screen.getByText(/“Production server”, /)).toBeInTheDocument();
     });

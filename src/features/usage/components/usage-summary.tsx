@@ -1,4 +1,4 @@
-import { AlertTriangle, Timer, Zap } from 'lucide-react';
+import { AlertTriangle, Coins, Timer, Zap } from 'lucide-react';
 import type { StatsResponse } from '@shared/contracts';
 import { StatCard } from '@/components/ui/stat-card';
 import { formatCount, formatLatency, formatNumber, formatPercent } from '@/lib/format';
@@ -13,13 +13,20 @@ export function UsageSummary({ stats, loading }: { stats: StatsResponse | undefi
   const totals = stats?.totals;
   const days = stats ? daysBetween(stats.from, stats.to) : 0;
   return (
-    <div className="grid gap-4 sm:grid-cols-3">
+    <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
       <StatCard
         label="Calls"
         icon={Zap}
         loading={loading}
         value={totals ? formatNumber(totals.requests) : null}
         hint={totals && days > 0 ? perDay(totals.requests / days) : null}
+      />
+      <StatCard
+        label="Units"
+        icon={Coins}
+        loading={loading}
+        value={totals ? formatNumber(totals.units) : null}
+        hint={totals ? 'What the quota counts: a call costs 1 unless its endpoint says more' : null}
       />
       <StatCard
         label="Average latency"
