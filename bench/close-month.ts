@@ -253,8 +253,12 @@ async function runFolds(): Promise<number> {
             at: fold.at,
             billable: true,
             units: 1,
+            credit_units: 0,
+            overage_units: 0,
           })),
           units: fold.calls,
+          credit_units: 0,
+          overage_units: 0,
         };
         await firestore.collection(API_USAGE_EVENTS).doc(id).create(toBatchDoc(batch));
         const outcome = await foldUsageBatch(id, {

@@ -139,6 +139,9 @@ function validMe() {
       current_period_end: null,
       cancel_at_period_end: false,
       has_billing_account: false,
+      credits_balance: 0,
+      has_credits: false,
+      billing_settings: { overage: 'stop', spend_cap_cents: null },
       created_at: '2025-01-01T00:00:00.000Z',
     },
     usage: {

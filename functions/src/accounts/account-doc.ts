@@ -8,7 +8,15 @@ import { z } from 'zod';
 import { db } from '../lib/firebase.js';
 import { ACCOUNTS, MEMBERS } from '../lib/collections.js';
 import { subscriptionStatusSchema, type AccountSummary } from '../shared/contracts.js';
-import { accountLimits, planTierSchema, type AccountLimits } from '../shared/plans.js';
+import {
+  accountLimits,
+  overageModeSchema,
+  overageUnitsFor,
+  PLANS,
+  planTierSchema,
+  type AccountLimits,
+  type Allowance,
+} from '../shared/plans.js';
 import { accountKindSchema, roleSchema, type Role } from '../shared/roles.js';
 
 const timestamp = z.instanceof(Timestamp);
@@ -27,6 +35,16 @@ export const accountDocSchema = z.object({
     .object({ monthly: z.number().int().positive(), per_minute: z.number().int().positive() })
     .partial()
     .optional(),
+  /** Prepaid credits, in units: ever granted (grants and adjustments) and used (folded usage). */
+  credits_granted: z.number().int().nonnegative().default(0),
+  credits_used: z.number().int().nonnegative().default(0),
+  /** Calls beyond the included units: stop (429), or overage billed through Stripe, up to a cap. */
+  billing_settings: z
+    .object({
+      overage: overageModeSchema.default('stop'),
+      spend_cap_cents: z.number().int().positive().nullable().default(null),
+    })
+    .default({ overage: 'stop', spend_cap_cents: null }),
   /** The uid of the user whose personal account this is. */
   owner_uid: z.string().optional(),
   created_at: timestamp,
@@ -57,6 +75,24 @@ export function limitsOf(doc: AccountDoc): AccountLimits {
   return accountLimits(doc.plan_tier, doc.limit_overrides);
 }
 
+/**
+ * Everything a lease needs to know of the account. Overage needs a plan with an overage price
+ * and a live subscription to bill it on; a cancelled or unpaid one stops at the quota.
+ */
+export function allowanceOf(doc: AccountDoc): Allowance {
+  const subscribed = doc.subscription_status === 'active' || doc.subscription_status === 'trialing';
+  const allowed =
+    doc.billing_settings.overage === 'allow' &&
+    PLANS[doc.plan_tier].overage_cents_per_1000 !== null &&
+    subscribed;
+  const cap = doc.billing_settings.spend_cap_cents;
+  return {
+    limits: limitsOf(doc),
+    creditsGranted: doc.credits_granted,
+    overage: { allowed, capUnits: cap === null ? null : overageUnitsFor(doc.plan_tier, cap) },
+  };
+}
+
 export function toAccountSummary(id: string, doc: AccountDoc, role: Role): AccountSummary {
   return {
     id,
@@ -68,6 +104,9 @@ export function toAccountSummary(id: string, doc: AccountDoc, role: Role): Accou
     current_period_end: doc.current_period_end?.toDate().toISOString() ?? null,
     cancel_at_period_end: doc.cancel_at_period_end ?? false,
     has_billing_account: doc.stripe_customer_id !== undefined,
+    credits_balance: Math.max(0, doc.credits_granted - doc.credits_used),
+    has_credits: doc.credits_granted > 0,
+    billing_settings: doc.billing_settings,
     created_at: doc.created_at.toDate().toISOString(),
   };
 }

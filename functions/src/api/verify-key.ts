@@ -77,6 +77,7 @@ export async function verifyKey(req: Request, res: Response): Promise<void> {
       startedAt,
       billable: check.admitted,
       units: body.cost,
+      ...(check.admitted ? { paid: check.paid } : {}),
     });
     await awaitFlush(flush);
   }

@@ -35,6 +35,9 @@ const batchFields = z.object({
   billable_count: z.number().int().nonnegative(),
   /** Units of the billable calls: what the monthly quota counts. */
   units: z.number().int().nonnegative(),
+  /** Of `units`, those paid from prepaid credits and those billed as overage. */
+  credit_units: z.number().int().nonnegative().default(0),
+  overage_units: z.number().int().nonnegative().default(0),
   error_count: z.number().int().nonnegative(),
   first_at: timestamp,
   /** The last call's time: recent-usage queries order batches by it. */
@@ -72,6 +75,8 @@ export function toBatchDoc(batch: UsageBatch): DocumentData {
     count: batch.calls.length,
     billable_count: batch.billable,
     units: batch.units,
+    credit_units: batch.credit_units,
+    overage_units: batch.overage_units,
     error_count: batch.calls.filter((call) => isErrorStatus(call.status)).length,
     first_at: Timestamp.fromMillis(Math.min(...times)),
     at: Timestamp.fromMillis(last),

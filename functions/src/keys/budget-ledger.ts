@@ -6,6 +6,13 @@
  * instance returns, so the units handed out for a period or a window never exceed its limit,
  * whatever the number of instances. The account's limits are read in the same transaction: a
  * plan change applies to the next lease.
+ *
+ * Beyond the plan's included units an account's calls draw, in this order, on its prepaid
+ * credits and then, if its holder allows overage, on overage units up to the spend cap. The
+ * account's budget document counts those too: `credits_leased` (all time, net of what came
+ * back) never passes the credits ever granted, and `overage_granted` never passes the period's
+ * cap. Usage is charged only from units an instance holds, so credits used never pass credits
+ * granted: the balance is never driven below zero.
  */
 import {
   FieldValue,
@@ -14,12 +21,12 @@ import {
   type Transaction,
 } from 'firebase-admin/firestore';
 import { z } from 'zod';
-import { accountRef, readAccountDoc, limitsOf } from '../accounts/account-doc.js';
+import { accountRef, allowanceOf, readAccountDoc } from '../accounts/account-doc.js';
 import { db } from '../lib/firebase.js';
 import { ACCOUNT_BUDGETS, KEY_BUDGETS } from '../lib/collections.js';
 import { log } from '../lib/log.js';
 import { periodSchema } from '../shared/dates.js';
-import { accountLimits, type AccountLimits } from '../shared/plans.js';
+import { accountLimits, type AccountLimits, type Allowance } from '../shared/plans.js';
 
 /** Windows kept per budget document: the current one and two behind, for instances' clock skew. */
 const WINDOWS_KEPT = 3;
@@ -28,6 +35,11 @@ export const budgetDocSchema = z.object({
   period: periodSchema.optional(),
   period_granted: z.number().int().nonnegative().default(0),
   windows: z.record(z.string().regex(/^\d+$/), z.number().int().nonnegative()).default({}),
+  /** Credits handed out to instances, all time, less what they gave back. */
+  credits_leased: z.number().int().nonnegative().default(0),
+  /** Overage units handed out in `overage_period`. */
+  overage_period: periodSchema.optional(),
+  overage_granted: z.number().int().nonnegative().default(0),
 });
 export type BudgetDoc = z.infer<typeof budgetDocSchema>;
 
@@ -38,6 +50,9 @@ export interface PoolAsk {
   window: number;
   /** Unused units of this period given back (a period lease it no longer needs). */
   returned: number;
+  /** Of `returned`, the units that were credits and overage (the account's pool only). */
+  returnedCredits?: number;
+  returnedOverage?: number;
 }
 
 export interface LeaseAsk {
@@ -59,7 +74,10 @@ export interface PoolGrant {
 
 export interface LeaseGrant {
   limits: AccountLimits;
-  account: PoolGrant;
+  /** What the account may spend beyond the included units, as read with this lease. */
+  beyond: { credits: boolean; overage: boolean; capped: boolean };
+  /** Of `account.period`, the units that are credits and overage. */
+  account: PoolGrant & { credits: number; overage: number };
   key?: PoolGrant;
 }
 
@@ -73,9 +91,10 @@ export function keyBudgetRef(accountId: string, budgetId: string): DocumentRefer
 
 function readBudget(snapshot: DocumentSnapshot | undefined): BudgetDoc {
   const parsed = budgetDocSchema.safeParse(snapshot?.data() ?? {});
+  if (parsed.success) return parsed.data;
   // A damaged document must not stop an account's calls for good: start it again, loudly.
-  if (!parsed.success) log.budgetReset({ path: snapshot?.ref.path ?? 'unknown' });
-  return parsed.success ? parsed.data : { period_granted: 0, windows: {} };
+  log.budgetReset({ path: snapshot?.ref.path ?? 'unknown' });
+  return budgetDocSchema.parse({});
 }
 
 /**
@@ -111,7 +130,7 @@ export function settle(
 
   const next: BudgetDoc =
     newerPeriod || samePeriod
-      ? { period, period_granted: periodGranted + periodGrant, windows }
+      ? { ...doc, period, period_granted: periodGranted + periodGrant, windows }
       : { ...doc, windows };
   return {
     doc: next,
@@ -130,28 +149,110 @@ function write(tx: Transaction, ref: DocumentReference, accountId: string, doc: 
 }
 
 /**
- * A whole lease, storage aside: the account's pool against its limits (`undefined`: no account
- * document), then the key lineage's against its caps. Exported so that tests can run the same
- * decisions over an in-memory store (test-support/memory-ledger.ts).
+ * What the period's units the included ones could not cover draw on: credits (no period), then
+ * overage (this period's, up to the cap). Returned credits and overage go back first.
+ */
+function settleBeyond(
+  doc: BudgetDoc,
+  ask: PoolAsk,
+  wanted: number,
+  period: string,
+  allowance: Allowance,
+): { doc: BudgetDoc; credits: number; overage: number; left: number } {
+  const leased = Math.max(0, doc.credits_leased - (ask.returnedCredits ?? 0));
+  const creditsRoom = Math.max(0, allowance.creditsGranted - leased);
+  const credits = Math.min(wanted, creditsRoom);
+
+  const overagePeriod = doc.overage_period;
+  const samePeriod = overagePeriod === undefined || overagePeriod === period;
+  const olderPeriod = overagePeriod !== undefined && period < overagePeriod;
+  const granted = samePeriod ? Math.max(0, doc.overage_granted - (ask.returnedOverage ?? 0)) : 0;
+  const overageRoom =
+    !allowance.overage.allowed || olderPeriod
+      ? 0
+      : allowance.overage.capUnits === null
+        ? Number.POSITIVE_INFINITY
+        : Math.max(0, allowance.overage.capUnits - granted);
+  const overage = Math.min(wanted - credits, overageRoom);
+  return {
+    doc: {
+      ...doc,
+      credits_leased: leased + credits,
+      ...(olderPeriod ? {} : { overage_period: period, overage_granted: granted + overage }),
+    },
+    credits,
+    overage,
+    left: creditsRoom - credits + (overageRoom - overage),
+  };
+}
+
+/** An account with no document (never migrated, or mid-deletion) gets the Free plan and nothing more. */
+const NO_ACCOUNT: Allowance = {
+  limits: accountLimits('free'),
+  creditsGranted: 0,
+  overage: { allowed: false, capUnits: null },
+};
+
+/**
+ * A whole lease, storage aside: the account's pool against its limits and what it may spend
+ * beyond them (`undefined`: no account document), then the key lineage's against its caps.
+ * Exported so that tests can run the same decisions over an in-memory store
+ * (test-support/memory-ledger.ts).
  */
 export function settleLease(
   ask: LeaseAsk,
-  accountLimitsRead: AccountLimits | undefined,
+  allowanceRead: Allowance | undefined,
   accountBudget: BudgetDoc,
   keyBudget: BudgetDoc,
 ): { grant: LeaseGrant; account: BudgetDoc; key?: BudgetDoc } {
-  // Keys of an account that was never migrated (or is mid-deletion) get the Free plan's limits.
-  const limits = accountLimitsRead ?? accountLimits('free');
-  const account = settle(accountBudget, ask.account, ask.period, ask.window, {
+  const allowance = allowanceRead ?? NO_ACCOUNT;
+  const limits = allowance.limits;
+  const includedAsk = {
+    ...ask.account,
+    returned: Math.max(
+      0,
+      ask.account.returned - (ask.account.returnedCredits ?? 0) - (ask.account.returnedOverage ?? 0),
+    ),
+  };
+  const included = settle(accountBudget, includedAsk, ask.period, ask.window, {
     monthly: limits.monthly,
     perMinute: limits.per_minute,
   });
-  if (ask.key === undefined) return { grant: { limits, account: account.grant }, account: account.doc };
+  const beyond = settleBeyond(
+    included.doc,
+    ask.account,
+    ask.account.period - included.grant.period,
+    ask.period,
+    allowance,
+  );
+  const account = {
+    doc: beyond.doc,
+    grant: {
+      ...included.grant,
+      period: included.grant.period + beyond.credits + beyond.overage,
+      periodLeft: included.grant.periodLeft + beyond.left,
+      credits: beyond.credits,
+      overage: beyond.overage,
+    },
+  };
+  const grantBase = {
+    limits,
+    beyond: {
+      credits: allowance.creditsGranted > 0,
+      overage: allowance.overage.allowed,
+      capped: allowance.overage.capUnits !== null,
+    },
+  };
+  if (ask.key === undefined) return { grant: { ...grantBase, account: account.grant }, account: account.doc };
   const key = settle(keyBudget, ask.key, ask.period, ask.window, {
     monthly: ask.key.capMonthly,
     perMinute: ask.key.capPerMinute,
   });
-  return { grant: { limits, account: account.grant, key: key.grant }, account: account.doc, key: key.doc };
+  return {
+    grant: { ...grantBase, account: account.grant, key: key.grant },
+    account: account.doc,
+    key: key.doc,
+  };
 }
 
 /** One lease: a transaction of one to three reads and one or two writes. */
@@ -165,8 +266,9 @@ export async function leaseBudget(ask: LeaseAsk): Promise<LeaseGrant> {
         ? [budgetRef, accountRef(ask.accountId)]
         : [budgetRef, accountRef(ask.accountId), keyRef];
     const [budgetSnap, accountSnap, keySnap] = await tx.getAll(...refs);
-    const limits = accountSnap?.exists === true ? limitsOf(readAccountDoc(accountSnap.data())) : undefined;
-    const settled = settleLease(ask, limits, readBudget(budgetSnap), readBudget(keySnap));
+    const allowance =
+      accountSnap?.exists === true ? allowanceOf(readAccountDoc(accountSnap.data())) : undefined;
+    const settled = settleLease(ask, allowance, readBudget(budgetSnap), readBudget(keySnap));
     write(tx, budgetRef, ask.accountId, settled.account);
     if (keyRef !== undefined && settled.key !== undefined) write(tx, keyRef, ask.accountId, settled.key);
     return settled.grant;

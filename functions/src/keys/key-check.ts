@@ -12,10 +12,11 @@ import type { KeyFailureThrottle } from './client-throttle.js';
 import type { CachedKey, KeyCache } from './key-cache.js';
 import { budgetIdOf, keyStatus } from './key-doc.js';
 import { hashApiKey, isWellFormedApiKey } from './key-format.js';
-import type { CallLimits, LimitFigures, LimitOwner, LimitSubject } from './limits.js';
+import type { CallLimits, LimitFigures, LimitOwner, LimitRefusalCode, LimitSubject, Paid } from './limits.js';
 
 export type KeyCheck =
-  | { admitted: true; key: CachedKey; limits: LimitFigures }
+  /** `paid`: which of the call's units were credits and overage. */
+  | { admitted: true; key: CachedKey; limits: LimitFigures; paid: Paid }
   /** `key` is null when no real key was presented; `limits` when the key was usable. */
   | { admitted: false; error: ApiError; key: CachedKey | null; limits: LimitFigures | null };
 
@@ -67,7 +68,7 @@ function throttled(retryAfterMs: number, reason: 'address' | 'instance'): ApiErr
 }
 
 function limitRefusal(
-  refusal: { code: 'rate_limited' | 'quota_exceeded'; owner: LimitOwner; retryAfterMs: number },
+  refusal: { code: LimitRefusalCode; owner: LimitOwner; retryAfterMs: number },
   figures: LimitFigures,
   units: number,
 ): ApiError {
@@ -82,6 +83,18 @@ function limitRefusal(
       refusal.owner,
     );
   }
+  if (refusal.code === 'insufficient_credits')
+    return new ApiError(
+      'insufficient_credits',
+      "The account's included units and prepaid credits are used up. Buy credits in the dashboard's Billing page.",
+    );
+  if (refusal.code === 'spend_cap_reached')
+    return new ApiError(
+      'spend_cap_reached',
+      "The account's monthly spend cap on overage is reached. Raise or remove it in the dashboard's Billing page.",
+      undefined,
+      retryAfter,
+    );
   const resets = new Date(figures.quota.resetAt).toISOString();
   const advice =
     refusal.owner === 'key' ? 'Raise or remove the cap in the dashboard.' : 'Upgrade your plan for more.';
@@ -215,17 +228,17 @@ export class KeyChecker {
     const decision = await this.options.limits.admit(subject, units, nowMs);
     if (!decision.admitted)
       return refuse(limitRefusal(decision.refusal, decision.figures, units), key, decision.figures);
-    return { admitted: true, key, limits: decision.figures };
+    return { admitted: true, key, limits: decision.figures, paid: decision.paid };
   }
 
   /**
    * Units an admitted call reserved and did not use go back to the limits they came from; the
    * figures after it, for the call's headers.
    */
-  refund(key: CachedKey, units: number): LimitFigures | null {
+  refund(key: CachedKey, units: number, from: Paid): LimitFigures | null {
     const subject = subjectOf(key);
     const now = this.now();
-    this.options.limits.refund(subject, units, now);
+    this.options.limits.refund(subject, units, from, now);
     return this.options.limits.peek(subject, now);
   }
 

@@ -14,7 +14,7 @@ import { accountLimits, type AccountLimits } from '../shared/plans.js';
 import { drain, MemoryLedger } from '../test-support/memory-ledger.js';
 import { prng } from '../test-support/prng.js';
 import { LeasedLimits } from './leased-limits.js';
-import { LIMIT_WINDOW_MS, windowOf, type LimitDecision, type LimitSubject } from './limits.js';
+import { LIMIT_WINDOW_MS, paidOfRefund, windowOf, type LimitDecision, type LimitSubject } from './limits.js';
 
 /** A minute's start, mid-month. */
 const T0 = Date.parse('2026-10-15T12:00:00Z');
@@ -139,7 +139,7 @@ describe('LeasedLimits: the monthly quota across instances', () => {
     expect(outcome(await a.limits.admit(capped, 50, T0))).toBe('admitted');
     expect(outcome(await a.limits.admit(capped, 1, T0))).toBe('quota_exceeded:key');
     // The handler used 20 of its 50: the other 30 are the key's again, and the account's.
-    a.limits.refund(capped, 30, T0);
+    a.limits.refund(capped, 30, { credits: 0, overage: 0 }, T0);
     const outcomes: string[] = [];
     for (let call = 0; call < 31; call += 1) outcomes.push(outcome(await a.limits.admit(capped, 1, T0)));
     expect(outcomes).toEqual([...Array<string>(30).fill('admitted'), 'quota_exceeded:key']);
@@ -256,6 +256,89 @@ async function randomInterleaving(seed: number, options: { failures: boolean }):
   while (ledger.pending > 0 || inFlight.size > 0) await ledger.answer('all');
   return run;
 }
+
+describe('LeasedLimits: credits and overage beyond the included units', () => {
+  /** Calls of `units` by every instance in turn until each is refused: admitted, paid, last refusals. */
+  async function spendAll(instances: Instance[], units: number, at: number, rounds = 200) {
+    const paid = { included: 0, credits: 0, overage: 0 };
+    let last: string[] = [];
+    let clock = at;
+    for (let round = 0; round < rounds; round += 1) {
+      last = [];
+      for (const { limits } of instances) {
+        const decision = await limits.admit(subject(), units, clock);
+        last.push(outcome(decision));
+        if (decision.admitted) {
+          paid.credits += decision.paid.credits;
+          paid.overage += decision.paid.overage;
+          paid.included += units - decision.paid.credits - decision.paid.overage;
+        }
+        await drain();
+        clock += 50;
+      }
+    }
+    return { paid, last };
+  }
+
+  it('spends included units, then credits, exactly, across instances; then answers insufficient_credits', async () => {
+    const ledger = new MemoryLedger().setAccount(ACCOUNT, limitsOf({ monthly: 10 }), { creditsGranted: 25 });
+    const run = await spendAll(fleet(ledger, 4), 1, T0);
+    expect(run.paid).toEqual({ included: 10, credits: 25, overage: 0 });
+    expect(run.last).toEqual(Array<string>(4).fill('insufficient_credits:account'));
+    expect(ledger.budget(ACCOUNT)).toMatchObject({ period_granted: 10, credits_leased: 25 });
+  });
+
+  it('spends credits before overage, and overage up to the spend cap, then answers spend_cap_reached', async () => {
+    const ledger = new MemoryLedger().setAccount(ACCOUNT, limitsOf({ monthly: 6 }), {
+      creditsGranted: 9,
+      overage: { allowed: true, capUnits: 12 },
+    });
+    const run = await spendAll(fleet(ledger, 3), 3, T0);
+    expect(run.paid).toEqual({ included: 6, credits: 9, overage: 12 });
+    expect(run.last).toEqual(Array<string>(3).fill('spend_cap_reached:account'));
+  });
+
+  it('lets uncapped overage through, and an account without credits or overage stops at quota_exceeded', async () => {
+    const open = new MemoryLedger().setAccount(ACCOUNT, limitsOf({ monthly: 5 }), {
+      overage: { allowed: true, capUnits: null },
+    });
+    const overage = await spendAll(fleet(open, 2), 1, T0, 20);
+    expect(overage.paid).toEqual({ included: 5, credits: 0, overage: 35 });
+    expect(overage.last).toEqual(['admitted', 'admitted']);
+    const closed = new MemoryLedger().setAccount(ACCOUNT, limitsOf({ monthly: 5 }));
+    expect((await spendAll(fleet(closed, 2), 1, T0, 20)).last).toEqual(
+      Array<string>(2).fill('quota_exceeded:account'),
+    );
+  });
+
+  it('gives back unused credits to the credits, not to the month, on a refund and on release', async () => {
+    const ledger = new MemoryLedger().setAccount(ACCOUNT, limitsOf({ monthly: 2 }), { creditsGranted: 50 });
+    const a = instance(ledger);
+    await spendAll([a], 1, T0, 2);
+    const decision = await a.limits.admit(subject(), 10, T0);
+    if (!decision.admitted) throw new Error('refused');
+    expect(decision.paid).toEqual({ credits: 10, overage: 0 });
+    a.limits.refund(subject(), 4, paidOfRefund(decision.paid, 4), T0);
+    await a.limits.release();
+    // Two included units and six credits were used; everything else went back where it came from.
+    expect(ledger.budget(ACCOUNT)).toMatchObject({ period_granted: 2, credits_leased: 6 });
+  });
+
+  it("keeps held credits across the month's turn: they go back to the ledger, the month's units do not", async () => {
+    const ledger = new MemoryLedger().setAccount(ACCOUNT, limitsOf({ monthly: 3 }), { creditsGranted: 100 });
+    const a = instance(ledger);
+    const lastMinute = Date.parse('2026-10-31T23:59:00Z');
+    const october = await spendAll([a], 1, lastMinute, 8);
+    expect(october.paid).toEqual({ included: 3, credits: 5, overage: 0 });
+    const leasedInOctober = ledger.budget(ACCOUNT).credits_leased;
+    expect(leasedInOctober).toBeGreaterThanOrEqual(5);
+    // November: the first lease gives back October's held credits and starts November's units.
+    const november = await spendAll([a], 1, Date.parse('2026-11-01T00:00:30Z'), 1);
+    expect(november.paid).toEqual({ included: 1, credits: 0, overage: 0 });
+    await a.limits.release();
+    expect(ledger.budget(ACCOUNT)).toMatchObject({ period: '2026-11', period_granted: 1, credits_leased: 5 });
+  });
+});
 
 describe('LeasedLimits: the per-minute limit across instances', () => {
   it('admits the limit in every UTC minute across three instances, never more, far above it', async () => {

@@ -18,6 +18,12 @@
  * wakes from a CPU-throttled sleep with stale pools throws them away and leases again. The one
  * assumption is that instances' clocks agree to well under a second (NTP-synchronised hosts).
  *
+ * Beyond the included units, the account's period pool also holds credits and overage units
+ * (budget-ledger.ts): a call spends included units first, then credits, then overage, and
+ * records which it spent, so credits and overage are charged exactly as they were admitted.
+ * Units go back in the reverse order. Credits have no period: held ones outlive a month's turn
+ * and go back to the ledger, where included and overage units of a past month are void.
+ *
  * What is not exact: the figures in X-Quota-Remaining and X-RateLimit-Remaining are this
  * instance's view (what it holds plus what the ledger had left at its last lease). And units a
  * quiet instance still holds (at most its last block) come back only when it next runs: at its
@@ -37,9 +43,12 @@ import {
   type PoolGrant,
 } from './budget-ledger.js';
 import {
+  NOTHING_PAID,
   windowEnd,
   windowOf,
   type CallLimits,
+  type LimitRefusalCode,
+  type Paid,
   type LimitDecision,
   type LimitFigures,
   type LimitOwner,
@@ -137,8 +146,12 @@ interface Budget {
   /** The limits (null: none of that kind), once known; the account's come with its first lease. */
   monthly: number | null;
   perMinute: number | null;
+  /** Of period.units, those that are credits and overage (the account's pool only). */
+  held: Paid;
   /** Period units that outlived their block's life: the next lease gives them back. */
   stale: number;
+  /** Of `stale`, those that are credits and overage. */
+  staleHeld: Paid;
 }
 
 interface KeyBudget extends Budget {
@@ -156,6 +169,8 @@ interface AccountState extends Budget {
   /** A background refill is about to start (refillSoon). */
   refillScheduled: boolean;
   retryAt: number;
+  /** What the account may spend beyond its included units, as of its last lease. */
+  beyond: LeaseGrant['beyond'];
 }
 
 interface Held {
@@ -188,8 +203,35 @@ function emptyBudget(owner: LimitOwner, period: string, window: string): Budget 
     calls: new Demand(),
     monthly: null,
     perMinute: null,
+    held: { credits: 0, overage: 0 },
     stale: 0,
+    staleHeld: { credits: 0, overage: 0 },
   };
+}
+
+/** Takes `units` of a budget's period pool, included units first: which were credits and overage. */
+function spendPeriod(budget: Budget, units: number): Paid {
+  const { held } = budget;
+  const included = Math.max(0, budget.period.units - held.credits - held.overage);
+  let rest = Math.max(0, units - included);
+  const credits = Math.min(rest, held.credits);
+  rest -= credits;
+  const overage = Math.min(rest, held.overage);
+  held.credits -= credits;
+  held.overage -= overage;
+  budget.period.units -= units;
+  return { credits, overage };
+}
+
+/** Takes `units` out of a period pool to give them back: overage first, then credits. */
+function takeBack(budget: Budget, units: number): Paid {
+  const { held } = budget;
+  const overage = Math.min(units, held.overage);
+  const credits = Math.min(units - overage, held.credits);
+  held.overage -= overage;
+  held.credits -= credits;
+  budget.period.units -= units;
+  return { credits, overage };
 }
 
 /**
@@ -197,7 +239,15 @@ function emptyBudget(owner: LimitOwner, period: string, window: string): Budget 
  * Period units past their block's life are set aside to be given back.
  */
 function roll(budget: Budget, period: string, window: string, now: number): void {
-  if (budget.period.id !== period) budget.period = emptyPool(period);
+  if (budget.period.id !== period) {
+    budget.period = emptyPool(period);
+    // Credits outlive the month: held ones go back. The rest was the past month's, void now;
+    // given back, it would be counted against the new month.
+    const credits = budget.held.credits + budget.staleHeld.credits;
+    budget.stale = credits;
+    budget.staleHeld = { credits, overage: 0 };
+    budget.held = { credits: 0, overage: 0 };
+  }
   if (budget.window.id !== window)
     budget.window = budget.next.id === window ? budget.next : emptyPool(window);
   const next = String(Number(window) + 1);
@@ -205,6 +255,9 @@ function roll(budget: Budget, period: string, window: string, now: number): void
   const pool = budget.period;
   if (pool.expiresAt <= now) {
     budget.stale += Math.max(0, pool.units);
+    budget.staleHeld.credits += budget.held.credits;
+    budget.staleHeld.overage += budget.held.overage;
+    budget.held = { credits: 0, overage: 0 };
     pool.units = Math.min(0, pool.units);
     pool.expiresAt = Number.POSITIVE_INFINITY;
   }
@@ -246,6 +299,17 @@ function lowWater(budget: Budget, kind: Kind, pool: Pool, now: number): number {
   const block = blockOf(budget, kind, now);
   const lead = Math.ceil((kind === 'window' ? budget.calls : budget.demand).perMs(now) * REFILL_LEAD_MS);
   return Math.min(block, Math.max(Math.min(pool.lastBlock, block) * LOW_WATER, lead));
+}
+
+/**
+ * What a shortage of the account's period units is called: the spend cap once overage is
+ * allowed and capped, insufficient credits for an account that holds credits, else the quota.
+ */
+function refusalCode(short: Held, state: AccountState): LimitRefusalCode {
+  if (short.kind === 'window') return 'rate_limited';
+  if (short.budget !== state) return 'quota_exceeded';
+  if (state.beyond.overage) return state.beyond.capped ? 'spend_cap_reached' : 'quota_exceeded';
+  return state.beyond.credits ? 'insufficient_credits' : 'quota_exceeded';
 }
 
 /** Rate before quota, key before account: the order in which a shortage is reported. */
@@ -315,7 +379,7 @@ export class LeasedLimits implements CallLimits {
         admitted: false,
         figures: this.figures(state, key),
         refusal: {
-          code: short.kind === 'window' ? 'rate_limited' : 'quota_exceeded',
+          code: refusalCode(short, state),
           owner: short.budget.owner,
           retryAfterMs:
             short.kind === 'window'
@@ -325,17 +389,29 @@ export class LeasedLimits implements CallLimits {
       };
     }
 
-    for (const { kind, pool } of limitedPools(state, key)) pool.units -= spendOf(kind, units);
+    let paid = NOTHING_PAID;
+    for (const { budget, kind, pool } of limitedPools(state, key)) {
+      if (kind === 'window') pool.units -= 1;
+      else if (budget === state) paid = spendPeriod(state, units);
+      else spendPeriod(budget, units);
+    }
     if (this.refillDue(state, key, now)) this.refillSoon(state, key, now, 'current');
     else if (this.prefetchDue(state, key, now)) this.refillSoon(state, key, now, 'next');
-    return { admitted: true, figures: this.figures(state, key) };
+    return { admitted: true, figures: this.figures(state, key), paid };
   }
 
-  /** Units a call reserved and did not use go back to the period pools they came from. */
-  refund(subject: LimitSubject, units: number, now: number): void {
+  /** Units a call reserved and did not use go back to the period pools, and sources, they came from. */
+  refund(subject: LimitSubject, units: number, from: Paid, now: number): void {
     if (units <= 0) return;
     const { state, key } = this.budgets(subject, now);
-    for (const { kind, pool } of limitedPools(state, key)) if (kind === 'period') pool.units += units;
+    for (const { budget, kind, pool } of limitedPools(state, key)) {
+      if (kind !== 'period') continue;
+      pool.units += units;
+      if (budget === state) {
+        state.held.credits += from.credits;
+        state.held.overage += from.overage;
+      }
+    }
   }
 
   peek(subject: LimitSubject, now: number): LimitFigures | null {
@@ -367,6 +443,7 @@ export class LeasedLimits implements CallLimits {
         waitingCalls: 0,
         refillScheduled: false,
         retryAt: 0,
+        beyond: { credits: false, overage: false, capped: false },
       };
       this.prune();
     } else {
@@ -494,10 +571,13 @@ export class LeasedLimits implements CallLimits {
     now: number,
   ): Promise<void> {
     // What is given back is the stale units plus any excess, which leaves the pool now.
-    state.period.units -= ask.account.returned - state.stale;
+    const excess = takeBack(state, ask.account.returned - state.stale);
+    ask.account.returnedCredits = excess.credits + state.staleHeld.credits;
+    ask.account.returnedOverage = excess.overage + state.staleHeld.overage;
     state.stale = 0;
+    state.staleHeld = { credits: 0, overage: 0 };
     if (key !== undefined && ask.key !== undefined) {
-      key.period.units -= ask.key.returned - key.stale;
+      takeBack(key, ask.key.returned - key.stale);
       key.stale = 0;
     }
     this.options.onLease?.();
@@ -514,7 +594,16 @@ export class LeasedLimits implements CallLimits {
     state.known = true;
     state.monthly = grant.limits.monthly;
     state.perMinute = grant.limits.per_minute;
+    state.beyond = grant.beyond;
     apply(state, ask.account, grant.account, ask, now, this.blockLifeMs);
+    if (state.period.id === ask.period) {
+      state.held.credits += grant.account.credits;
+      state.held.overage += grant.account.overage;
+    } else {
+      // Credits granted for a month this instance has left since: give them back.
+      state.stale += grant.account.credits;
+      state.staleHeld.credits += grant.account.credits;
+    }
     if (key !== undefined && ask.key !== undefined && grant.key !== undefined)
       apply(key, ask.key, grant.key, ask, now, this.blockLifeMs);
   }
@@ -543,7 +632,12 @@ export class LeasedLimits implements CallLimits {
   private async giveBack(state: AccountState): Promise<void> {
     const none: PoolAsk = { period: 0, window: 0, returned: 0 };
     const held = (budget: Budget) => Math.max(0, budget.period.units) + budget.stale;
-    const back = (budget: Budget): PoolAsk => ({ ...none, returned: held(budget) });
+    const back = (budget: Budget): PoolAsk => ({
+      ...none,
+      returned: held(budget),
+      returnedCredits: budget.held.credits + budget.staleHeld.credits,
+      returnedOverage: budget.held.overage + budget.staleHeld.overage,
+    });
     const asks: LeaseAsk[] = [];
     const base = { accountId: state.accountId, period: state.period.id, window: Number(state.window.id) };
     if (held(state) > 0) asks.push({ ...base, account: back(state) });
@@ -557,6 +651,8 @@ export class LeasedLimits implements CallLimits {
     for (const budget of [state, ...state.keys.values()]) {
       budget.period.units = 0;
       budget.stale = 0;
+      budget.held = { credits: 0, overage: 0 };
+      budget.staleHeld = { credits: 0, overage: 0 };
     }
     for (const ask of asks)
       await this.lease(ask).catch((error: unknown) =>

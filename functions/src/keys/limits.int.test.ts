@@ -4,7 +4,7 @@
  * Firestore, keys made through the dashboard API or written as an operator would.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_USAGE_DAILY, dailyDocId } from '../lib/collections.js';
+import { ACCOUNTS, API_USAGE_DAILY, CREDIT_LEDGER, dailyDocId } from '../lib/collections.js';
 import {
   keyResponseSchema,
   MAX_ACTIVE_KEYS_PER_ACCOUNT,
@@ -22,7 +22,13 @@ import {
   waitForDoc,
   type TestUser,
 } from '../test-support/emulators.js';
-import { createKeyViaApi, insertKey, setAccountLimits, type InsertedKey } from '../test-support/fixtures.js';
+import {
+  createKeyViaApi,
+  insertKey,
+  setAccountBilling,
+  setAccountLimits,
+  type InsertedKey,
+} from '../test-support/fixtures.js';
 import { accountBudgetRef } from './budget-ledger.js';
 import { LIMIT_WINDOW_MS } from './limits.js';
 
@@ -182,6 +188,88 @@ describe('the monthly quota is the account’s, exact across instances', () => {
     });
     expect(immediate.status).toBe(201);
   });
+});
+
+describe('credits and overage beyond the included units, exact across instances', () => {
+  async function budgetOf(accountId: string): Promise<Record<string, unknown>> {
+    return (await accountBudgetRef(accountId).get()).data() ?? {};
+  }
+
+  it(
+    'spends included units then granted credits, never more, answers 402 insufficient_credits, and folds the debit once',
+    { timeout: 120_000 },
+    async () => {
+      const user = await createTestUser();
+      await setAccountLimits(user.uid, { monthly: 20, per_minute: 100_000 });
+      // As a paid credit pack leaves it (billing/credit-ledger.ts grantCredits).
+      await setAccountBilling(user.uid, { credits_granted: 30 });
+      const keys = await keysOf(user, 3);
+
+      const first = await callSpread(keys, 80);
+      const admitted = first.filter(({ code }) => code === 'ok').length;
+      expect(admitted).toBeLessThanOrEqual(50);
+      expect(tally(first)).toEqual({ ok: admitted, insufficient_credits: 80 - admitted });
+      await stopInstances();
+      // What the stopped instances held went back: the ledger counts exactly what was spent.
+      expect(await budgetOf(user.uid)).toMatchObject({ period_granted: 20, credits_leased: admitted - 20 });
+      await startInstances();
+      const second = await callSpread(keys, 40);
+      expect(admitted + second.filter(({ code }) => code === 'ok').length).toBe(50);
+      const refused = second.find(({ code }) => code !== 'ok');
+      expect(refused?.code).toBe('insufficient_credits');
+
+      // The fold charges the credits the calls used, once: the balance ends at zero, never below.
+      await stopInstances();
+      await startInstances();
+      const account = await waitForDoc(
+        adminDb().collection(ACCOUNTS).doc(user.uid),
+        (data) => Number(data?.credits_used ?? 0) >= 30,
+        60_000,
+      );
+      expect(account).toMatchObject({ credits_granted: 30, credits_used: 30 });
+      const day = await waitForDoc(
+        adminDb()
+          .collection(API_USAGE_DAILY)
+          .doc(dailyDocId(user.uid, utcDate(new Date()))),
+        (data) => Number(data?.total_requests ?? 0) >= 120,
+        60_000,
+      );
+      expect(day).toMatchObject({ total_requests: 120, total_units: 50, credit_units: 30, overage_units: 0 });
+      const debit = await adminDb()
+        .collection(CREDIT_LEDGER)
+        .doc(`usage_${user.uid}_${utcDate(new Date())}`)
+        .get();
+      expect(debit.data()).toMatchObject({ kind: 'usage', units: 30 });
+    },
+  );
+
+  it(
+    'lets a subscribed account that allows overage go past its quota up to its spend cap, then 402 spend_cap_reached',
+    { timeout: 120_000 },
+    async () => {
+      const user = await createTestUser();
+      await setAccountLimits(user.uid, { monthly: 10, per_minute: 100_000 }, 'pro');
+      // One cent at Pro's $0.50 per 1,000 units buys 20 units of overage.
+      await setAccountBilling(user.uid, {
+        subscription_status: 'active',
+        billing_settings: { overage: 'allow', spend_cap_cents: 1 },
+      });
+      const keys = await keysOf(user, 2);
+      const outcomes = await callSpread(keys, 60);
+      expect(tally(outcomes)).toEqual({ ok: 30, spend_cap_reached: 30 });
+      await stopInstances();
+      expect(await budgetOf(user.uid)).toMatchObject({ period_granted: 10, overage_granted: 20 });
+      await startInstances();
+      const day = await waitForDoc(
+        adminDb()
+          .collection(API_USAGE_DAILY)
+          .doc(dailyDocId(user.uid, utcDate(new Date()))),
+        (data) => Number(data?.total_requests ?? 0) >= 60,
+        60_000,
+      );
+      expect(day).toMatchObject({ total_units: 30, credit_units: 0, overage_units: 20 });
+    },
+  );
 });
 
 describe('the per-minute limit is the account’s, exact across instances', () => {

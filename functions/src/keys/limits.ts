@@ -26,19 +26,42 @@ export interface LimitFigures {
   quota: LimitState & { owner: LimitOwner };
 }
 
+/** Of a call's units, those paid from prepaid credits and as overage; the rest were included. */
+export interface Paid {
+  credits: number;
+  overage: number;
+}
+
+export const NOTHING_PAID: Paid = { credits: 0, overage: 0 };
+
+export type LimitRefusalCode =
+  'rate_limited' | 'quota_exceeded' | 'insufficient_credits' | 'spend_cap_reached';
+
 export type LimitDecision =
-  | { admitted: true; figures: LimitFigures }
+  | { admitted: true; figures: LimitFigures; paid: Paid }
   | {
       admitted: false;
       figures: LimitFigures;
-      refusal: { code: 'rate_limited' | 'quota_exceeded'; owner: LimitOwner; retryAfterMs: number };
+      refusal: { code: LimitRefusalCode; owner: LimitOwner; retryAfterMs: number };
     };
+
+/**
+ * Which of a call's sources `units` given back came from: overage first, then credits, then
+ * the included units, the reverse of the order they are spent in.
+ */
+export function paidOfRefund(paid: Paid, units: number): Paid {
+  const overage = Math.min(units, paid.overage);
+  return { overage, credits: Math.min(units - overage, paid.credits) };
+}
 
 export interface CallLimits {
   /** Spends one call of every per-minute limit and `units` of every monthly one, or refuses. */
   admit(subject: LimitSubject, units: number, now: number): Promise<LimitDecision>;
-  /** Gives back units an admitted call reserved and did not use (its handler reported fewer). */
-  refund(subject: LimitSubject, units: number, now: number): void;
+  /**
+   * Gives back units an admitted call reserved and did not use (its handler reported fewer);
+   * `from` says which of them were credits and overage (paidOfRefund).
+   */
+  refund(subject: LimitSubject, units: number, from: Paid, now: number): void;
   /**
    * What `admit` would report for this subject without spending anything (refused calls'
    * headers); null while this instance knows nothing of the account's limits yet.

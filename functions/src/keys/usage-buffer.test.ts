@@ -14,6 +14,8 @@ function call(overrides: Partial<UsageCall> = {}): UsageCall {
     at: new Date('2026-10-15T12:00:00Z'),
     billable: true,
     units: 1,
+    credit_units: 0,
+    overage_units: 0,
     ...overrides,
   };
 }

@@ -22,8 +22,10 @@ export interface UsageCall {
   at: Date;
   /** Admitted by the key check, so counted against the monthly quota. */
   billable: boolean;
-  /** Units the call was charged (0 unless billable). */
+  /** Units the call was charged (0 unless billable), and of them those paid from credits and as overage. */
   units: number;
+  credit_units: number;
+  overage_units: number;
 }
 
 export interface UsageBatch {
@@ -34,8 +36,10 @@ export interface UsageBatch {
   period: string;
   calls: UsageCall[];
   billable: number;
-  /** Units of the batch's calls. */
+  /** Units of the batch's calls, and of them those paid from credits and as overage. */
   units: number;
+  credit_units: number;
+  overage_units: number;
 }
 
 export interface FlushPolicy {
@@ -110,6 +114,8 @@ export class UsageBuffer {
           calls: [],
           billable: 0,
           units: 0,
+          credit_units: 0,
+          overage_units: 0,
         },
         openedAt: this.now(),
       };
@@ -117,7 +123,11 @@ export class UsageBuffer {
     }
     group.batch.calls.push(call);
     if (call.billable) group.batch.billable += 1;
-    if (call.billable) group.batch.units += call.units;
+    if (call.billable) {
+      group.batch.units += call.units;
+      group.batch.credit_units += call.credit_units;
+      group.batch.overage_units += call.overage_units;
+    }
     this.groupedCalls += 1;
   }
 

@@ -29,6 +29,7 @@ import { keyChecker } from './api-key-runtime.js';
 import { clientAddress } from './client-throttle.js';
 import type { CachedKey } from './key-cache.js';
 import { limitHeaders, type KeyCheck } from './key-check.js';
+import { paidOfRefund, type Paid } from './limits.js';
 
 export interface MeteredContext {
   key: CachedKey;
@@ -133,6 +134,7 @@ export function recordCall(
     startedAt: number;
     billable: boolean;
     units: number;
+    paid?: Paid;
   },
 ): Promise<void> | undefined {
   return usageRecorder().record({
@@ -145,6 +147,8 @@ export function recordCall(
     at: call.at,
     billable: call.billable,
     units: call.billable ? call.units : 0,
+    credit_units: call.billable ? (call.paid?.credits ?? 0) : 0,
+    overage_units: call.billable ? (call.paid?.overage ?? 0) : 0,
   });
 }
 
@@ -212,8 +216,15 @@ export function withApiKey(options: MeterOptions, handler: ApiHandler): RequestH
         : await runHandler(handler, req, { key: check.key, requestId });
     const handled = performance.now();
     const units = chargedUnits(reserved, outcome);
+    const refunded = paidOfRefund(check.paid, reserved - units);
     const figures =
-      units < reserved ? (keyChecker().refund(check.key, reserved - units) ?? check.limits) : check.limits;
+      units < reserved
+        ? (keyChecker().refund(check.key, reserved - units, refunded) ?? check.limits)
+        : check.limits;
+    const paid = {
+      credits: check.paid.credits - refunded.credits,
+      overage: check.paid.overage - refunded.overage,
+    };
     const status = 'failure' in outcome ? toApiError(outcome.failure).status : (outcome.result.status ?? 200);
     const flush = recordCall(check.key, {
       endpoint,
@@ -223,6 +234,7 @@ export function withApiKey(options: MeterOptions, handler: ApiHandler): RequestH
       startedAt,
       billable: true,
       units,
+      paid,
     });
     await awaitFlush(flush);
     addedLatency.record(checked - startedAt + (performance.now() - handled));

@@ -15,6 +15,8 @@ export const API_USAGE_MONTHLY = 'api_usage_monthly';
 /** `api_usage_platform_daily/{date}_{shard}`: the platform's totals per day, for operators. */
 export const API_USAGE_PLATFORM_DAILY = 'api_usage_platform_daily';
 export const STRIPE_EVENTS = 'stripe_events';
+/** `credit_ledger/{entry_id}`: an account's prepaid credits: grants, daily usage, adjustments. */
+export const CREDIT_LEDGER = 'credit_ledger';
 /** `deleted_users/{uid}`: a deleted account's tombstone, so tokens issued before cannot bring it back. */
 export const DELETED_USERS = 'deleted_users';
 /** `key_revocations/{keyId}`: recent revocations, which every API instance checks (TTL `expire_at`). */

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { daysBetween, isoDateSchema, periodSchema } from './dates.js';
 import { isDocumentId } from './ids.js';
-import { paidPlanTierSchema, planTierSchema } from './plans.js';
+import { overageModeSchema, paidPlanTierSchema, planTierSchema } from './plans.js';
 import { accountKindSchema, roleSchema } from './roles.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -143,6 +143,14 @@ export const accountSummarySchema = z.object({
   cancel_at_period_end: z.boolean(),
   /** A Stripe customer exists, so the Customer Portal can be opened. */
   has_billing_account: z.boolean(),
+  /** Prepaid credits left, in units (granted less used). */
+  credits_balance: z.number().int().nonnegative(),
+  /** Whether credits were ever granted: a spent balance then answers 402 insufficient_credits. */
+  has_credits: z.boolean(),
+  billing_settings: z.object({
+    overage: overageModeSchema,
+    spend_cap_cents: z.number().int().positive().nullable(),
+  }),
   created_at: timestampSchema,
 });
 export type AccountSummary = z.infer<typeof accountSummarySchema>;

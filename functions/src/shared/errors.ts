@@ -15,6 +15,10 @@ export const ERROR_STATUS = {
   insufficient_scope: 403,
   rate_limited: 429,
   quota_exceeded: 429,
+  /** The included units and the prepaid credits are spent (an account that holds credits). */
+  insufficient_credits: 402,
+  /** Overage is allowed, and its monthly spend cap is reached. */
+  spend_cap_reached: 402,
   // Dashboard API (Firebase ID token)
   unauthenticated: 401,
   forbidden: 403,

@@ -18,6 +18,11 @@ export interface Plan {
   per_minute_limit: number;
   /** Price in US cents per month; what Stripe charges is authoritative. */
   price_cents_per_month: number;
+  /**
+   * Price of 1,000 units beyond the included ones, for an account that allows overage (billed
+   * through a Stripe metered price); null: the plan has no overage, calls stop at the quota.
+   */
+  overage_cents_per_1000: number | null;
   features: readonly string[];
 }
 
@@ -29,6 +34,7 @@ export const PLANS: Readonly<Record<PlanTier, Plan>> = {
     monthly_limit: 1_000,
     per_minute_limit: 10,
     price_cents_per_month: 0,
+    overage_cents_per_1000: null,
     features: ['1,000 units per month', '10 calls per minute', 'Community support'],
   },
   pro: {
@@ -37,6 +43,7 @@ export const PLANS: Readonly<Record<PlanTier, Plan>> = {
     monthly_limit: 100_000,
     per_minute_limit: 600,
     price_cents_per_month: 2_900,
+    overage_cents_per_1000: 50,
     features: ['100,000 units per month', '600 calls per minute', 'Email support'],
   },
   enterprise: {
@@ -45,6 +52,7 @@ export const PLANS: Readonly<Record<PlanTier, Plan>> = {
     monthly_limit: 5_000_000,
     per_minute_limit: 6_000,
     price_cents_per_month: 49_900,
+    overage_cents_per_1000: 20,
     features: ['5,000,000 units per month', '6,000 calls per minute', 'Priority support'],
   },
 };
@@ -61,4 +69,32 @@ export function accountLimits(tier: PlanTier, overrides?: Partial<AccountLimits>
     monthly: overrides?.monthly ?? plan.monthly_limit,
     per_minute: overrides?.per_minute ?? plan.per_minute_limit,
   };
+}
+
+/** What an account holder chose for calls beyond the included units (Billing page). */
+export const OVERAGE_MODES = ['stop', 'allow'] as const;
+export const overageModeSchema = z.enum(OVERAGE_MODES);
+export type OverageMode = z.infer<typeof overageModeSchema>;
+
+/**
+ * What an account's calls may spend in a month: its included units and per-minute rate, then
+ * its prepaid credits, then overage (when allowed, up to the units the spend cap buys).
+ */
+export interface Allowance {
+  limits: AccountLimits;
+  /** Credits ever granted, less negative adjustments: what leases of credits never pass. */
+  creditsGranted: number;
+  overage: { allowed: boolean; capUnits: number | null };
+}
+
+/** Overage units a spend cap (in cents) buys at the plan's price: whole units, rounded down. */
+export function overageUnitsFor(tier: PlanTier, capCents: number): number {
+  const price = PLANS[tier].overage_cents_per_1000;
+  return price === null ? 0 : Math.floor((capCents * 1_000) / price);
+}
+
+/** What overage units cost at the plan's price, in cents, rounded up to the cent. */
+export function overageCents(tier: PlanTier, units: number): number {
+  const price = PLANS[tier].overage_cents_per_1000;
+  return price === null ? 0 : Math.ceil((units * price) / 1_000);
 }

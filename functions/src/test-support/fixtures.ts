@@ -65,6 +65,11 @@ export async function insertKey(
  * Gives an account limits other than its plan's (`limit_overrides`, as an operator would),
  * creating the account document if the test has not made one through the dashboard.
  */
+/** Merges billing fields into an account's document (subscription, overage settings), as billing would. */
+export async function setAccountBilling(accountId: string, fields: Record<string, unknown>): Promise<void> {
+  await adminDb().collection(ACCOUNTS).doc(accountId).set(fields, { merge: true });
+}
+
 export async function setAccountLimits(
   accountId: string,
   limits: Partial<AccountLimits>,

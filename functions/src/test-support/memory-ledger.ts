@@ -17,7 +17,8 @@ import {
   type LeaseAsk,
   type LeaseGrant,
 } from '../keys/budget-ledger.js';
-import type { AccountLimits } from '../shared/plans.js';
+import type { z } from 'zod';
+import type { AccountLimits, Allowance } from '../shared/plans.js';
 
 export type LeaseFailure = 'before-commit' | 'after-commit';
 
@@ -40,7 +41,7 @@ function budgetPath(accountId: string, budgetId?: string): string {
 
 export class MemoryLedger {
   private readonly docs = new Map<string, BudgetDoc>();
-  private readonly limits = new Map<string, AccountLimits>();
+  private readonly allowances = new Map<string, Allowance>();
   private readonly queue: Pending[] = [];
   private readonly failures: LeaseFailure[] = [];
   /** Every ask received, in order. */
@@ -48,9 +49,17 @@ export class MemoryLedger {
   /** Held leases wait for `answer`; otherwise each is answered as soon as it is asked. */
   hold = false;
 
-  /** What the account's document says; the Free plan's when never set. */
-  setAccount(accountId: string, limits: AccountLimits): this {
-    this.limits.set(accountId, limits);
+  /** What the account's document says (no credits, no overage unless given); the Free plan's when never set. */
+  setAccount(
+    accountId: string,
+    limits: AccountLimits,
+    beyond: Partial<Omit<Allowance, 'limits'>> = {},
+  ): this {
+    this.allowances.set(accountId, {
+      limits,
+      creditsGranted: beyond.creditsGranted ?? 0,
+      overage: beyond.overage ?? { allowed: false, capUnits: null },
+    });
     return this;
   }
 
@@ -90,7 +99,7 @@ export class MemoryLedger {
   }
 
   /** Stores a budget document as if earlier leases had written it. */
-  setBudget(accountId: string, doc: BudgetDoc, budgetId?: string): void {
+  setBudget(accountId: string, doc: z.input<typeof budgetDocSchema>, budgetId?: string): void {
     this.docs.set(budgetPath(accountId, budgetId), budgetDocSchema.parse(doc));
   }
 
@@ -104,7 +113,7 @@ export class MemoryLedger {
     const keyPath = ask.key === undefined ? undefined : budgetPath(ask.accountId, ask.key.budgetId);
     const settled = settleLease(
       ask,
-      this.limits.get(ask.accountId),
+      this.allowances.get(ask.accountId),
       this.budget(ask.accountId),
       this.budget(ask.accountId, ask.key?.budgetId),
     );

@@ -14,7 +14,15 @@
  * With N instances serving an account, up to N times each limit is admitted.
  */
 import { accountRef, limitsOf, readAccountDoc } from '../accounts/account-doc.js';
-import type { CallLimits, LimitDecision, LimitFigures, LimitOwner, LimitSubject } from '../keys/limits.js';
+import {
+  NOTHING_PAID,
+  type CallLimits,
+  type LimitDecision,
+  type LimitFigures,
+  type LimitOwner,
+  type LimitSubject,
+  type Paid,
+} from '../keys/limits.js';
 import { keyCheckMetrics } from '../lib/metrics.js';
 import { RateLimiter, type LimitState } from '../lib/rate-limiter.js';
 import { periodEnd, utcPeriod } from '../shared/dates.js';
@@ -86,10 +94,10 @@ export class PerInstanceLimits implements CallLimits {
     if (subject.capPerMinute !== null) this.keyMinutes.consume(subject.budgetId, subject.capPerMinute, now);
     this.accountMonths.add(subject.accountId, units, now);
     if (subject.capMonthly !== null) this.keyMonths.add(subject.budgetId, units, now);
-    return { admitted: true, figures: this.peek(subject, now) };
+    return { admitted: true, figures: this.peek(subject, now), paid: NOTHING_PAID };
   }
 
-  refund(subject: LimitSubject, units: number, now: number): void {
+  refund(subject: LimitSubject, units: number, _from: Paid, now: number): void {
     this.accountMonths.add(subject.accountId, -units, now);
     if (subject.capMonthly !== null) this.keyMonths.add(subject.budgetId, -units, now);
   }

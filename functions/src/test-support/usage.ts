@@ -16,6 +16,8 @@ export function timeCall(at: Date, overrides: Partial<UsageCall> = {}): UsageCal
     billable: true,
     // A refused call is charged nothing (with-api-key.ts recordCall).
     units: overrides.billable === false ? 0 : 1,
+    credit_units: 0,
+    overage_units: 0,
     ...overrides,
   };
 }
@@ -35,5 +37,7 @@ export function usageBatch(keyId: string, accountId: string, calls: readonly Usa
     calls: stamped,
     billable: stamped.filter((c) => c.billable).length,
     units: stamped.reduce((sum, c) => sum + c.units, 0),
+    credit_units: stamped.reduce((sum, c) => sum + c.credit_units, 0),
+    overage_units: stamped.reduce((sum, c) => sum + c.overage_units, 0),
   };
 }

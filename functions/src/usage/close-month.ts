@@ -70,6 +70,8 @@ export interface MonthlyTotals {
   period: string;
   total_requests: number;
   total_units: number;
+  credit_units: number;
+  overage_units: number;
   error_count: number;
   latency_ms_sum: number;
   requests_by_endpoint: Record<string, number>;
@@ -88,6 +90,8 @@ export function sumDays(accountId: string, period: string, days: readonly DailyD
     period,
     total_requests: 0,
     total_units: 0,
+    credit_units: 0,
+    overage_units: 0,
     error_count: 0,
     latency_ms_sum: 0,
     requests_by_endpoint: {},
@@ -98,6 +102,8 @@ export function sumDays(accountId: string, period: string, days: readonly DailyD
   for (const day of days) {
     totals.total_requests += day.total_requests;
     totals.total_units += day.total_units;
+    totals.credit_units += day.credit_units;
+    totals.overage_units += day.overage_units;
     totals.error_count += day.error_count;
     totals.latency_ms_sum += day.latency_ms_sum;
     addInto(totals.requests_by_endpoint, day.requests_by_endpoint);
@@ -124,6 +130,8 @@ const countMap = z.record(z.string(), z.number()).default({});
 const monthlyDocSchema = z.object({
   total_requests: z.number().default(0),
   total_units: z.number().default(0),
+  credit_units: z.number().default(0),
+  overage_units: z.number().default(0),
   error_count: z.number().default(0),
   latency_ms_sum: z.number().default(0),
   requests_by_endpoint: countMap,
@@ -148,6 +156,8 @@ export function equalsTotals(stored: DocumentData | undefined, totals: MonthlyTo
   return (
     doc.total_requests === totals.total_requests &&
     doc.total_units === totals.total_units &&
+    doc.credit_units === totals.credit_units &&
+    doc.overage_units === totals.overage_units &&
     doc.error_count === totals.error_count &&
     doc.latency_ms_sum === totals.latency_ms_sum &&
     doc.days_with_usage === totals.days_with_usage &&

@@ -30,6 +30,8 @@ export const ACCOUNT_DAY_FIELDS = [
   'date',
   'total_requests',
   'total_units',
+  'credit_units',
+  'overage_units',
   'error_count',
   'latency_ms_sum',
   'requests_by_endpoint',
@@ -45,6 +47,11 @@ export const dailyDocSchema = z.preprocess(
     date: z.string(),
     total_requests: count,
     total_units: count,
+    /** Of total_units, those paid from prepaid credits and those billed as overage. */
+    credit_units: count,
+    overage_units: count,
+    /** Overage units of the day already sent to Stripe (overage-reporter.ts). */
+    overage_reported: count,
     error_count: count,
     latency_ms_sum: count,
     requests_by_endpoint: countMap,
@@ -63,6 +70,8 @@ export function readDailyDoc(data: unknown): DailyDoc {
 export interface UsageTotals {
   requests: number;
   units: number;
+  credit_units: number;
+  overage_units: number;
   errors: number;
   latency_ms_sum: number;
   by_endpoint: Record<string, number>;
@@ -79,6 +88,8 @@ export function summarizeCalls(
   const totals: UsageTotals = {
     requests: 0,
     units: 0,
+    credit_units: 0,
+    overage_units: 0,
     errors: 0,
     latency_ms_sum: 0,
     by_endpoint: {},
@@ -127,6 +138,8 @@ export function accountIncrements(keyId: string, totals: UsageTotals): DocumentD
   return {
     total_requests: FieldValue.increment(totals.requests),
     total_units: FieldValue.increment(totals.units),
+    credit_units: FieldValue.increment(totals.credit_units),
+    overage_units: FieldValue.increment(totals.overage_units),
     error_count: FieldValue.increment(totals.errors),
     latency_ms_sum: FieldValue.increment(totals.latency_ms_sum),
     requests_by_endpoint: increments(totals.by_endpoint),

@@ -101,6 +101,8 @@ describe('foldUsage: any delivery order', () => {
         calls: [call(at, { key_id: key.id, account_id: user.uid })],
         billable: 1,
         units: 1,
+        credit_units: 0,
+        overage_units: 0,
       }),
     );
     await waitForDoc(ref, (data) => data === undefined);

@@ -22,6 +22,8 @@ import {
   monthlyDocId,
 } from '../lib/collections.js';
 import { log } from '../lib/log.js';
+import { accountRef } from '../accounts/account-doc.js';
+import { creditUsageIncrement, creditUsageRef } from '../billing/credit-ledger.js';
 import { batchDocSchema, batchIdentitySchema } from '../keys/batch-doc.js';
 import { accountIncrements, boundToDay, dailyIncrements, summarizeCalls } from './daily-doc.js';
 import { platformDayRef, platformIncrements } from './platform-daily.js';
@@ -63,13 +65,20 @@ export async function foldUsageBatch(
       }
 
       // Only the names and the total: key_stats, the bulk of the document, is not needed here.
-      const [[dailySnap], [platformSnap]] = await Promise.all([
+      const [[dailySnap], [platformSnap], [accountSnap]] = await Promise.all([
         tx.getAll(dailyRef, { fieldMask: [...DAY_NAME_FIELDS] }),
         tx.getAll(platformRef),
+        // Only a batch that spent credits changes the account: its balance.
+        batch.credit_units > 0 ? tx.getAll(accountRef(batch.account_id)) : Promise.resolve([undefined]),
       ]);
       const day = dailySnap?.data();
-      // The batch's own total: calls written before calls had costs carry no units of their own.
-      const summary = { ...summarizeCalls(batch.calls), units: batch.units };
+      // The batch's own totals: calls written before calls had costs carry no units of their own.
+      const summary = {
+        ...summarizeCalls(batch.calls),
+        units: batch.units,
+        credit_units: batch.credit_units,
+        overage_units: batch.overage_units,
+      };
       const { key, totals } = boundToDay(dayNamesOf(day), batch.key_id, summary);
       calls = totals.requests;
       tx.set(
@@ -105,6 +114,11 @@ export async function foldUsageBatch(
           },
           { merge: true },
         );
+      }
+
+      if (batch.credit_units > 0 && accountSnap?.exists === true) {
+        tx.update(accountSnap.ref, { credits_used: FieldValue.increment(batch.credit_units) });
+        tx.set(creditUsageRef(batch.account_id, batch.date), creditUsageIncrement(batch), { merge: true });
       }
 
       const keyPeriod: unknown = keySnap.get('usage_period');

@@ -11,11 +11,22 @@ export function datesInRange(from: string, to: string): string[] {
 /** The day's figures for the whole account, or for one key. */
 export function dayTotals(day: DailyDoc | undefined, keyId: string | null): UsageTotals {
   if (day === undefined)
-    return { requests: 0, units: 0, errors: 0, latency_ms_sum: 0, by_endpoint: {}, by_status: {} };
+    return {
+      requests: 0,
+      units: 0,
+      credit_units: 0,
+      overage_units: 0,
+      errors: 0,
+      latency_ms_sum: 0,
+      by_endpoint: {},
+      by_status: {},
+    };
   if (keyId === null) {
     return {
       requests: day.total_requests,
       units: day.total_units,
+      credit_units: day.credit_units,
+      overage_units: day.overage_units,
       errors: day.error_count,
       latency_ms_sum: day.latency_ms_sum,
       by_endpoint: day.requests_by_endpoint,
@@ -27,6 +38,9 @@ export function dayTotals(day: DailyDoc | undefined, keyId: string | null): Usag
   return {
     requests: stats.requests,
     units: stats.units,
+    // Credits and overage are the account's: a key's share of them is not kept.
+    credit_units: 0,
+    overage_units: 0,
     errors: stats.errors,
     latency_ms_sum: stats.latency_ms_sum,
     by_endpoint: stats.by_endpoint,

@@ -75,6 +75,9 @@ function defaultAccount(): AccountSummary {
     current_period_end: null,
     cancel_at_period_end: false,
     has_billing_account: false,
+    credits_balance: 0,
+    has_credits: false,
+    billing_settings: { overage: 'stop', spend_cap_cents: null },
     created_at: isoAgo(120 * DAY),
   };
 }

@@ -26,6 +26,9 @@ function subscribe(overrides: Partial<typeof db.account> = {}) {
     subscription_status: 'active',
     current_period_end: '2099-01-31T00:00:00.000Z',
     has_billing_account: true,
+    credits_balance: 0,
+    has_credits: false,
+    billing_settings: { overage: 'stop', spend_cap_cents: null },
     ...overrides,
   };
 }
