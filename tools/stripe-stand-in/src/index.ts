@@ -7,7 +7,7 @@ export {
   type StripeStandIn,
   type StripeStandInOptions,
 } from './server.js';
-export { DEFAULT_CATALOG, type CatalogEntry } from './catalog.js';
+export { type Catalog, type CatalogEntry, type CatalogMeter, DEFAULT_CATALOG } from './catalog.js';
 export type { ClockAdvance } from './billing/clock.js';
 export type { Delivery, DeliveryAttempt, DeliveryOrder, DeliveryStatus } from './webhooks/dispatcher.js';
 export { consoleLogger, formatLogEntry, silentLogger, type LogEntry, type Logger } from './log.js';

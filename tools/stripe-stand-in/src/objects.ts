@@ -1,7 +1,8 @@
 /**
- * The Stripe API objects the stand-in serves, as they appear on the wire. Only the fields a
- * subscription integration reads are modelled; the rest of Stripe's fields are left out rather
- * than faked.
+ * The Stripe API objects the stand-in serves, as they appear on the wire. Each carries every
+ * field the stripe SDK's types mark as required for API version 2026-10-28.endive (checked at
+ * compile time by test/sdk-types.ts); fields about features the stand-in does not model
+ * (tax, shipping, Connect…) hold their empty value, `null` or `[]`, never made-up data.
  */
 
 export type Metadata = Record<string, string>;
@@ -39,6 +40,7 @@ export interface Product {
   shippable: null;
   statement_descriptor: null;
   tax_code: null;
+  tax_details: null;
   type: 'service';
   unit_label: null;
   updated: Timestamp;
@@ -47,12 +49,21 @@ export interface Product {
 
 export type RecurringInterval = 'day' | 'week' | 'month' | 'year';
 
+export type UsageType = 'licensed' | 'metered';
+
 export interface PriceRecurring {
   interval: RecurringInterval;
   interval_count: number;
-  meter: null;
-  trial_period_days: null;
-  usage_type: 'licensed';
+  /** The billing meter a metered price bills; `null` for licensed prices. */
+  meter: string | null;
+  trial_period_days: number | null;
+  usage_type: UsageType;
+}
+
+/** Bill usage in packages: `ceil` or `floor` of the usage divided by `divide_by`. */
+export interface TransformQuantity {
+  divide_by: number;
+  round: 'up' | 'down';
 }
 
 export interface Price {
@@ -71,10 +82,11 @@ export interface Price {
   recurring: PriceRecurring | null;
   tax_behavior: 'unspecified';
   tiers_mode: null;
-  transform_quantity: null;
+  transform_quantity: TransformQuantity | null;
   type: 'recurring' | 'one_time';
-  unit_amount: number;
-  unit_amount_decimal: string;
+  /** `null` when the price is set only as `unit_amount_decimal` with a fraction of a cent. */
+  unit_amount: number | null;
+  unit_amount_decimal: string | null;
 }
 
 /** The legacy `plan` mirror of a recurring price, still present on subscription items. */
@@ -82,8 +94,8 @@ export interface Plan {
   id: string;
   object: 'plan';
   active: boolean;
-  amount: number;
-  amount_decimal: string;
+  amount: number | null;
+  amount_decimal: string | null;
   billing_scheme: 'per_unit';
   created: Timestamp;
   currency: string;
@@ -91,13 +103,13 @@ export interface Plan {
   interval_count: number;
   livemode: false;
   metadata: Metadata;
-  meter: null;
+  meter: string | null;
   nickname: string | null;
   product: string;
   tiers_mode: null;
-  transform_usage: null;
-  trial_period_days: null;
-  usage_type: 'licensed';
+  transform_usage: TransformQuantity | null;
+  trial_period_days: number | null;
+  usage_type: UsageType;
 }
 
 export interface Customer {
@@ -143,11 +155,13 @@ export interface SubscriptionItem {
   created: Timestamp;
   current_period_end: Timestamp;
   current_period_start: Timestamp;
+  current_trial: null;
   discounts: string[];
   metadata: Metadata;
   plan: Plan;
   price: Price;
-  quantity: number;
+  /** Absent on items of metered prices: their quantity is the usage, known at period end. */
+  quantity?: number;
   subscription: string;
   tax_rates: [];
 }
@@ -156,6 +170,18 @@ export type SubscriptionStatus =
   'incomplete' | 'incomplete_expired' | 'trialing' | 'active' | 'past_due' | 'canceled' | 'unpaid' | 'paused';
 
 export type CancellationReason = 'cancellation_requested' | 'payment_failed' | 'payment_disputed' | null;
+
+export const CANCELLATION_FEEDBACK = [
+  'customer_service',
+  'low_quality',
+  'missing_features',
+  'other',
+  'switched_service',
+  'too_complex',
+  'too_expensive',
+  'unused',
+] as const;
+export type CancellationFeedback = (typeof CANCELLATION_FEEDBACK)[number];
 
 export interface Subscription {
   id: string;
@@ -166,11 +192,17 @@ export interface Subscription {
   billing_cycle_anchor: Timestamp;
   billing_cycle_anchor_config: null;
   billing_mode: { flexible: null; type: 'classic' };
+  billing_schedules: [];
   billing_thresholds: null;
   cancel_at: Timestamp | null;
   cancel_at_period_end: boolean;
   canceled_at: Timestamp | null;
-  cancellation_details: { comment: string | null; feedback: string | null; reason: CancellationReason };
+  cancellation_details: {
+    comment: string | null;
+    feedback: CancellationFeedback | null;
+    feedback_option: null;
+    reason: CancellationReason;
+  };
   collection_method: 'charge_automatically';
   created: Timestamp;
   currency: string;
@@ -179,16 +211,24 @@ export interface Subscription {
   /** Removed from the top level in API version 2025-03-31.basil; kept so older pinned versions work. */
   current_period_start: Timestamp;
   customer: string;
+  customer_account: null;
   days_until_due: null;
   default_payment_method: null;
   default_source: null;
   description: string | null;
   discounts: string[];
   ended_at: Timestamp | null;
-  invoice_settings: { account_tax_ids: null; issuer: { type: 'self' } };
+  invoice_settings: {
+    account_tax_ids: null;
+    custom_fields: null;
+    description: null;
+    footer: null;
+    issuer: { type: 'self' };
+  };
   items: ListObject<SubscriptionItem>;
   latest_invoice: string | null;
   livemode: false;
+  managed_payments: null;
   metadata: Metadata;
   next_pending_invoice_item_invoice: null;
   on_behalf_of: null;
@@ -207,7 +247,7 @@ export interface Subscription {
   test_clock: null;
   transfer_data: null;
   trial_end: Timestamp | null;
-  trial_settings: { end_behavior: { missing_payment_method: 'create_invoice' } };
+  trial_settings: { end_behavior: { billing_cycle_anchor: null; missing_payment_method: 'create_invoice' } };
   trial_start: Timestamp | null;
 }
 
@@ -235,27 +275,33 @@ export interface InvoiceLineItem {
     };
   };
   period: { end: Timestamp; start: Timestamp };
+  pretax_credit_amounts: [];
   pricing: {
     type: 'price_details';
     price_details: { price: string; product: string };
-    unit_amount_decimal: string;
+    unit_amount_decimal: string | null;
   };
   /** Pre-2025-03-31 shape of the line's price, kept for older pinned API versions. */
   price: Price;
+  /** Metered lines carry the usage itself; the price's `transform_quantity` applies to the amount. */
   quantity: number;
+  quantity_decimal: string;
   /** Pre-2025-03-31 shape, kept for older pinned API versions. */
   subscription: string;
+  subtotal: number;
   taxes: [];
 }
 
 export type InvoiceStatus = 'draft' | 'open' | 'paid' | 'uncollectible' | 'void';
-export type InvoiceBillingReason = 'subscription_create' | 'subscription_cycle' | 'subscription_update';
+export type InvoiceBillingReason =
+  'subscription_create' | 'subscription_cycle' | 'subscription_update' | 'upcoming';
 
 export interface Invoice {
   id: string;
   object: 'invoice';
   account_country: string;
   account_name: string;
+  account_tax_ids: null;
   amount_due: number;
   amount_overpaid: number;
   amount_paid: number;
@@ -266,23 +312,36 @@ export interface Invoice {
   attempted: boolean;
   auto_advance: boolean;
   automatic_tax: { disabled_reason: null; enabled: false; liability: null; provider: null; status: null };
+  automatically_finalizes_at: Timestamp | null;
   billing_reason: InvoiceBillingReason;
   collection_method: 'charge_automatically';
   created: Timestamp;
   currency: string;
+  custom_fields: null;
   customer: string;
+  customer_account: null;
+  customer_address: null;
   customer_email: string | null;
   customer_name: string | null;
+  customer_phone: string | null;
+  customer_shipping: null;
+  customer_tax_exempt: 'none';
   default_payment_method: null;
+  default_source: null;
+  default_tax_rates: [];
   description: string | null;
   discounts: [];
   due_date: null;
   effective_at: Timestamp | null;
-  ending_balance: number;
-  hosted_invoice_url: null;
+  ending_balance: number | null;
+  footer: null;
+  from_invoice: null;
+  /** The stand-in's hosted invoice page, once the invoice is finalized. */
+  hosted_invoice_url: string | null;
   invoice_pdf: null;
   issuer: { type: 'self' };
   last_finalization_error: null;
+  latest_revision: null;
   lines: ListObject<InvoiceLineItem>;
   livemode: false;
   metadata: Metadata;
@@ -294,9 +353,17 @@ export interface Invoice {
     quote_details: null;
     subscription_details: { metadata: Metadata; subscription: string };
   };
+  payment_settings: { default_mandate: null; payment_method_options: null; payment_method_types: null };
   period_end: Timestamp;
   period_start: Timestamp;
+  post_payment_credit_notes_amount: number;
+  pre_payment_credit_notes_amount: number;
+  receipt_number: null;
+  rendering: null;
+  shipping_cost: null;
+  shipping_details: null;
   starting_balance: number;
+  statement_descriptor: null;
   status: InvoiceStatus;
   status_transitions: {
     finalized_at: Timestamp | null;
@@ -312,65 +379,118 @@ export interface Invoice {
   total: number;
   total_discount_amounts: [];
   total_excluding_tax: number;
+  total_pretax_credit_amounts: [];
+  total_taxes: [];
   webhooks_delivered_at: Timestamp | null;
 }
 
 export interface CheckoutLineItem {
   id: string;
   object: 'item';
+  adjustable_quantity: null;
   amount_discount: number;
   amount_subtotal: number;
   amount_tax: number;
   amount_total: number;
   currency: string;
   description: string;
+  metadata: Metadata;
   price: Price;
-  quantity: number;
+  /** `null` for a metered price: what it costs is known only from usage. */
+  quantity: number | null;
 }
 
 export type CheckoutSessionStatus = 'open' | 'complete' | 'expired';
+export type CheckoutMode = 'payment' | 'subscription';
+
+export interface CheckoutCustomerDetails {
+  address: null;
+  business_name: null;
+  email: string | null;
+  individual_name: null;
+  name: string | null;
+  phone: null;
+  tax_exempt: 'none';
+  tax_ids: [];
+}
 
 export interface CheckoutSession {
   id: string;
   object: 'checkout.session';
+  adaptive_pricing: null;
+  after_expiration: null;
   allow_promotion_codes: boolean | null;
+  allowed_payment_method_types: null;
   amount_subtotal: number;
   amount_total: number;
+  automatic_tax: { enabled: false; liability: null; provider: null; status: null };
   billing_address_collection: null;
   cancel_url: string | null;
   client_reference_id: string | null;
   client_secret: null;
+  collected_information: null;
+  consent: null;
+  consent_collection: null;
   created: Timestamp;
   currency: string;
+  currency_conversion: null;
+  custom_fields: [];
+  custom_text: {
+    after_submit: null;
+    shipping_address: null;
+    submit: null;
+    terms_of_service_acceptance: null;
+  };
   customer: string | null;
-  customer_creation: 'always' | null;
-  customer_details: {
-    address: null;
-    email: string | null;
-    name: string | null;
-    phone: null;
-    tax_exempt: 'none';
-    tax_ids: [];
-  } | null;
+  customer_account: null;
+  customer_creation: 'always' | 'if_required' | null;
+  customer_details: CheckoutCustomerDetails | null;
   customer_email: string | null;
+  discounts: [];
   expires_at: Timestamp;
+  integration_identifier: null;
   invoice: string | null;
+  invoice_creation: {
+    enabled: false;
+    invoice_data: {
+      account_tax_ids: null;
+      custom_fields: null;
+      description: null;
+      footer: null;
+      issuer: null;
+      metadata: Metadata;
+      rendering_options: null;
+    };
+  } | null;
   livemode: false;
   locale: null;
+  managed_payments: null;
   metadata: Metadata;
-  mode: 'subscription';
-  payment_intent: null;
+  mode: CheckoutMode;
+  origin_context: null;
+  payment_intent: string | null;
   payment_link: null;
-  payment_method_collection: 'always';
+  payment_method_collection: 'always' | 'if_required' | null;
+  payment_method_configuration_details: null;
+  payment_method_options: Record<string, never>;
   payment_method_types: string[];
   payment_status: 'paid' | 'unpaid' | 'no_payment_required';
+  permissions: null;
+  recovered_from: null;
+  saved_payment_method_options: null;
+  setup_intent: null;
+  shipping_address_collection: null;
+  shipping_cost: null;
+  shipping_options: [];
   status: CheckoutSessionStatus;
   submit_type: null;
   subscription: string | null;
   success_url: string | null;
   total_details: { amount_discount: number; amount_shipping: number; amount_tax: number };
-  ui_mode: 'hosted';
+  /** Renamed from `hosted` in this API version. */
+  ui_mode: 'hosted_page';
   url: string | null;
+  wallet_options: null;
 }
 
 export interface PortalSession {
@@ -379,6 +499,7 @@ export interface PortalSession {
   configuration: string;
   created: Timestamp;
   customer: string;
+  customer_account: null;
   flow: null;
   livemode: false;
   locale: null;
@@ -387,8 +508,95 @@ export interface PortalSession {
   url: string;
 }
 
+/** What a payment-mode Checkout charges: created and succeeded when the hosted page is paid. */
+export interface PaymentIntent {
+  id: string;
+  object: 'payment_intent';
+  allowed_payment_method_types: null;
+  amount: number;
+  amount_capturable: number;
+  amount_received: number;
+  application: null;
+  application_fee_amount: null;
+  automatic_payment_methods: null;
+  canceled_at: null;
+  cancellation_reason: null;
+  capture_method: 'automatic';
+  client_secret: null;
+  confirmation_method: 'automatic';
+  created: Timestamp;
+  currency: string;
+  customer: string | null;
+  customer_account: null;
+  description: string | null;
+  excluded_payment_method_types: null;
+  last_payment_error: null;
+  latest_charge: null;
+  livemode: false;
+  managed_payments: null;
+  metadata: Metadata;
+  next_action: null;
+  on_behalf_of: null;
+  payment_method: null;
+  payment_method_configuration_details: null;
+  payment_method_options: null;
+  payment_method_types: string[];
+  payment_record: null;
+  processing: null;
+  receipt_email: string | null;
+  review: null;
+  setup_future_usage: null;
+  shipping: null;
+  source: null;
+  statement_descriptor: null;
+  statement_descriptor_suffix: null;
+  status: 'succeeded';
+  transfer_group: null;
+}
+
+export type MeterFormula = 'sum' | 'count' | 'last';
+export type MeterStatus = 'active' | 'inactive';
+
+export interface Meter {
+  id: string;
+  object: 'billing.meter';
+  created: Timestamp;
+  customer_mapping: { event_payload_key: string; type: 'by_id' };
+  default_aggregation: { formula: MeterFormula };
+  display_name: string;
+  event_name: string;
+  /** Events pre-aggregated per window: only the latest event of each window counts. */
+  event_time_window: 'day' | 'hour' | null;
+  livemode: false;
+  status: MeterStatus;
+  status_transitions: { deactivated_at: Timestamp | null };
+  updated: Timestamp;
+  value_settings: { event_payload_key: string };
+}
+
+export interface MeterEvent {
+  object: 'billing.meter_event';
+  created: Timestamp;
+  event_name: string;
+  identifier: string;
+  livemode: false;
+  payload: Record<string, string>;
+  timestamp: Timestamp;
+}
+
+export interface MeterEventSummary {
+  id: string;
+  object: 'billing.meter_event_summary';
+  aggregated_value: number;
+  end_time: Timestamp;
+  livemode: false;
+  meter: string;
+  start_time: Timestamp;
+}
+
 /** Any object an event can carry. */
-export type EventObject = Customer | Subscription | Invoice | CheckoutSession | Product | Price;
+export type EventObject =
+  Customer | Subscription | Invoice | CheckoutSession | Product | Price | PaymentIntent | Meter;
 
 export interface StripeEvent {
   id: string;

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { State } from './state.js';
+import { upgradeState } from './upgrade.js';
 
 const FORMAT_VERSION = 1;
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -24,6 +25,10 @@ const fileSchema = z.object({
   events: entries,
   webhook_endpoints: entries,
   idempotency: entries,
+  // Added with usage-based billing; files written before have none.
+  meters: entries.default([]),
+  meter_events: entries.default([]),
+  payment_intents: entries.default([]),
 });
 
 type Collection = keyof Omit<z.infer<typeof fileSchema>, 'format' | 'version' | 'clock_offset_seconds'>;
@@ -42,6 +47,9 @@ function collections(state: State): Record<Collection, Map<string, object>> {
     events: state.events,
     webhook_endpoints: state.webhookEndpoints,
     idempotency: state.idempotency,
+    meters: state.meters,
+    meter_events: state.meterEvents,
+    payment_intents: state.paymentIntents,
   };
 }
 
@@ -86,6 +94,7 @@ export class DataFile {
       const target = maps[name] as Map<string, unknown>;
       for (const [id, value] of parsed.data[name]) target.set(id, value);
     }
+    upgradeState(state);
     return state;
   }
 

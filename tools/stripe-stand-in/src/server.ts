@@ -5,7 +5,7 @@ import { apiRouter } from './api/router.js';
 import { apiRoutes } from './api/routes.js';
 import { addWebhookEndpoint } from './api/webhook-endpoints.js';
 import { advanceClock, type ClockAdvance } from './billing/clock.js';
-import { type CatalogEntry, DEFAULT_CATALOG, seedCatalog } from './catalog.js';
+import { type Catalog, DEFAULT_CATALOG, seedCatalog } from './catalog.js';
 import { Clock } from './clock.js';
 import { controlRoutes } from './control/routes.js';
 import { Core, type DunningSettings } from './core.js';
@@ -14,6 +14,7 @@ import { newWebhookSecret } from './ids.js';
 import { consoleLogger, type Logger } from './log.js';
 import { checkoutPages } from './pages/checkout-page.js';
 import { html, page } from './pages/html.js';
+import { invoicePages } from './pages/invoice-page.js';
 import { portalPages } from './pages/portal-page.js';
 import { DataFile } from './persistence.js';
 import { State } from './state.js';
@@ -49,8 +50,8 @@ export interface StripeStandInOptions {
   deliveryOrder?: DeliveryOrder;
   /** JSON file that keeps state between runs; read at start, written after each change. */
   dataFile?: string;
-  /** Prices (each with its product) seeded at every start; default Keymeter's plans. */
-  catalog?: readonly CatalogEntry[];
+  /** Meters and prices (each with its product) seeded at every start; default Keymeter's catalog. */
+  catalog?: Catalog;
   businessName?: string;
   dunning?: Partial<DunningSettings>;
   checkoutSessionTtlSeconds?: number;
@@ -186,6 +187,7 @@ export async function startStripeStandIn(options: StripeStandInOptions = {}): Pr
   );
   app.use(checkoutPages(core));
   app.use(portalPages(core));
+  app.use(invoicePages(core));
   app.get('/', (_request: Request, response: Response) => {
     response.type('html').send(
       page(

@@ -5,6 +5,9 @@ import type {
   DeletedCustomer,
   Invoice,
   Metadata,
+  Meter,
+  MeterEvent,
+  PaymentIntent,
   PortalSession,
   Price,
   Product,
@@ -17,6 +20,8 @@ export interface CheckoutSessionRecord {
   session: CheckoutSession;
   line_items: CheckoutLineItem[];
   subscription_data: { metadata: Metadata; trial_period_days: number | null; description: string | null };
+  /** Payment mode: copied onto the payment intent. */
+  payment_intent_data: { metadata: Metadata; description: string | null };
 }
 
 export type PaymentOutcome = 'succeed' | 'fail';
@@ -27,6 +32,22 @@ export interface SubscriptionControl {
   payment_outcome: PaymentOutcome;
   /** How many billing periods have started since `billing_cycle_anchor`. */
   period_index: number;
+  /**
+   * When each metered item's usage started to count: its creation, or its last price change
+   * (a classic-mode subscription bills a switched meter price only for usage after the switch).
+   */
+  usage_since?: Record<string, number>;
+}
+
+/** A meter event as ingested: the meter and customer it resolved to and its numeric value. */
+export interface MeterEventRecord {
+  event: MeterEvent;
+  meter: string;
+  customer: string;
+  /** `null` for a `count` meter's event that carries no value. */
+  value: number | null;
+  /** Arrival order, which decides "latest" between events with the same timestamp. */
+  sequence: number;
 }
 
 export interface WebhookEndpointRecord {
@@ -54,12 +75,18 @@ export class State {
   readonly subscriptions = new Map<string, Subscription>();
   readonly subscriptionControls = new Map<string, SubscriptionControl>();
   readonly invoices = new Map<string, Invoice>();
+  readonly meters = new Map<string, Meter>();
+  /** Keyed by identifier: identifiers are never forgotten, so a duplicate is refused forever. */
+  readonly meterEvents = new Map<string, MeterEventRecord>();
+  readonly paymentIntents = new Map<string, PaymentIntent>();
   readonly checkoutSessions = new Map<string, CheckoutSessionRecord>();
   readonly portalSessions = new Map<string, PortalSession>();
   readonly events = new Map<string, StripeEvent>();
   readonly webhookEndpoints = new Map<string, WebhookEndpointRecord>();
   readonly idempotency = new Map<string, IdempotencyRecord>();
   clockOffsetSeconds = 0;
+  /** Ids the catalog seeded at this start; `reset` keeps these and drops API-created ones. */
+  readonly catalogIds = new Set<string>();
 
   liveCustomer(id: string): Customer | undefined {
     const customer = this.customers.get(id);
@@ -68,6 +95,11 @@ export class State {
 
   /** Drops every object except the catalog and the endpoints configured by flags. */
   reset(): void {
+    for (const map of [this.products, this.prices, this.meters]) {
+      for (const id of map.keys()) if (!this.catalogIds.has(id)) map.delete(id);
+    }
+    this.meterEvents.clear();
+    this.paymentIntents.clear();
     this.customers.clear();
     this.subscriptions.clear();
     this.subscriptionControls.clear();

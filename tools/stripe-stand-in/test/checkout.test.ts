@@ -282,12 +282,30 @@ describe('checkout: declines, expiry, delivery order', () => {
     const customer = await fixture.stripe.customers.create({ email: 'modes@example.com' });
     await expect(
       fixture.stripe.checkout.sessions.create({
+        mode: 'setup',
+        customer: customer.id,
+        success_url: 'http://x.test/',
+      }),
+    ).rejects.toMatchObject({ param: 'mode' });
+    await expect(
+      fixture.stripe.checkout.sessions.create({
         mode: 'payment',
         customer: customer.id,
         line_items: [{ price: PRO_PRICE, quantity: 1 }],
         success_url: 'http://x.test/',
       }),
-    ).rejects.toMatchObject({ param: 'mode' });
+    ).rejects.toMatchObject({
+      param: 'line_items[0][price]',
+      message: expect.stringContaining('recurring price'),
+    });
+    await expect(
+      fixture.stripe.checkout.sessions.create({
+        mode: 'subscription',
+        customer: customer.id,
+        line_items: [{ price: PRO_PRICE, quantity: 1 }],
+        ui_mode: 'hosted',
+      }),
+    ).rejects.toMatchObject({ param: 'ui_mode', statusCode: 400 });
     await expect(
       fixture.stripe.checkout.sessions.create({
         mode: 'subscription',

@@ -6,7 +6,7 @@ import {
 } from '../billing/checkout.js';
 import { getCustomer } from '../billing/customers.js';
 import type { Core } from '../core.js';
-import type { CheckoutSession, Price } from '../objects.js';
+import type { CheckoutMode, CheckoutSession, Price } from '../objects.js';
 import {
   invalidRequest,
   notSupported,
@@ -68,13 +68,25 @@ const IGNORED_SESSION_PARAMS = [
   'wallet_options',
 ];
 
-/** Real parameters that Stripe itself refuses for a hosted, subscription-mode session. */
-const NOT_IN_HOSTED_SUBSCRIPTIONS = [
-  'return_url',
-  'redirect_on_completion',
-  'payment_intent_data',
-  'setup_intent_data',
-  'shipping_options',
+/** Real parameters that Stripe itself refuses for a hosted session, in every mode. */
+const NOT_IN_HOSTED = ['return_url', 'redirect_on_completion'];
+/** …and the ones that belong to the other mode. */
+const NOT_IN_MODE: Record<CheckoutMode, readonly string[]> = {
+  subscription: ['payment_intent_data', 'setup_intent_data', 'shipping_options'],
+  payment: ['subscription_data', 'setup_intent_data'],
+};
+
+const IGNORED_PAYMENT_INTENT_DATA = [
+  'application_fee_amount',
+  'capture_method',
+  'on_behalf_of',
+  'receipt_email',
+  'setup_future_usage',
+  'shipping',
+  'statement_descriptor',
+  'statement_descriptor_suffix',
+  'transfer_data',
+  'transfer_group',
 ];
 
 const IGNORED_SUBSCRIPTION_DATA = [
@@ -104,7 +116,7 @@ function readUrl(params: Params, key: string): string | null {
   return value;
 }
 
-function readLineItems(context: ApiContext): { price: Price; quantity: number }[] {
+function readLineItems(context: ApiContext, mode: CheckoutMode): { price: Price; quantity: number | null }[] {
   const items = readHashArray(context.params, 'line_items');
   if (items === undefined || items.length === 0) throw parameterMissing('line_items');
   const resolved = items.map((item, index) => {
@@ -123,19 +135,34 @@ function readLineItems(context: ApiContext): { price: Price; quantity: number }[
     if (priceId === undefined || priceId === '') throw parameterMissing(`${prefix}[price]`);
     const price = context.core.state.prices.get(priceId);
     if (price === undefined || !price.active) throw resourceMissing('price', priceId, `${prefix}[price]`);
-    const quantity = readInteger(item, 'quantity', { min: 1, max: 999_999 }, prefix);
-    if (quantity === undefined) throw parameterMissing(`${prefix}[quantity]`);
+    const quantity = readInteger(item, 'quantity', { min: 1, max: 999_999 }, prefix) ?? null;
+    if (mode === 'payment' && price.recurring !== null) {
+      throw invalidRequest(
+        'You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.',
+        `${prefix}[price]`,
+      );
+    }
+    if (mode === 'subscription' && price.recurring === null) {
+      throw notSupported(`${prefix}[price]`, 'one-time prices in a subscription checkout');
+    }
+    if (price.recurring?.usage_type === 'metered') {
+      if (quantity !== null) {
+        throw parameterInvalid(
+          `${prefix}[quantity]`,
+          `Quantity should not be specified where usage_type is \`metered\`. Remove quantity from \`${prefix}\` and try again.`,
+        );
+      }
+    } else if (quantity === null) {
+      throw parameterMissing(`${prefix}[quantity]`);
+    }
     return { price, quantity };
   });
   const first = resolved[0]?.price;
-  resolved.forEach(({ price }, index) => {
-    if (price.recurring === null) {
-      throw notSupported(`line_items[${index}][price]`, 'one-time prices in a subscription checkout');
-    }
+  resolved.forEach(({ price }) => {
     if (
-      price.recurring.interval !== first?.recurring?.interval ||
-      price.recurring.interval_count !== first.recurring.interval_count ||
-      price.currency !== first.currency
+      price.recurring?.interval !== first?.recurring?.interval ||
+      price.recurring?.interval_count !== first?.recurring?.interval_count ||
+      price.currency !== first?.currency
     ) {
       throw invalidRequest(
         'Checkout does not support multiple prices with different billing intervals or currencies.',
@@ -162,21 +189,25 @@ function create(context: ApiContext): unknown {
       'allow_promotion_codes',
       'expires_at',
       'ui_mode',
-      ...NOT_IN_HOSTED_SUBSCRIPTIONS,
+      'payment_intent_data',
+      'setup_intent_data',
+      'shipping_options',
+      ...NOT_IN_HOSTED,
     ],
     ignored: IGNORED_SESSION_PARAMS,
   });
-  const mode = readEnum(params, 'mode', ['payment', 'setup', 'subscription'] as const);
-  if (mode === undefined) throw parameterMissing('mode');
-  if (mode !== 'subscription')
-    throw notSupported('mode', `mode=${mode} (only subscription Checkout is modelled)`);
-  const uiMode = readString(params, 'ui_mode');
-  if (uiMode !== undefined && uiMode !== 'hosted')
-    throw notSupported('ui_mode', `ui_mode=${uiMode} (only hosted Checkout is modelled)`);
-  for (const unsupported of NOT_IN_HOSTED_SUBSCRIPTIONS) {
+  const requested = readEnum(params, 'mode', ['payment', 'setup', 'subscription'] as const);
+  if (requested === undefined) throw parameterMissing('mode');
+  if (requested === 'setup')
+    throw notSupported('mode', 'mode=setup (payment and subscription Checkout are modelled)');
+  const mode: CheckoutMode = requested;
+  const uiMode = readEnum(params, 'ui_mode', ['elements', 'embedded_page', 'form', 'hosted_page'] as const);
+  if (uiMode !== undefined && uiMode !== 'hosted_page')
+    throw notSupported('ui_mode', `ui_mode=${uiMode} (only hosted_page Checkout is modelled)`);
+  for (const unsupported of [...NOT_IN_HOSTED, ...NOT_IN_MODE[mode]]) {
     if (params[unsupported] !== undefined) {
       throw invalidRequest(
-        `You can not pass \`${unsupported}\` in \`subscription\` mode with hosted Checkout.`,
+        `You can not pass \`${unsupported}\` in \`${mode}\` mode with hosted Checkout.`,
         unsupported,
       );
     }
@@ -191,7 +222,7 @@ function create(context: ApiContext): unknown {
     );
   }
   const customer = customerId === undefined ? null : getCustomer(core, customerId, 'customer');
-  const lineItems = readLineItems(context);
+  const lineItems = readLineItems(context, mode);
   const clientReferenceId = readString(params, 'client_reference_id') ?? null;
   if (clientReferenceId !== null && clientReferenceId.length > 200) {
     throw parameterInvalid('client_reference_id', 'client_reference_id must be at most 200 characters long.');
@@ -201,6 +232,12 @@ function create(context: ApiContext): unknown {
     { supported: ['metadata', 'trial_period_days', 'description'], ignored: IGNORED_SUBSCRIPTION_DATA },
     subscriptionData,
     'subscription_data',
+  );
+  const paymentIntentData = readHash(params, 'payment_intent_data') ?? {};
+  context.check(
+    { supported: ['metadata', 'description'], ignored: IGNORED_PAYMENT_INTENT_DATA },
+    paymentIntentData,
+    'payment_intent_data',
   );
   const expiresAt = readInteger(params, 'expires_at') ?? null;
   const now = core.clock.now();
@@ -212,6 +249,7 @@ function create(context: ApiContext): unknown {
   }
 
   const input: NewCheckoutSession = {
+    mode,
     customer,
     customerEmail: customerEmail ?? null,
     lineItems,
@@ -229,6 +267,14 @@ function create(context: ApiContext): unknown {
         readInteger(subscriptionData, 'trial_period_days', { min: 1, max: 730 }, 'subscription_data') ?? null,
       description: readString(subscriptionData, 'description', 'subscription_data') ?? null,
     },
+    paymentIntentData: {
+      metadata: applyMetadata(
+        {},
+        readMetadata(paymentIntentData, 'metadata', 'payment_intent_data'),
+        'payment_intent_data[metadata]',
+      ),
+      description: readString(paymentIntentData, 'description', 'payment_intent_data') ?? null,
+    },
     allowPromotionCodes: readBoolean(params, 'allow_promotion_codes') ?? null,
     expiresAt,
   };
@@ -244,9 +290,10 @@ export const checkoutSessionRoutes = [
 
   route('GET', '/checkout/sessions', (context) => {
     context.check({
-      supported: ['customer', 'status', 'subscription', 'created', ...LIST_PAGINATION],
-      ignored: ['customer_account', 'customer_details', 'payment_intent', 'payment_link'],
+      supported: ['customer', 'status', 'subscription', 'payment_intent', 'created', ...LIST_PAGINATION],
+      ignored: ['customer_account', 'customer_details', 'payment_link'],
     });
+    const paymentIntent = readString(context.params, 'payment_intent');
     const customer = readString(context.params, 'customer');
     const status = readEnum(context.params, 'status', ['complete', 'expired', 'open'] as const);
     const subscription = readString(context.params, 'subscription');
@@ -256,6 +303,7 @@ export const checkoutSessionRoutes = [
         (customer === undefined || session.customer === customer) &&
         (status === undefined || session.status === status) &&
         (subscription === undefined || session.subscription === subscription) &&
+        (paymentIntent === undefined || session.payment_intent === paymentIntent) &&
         inRange(session.created, created),
     );
     return paginate(sessions, context.params, '/v1/checkout/sessions', 'checkout.session');

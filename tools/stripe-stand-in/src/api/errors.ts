@@ -22,14 +22,24 @@ export class StripeApiError extends Error {
   readonly type: StripeErrorType;
   readonly code: string | undefined;
   readonly param: string | undefined;
+  /** Response headers Stripe sends with this error, e.g. `Stripe-Should-Retry`. */
+  readonly headers: Record<string, string>;
 
-  constructor(status: number, type: StripeErrorType, message: string, code?: string, param?: string) {
+  constructor(
+    status: number,
+    type: StripeErrorType,
+    message: string,
+    code?: string,
+    param?: string,
+    headers: Record<string, string> = {},
+  ) {
     super(message);
     this.name = 'StripeApiError';
     this.status = status;
     this.type = type;
     this.code = code;
     this.param = param;
+    this.headers = headers;
   }
 
   toBody(): StripeErrorBody {

@@ -22,6 +22,8 @@ function lookup(core: Core, id: string): object | undefined {
   if (id.startsWith('prod_')) return state.products.get(id);
   if (id.startsWith('cs_')) return state.checkoutSessions.get(id)?.session;
   if (id.startsWith('evt_')) return state.events.get(id);
+  if (id.startsWith('pi_')) return state.paymentIntents.get(id);
+  if (id.startsWith('mtr_')) return state.meters.get(id);
   return undefined;
 }
 

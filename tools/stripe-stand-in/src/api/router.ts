@@ -149,6 +149,7 @@ export function apiRouter(core: Core, routes: readonly ApiRoute[]): express.Rout
       }
       status = apiError.status;
       text = encode(apiError.toBody());
+      response.set(apiError.headers);
     }
     response.status(status).type('application/json').send(text);
     core.log({

@@ -3,8 +3,11 @@ import { checkoutSessionRoutes } from './checkout-sessions.js';
 import { customerRoutes } from './customers.js';
 import { eventRoutes } from './events.js';
 import { invoiceRoutes } from './invoices.js';
+import { meterRoutes } from './meters.js';
+import { paymentIntentRoutes } from './payment-intents.js';
 import { priceRoutes } from './prices.js';
 import type { ApiRoute } from './route.js';
+import { subscriptionItemRoutes } from './subscription-items.js';
 import { subscriptionRoutes } from './subscriptions.js';
 import { webhookEndpointRoutes } from './webhook-endpoints.js';
 
@@ -15,7 +18,10 @@ export const apiRoutes: readonly ApiRoute[] = [
   ...checkoutSessionRoutes,
   ...billingPortalRoutes,
   ...subscriptionRoutes,
+  ...subscriptionItemRoutes,
   ...invoiceRoutes,
+  ...meterRoutes,
+  ...paymentIntentRoutes,
   ...eventRoutes,
   ...webhookEndpointRoutes,
 ];

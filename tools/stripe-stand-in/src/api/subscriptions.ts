@@ -5,12 +5,18 @@ import {
   type SubscriptionChanges,
   updateSubscription,
 } from '../billing/subscriptions.js';
-import type { Subscription, SubscriptionStatus } from '../objects.js';
+import {
+  CANCELLATION_FEEDBACK,
+  type CancellationFeedback,
+  type Subscription,
+  type SubscriptionStatus,
+} from '../objects.js';
 import { invalidRequest, resourceMissing } from './errors.js';
 import { LIST_PAGINATION, newestFirst, paginate } from './list.js';
 import {
   inRange,
   nestedName,
+  type Params,
   readBoolean,
   readEnum,
   readHash,
@@ -41,6 +47,12 @@ function statusFilter(status: (typeof STATUSES)[number] | undefined): (value: Su
   if (status === 'all') return () => true;
   if (status === 'ended') return (value) => value === 'canceled' || value === 'incomplete_expired';
   return (value) => value === status;
+}
+
+/** `cancellation_details[feedback]`: one of Stripe's reasons, or `''` to clear it. */
+function readFeedback(details: Params): CancellationFeedback | null | undefined {
+  if (details.feedback === '') return null;
+  return readEnum(details, 'feedback', CANCELLATION_FEEDBACK, 'cancellation_details');
 }
 
 function readItemChanges(context: ApiContext): ItemChange[] | undefined {
@@ -141,7 +153,7 @@ function update(context: ApiContext): Subscription {
     changes.cancellationDetails = {};
     const comment = readNullableString(details, 'comment', 'cancellation_details');
     if (comment !== undefined) changes.cancellationDetails.comment = comment;
-    const feedback = readNullableString(details, 'feedback', 'cancellation_details');
+    const feedback = readFeedback(details);
     if (feedback !== undefined) changes.cancellationDetails.feedback = feedback;
   }
   return updateSubscription(context.core, pathParam(context, 'id'), changes);
@@ -189,17 +201,18 @@ export const subscriptionRoutes = [
 
   route('DELETE', '/subscriptions/:id', (context) => {
     context.check({ supported: ['cancellation_details', 'invoice_now', 'prorate'] });
-    readBoolean(context.params, 'invoice_now');
+    const invoiceNow = readBoolean(context.params, 'invoice_now') ?? false;
     readBoolean(context.params, 'prorate');
     const subscription = getSubscription(context.core, pathParam(context, 'id'));
     const details = readHash(context.params, 'cancellation_details');
     if (details !== undefined && subscription.status !== 'canceled') {
       context.check({ supported: ['comment', 'feedback'] }, details, 'cancellation_details');
-      subscription.cancellation_details.comment =
-        readNullableString(details, 'comment', 'cancellation_details') ?? null;
-      subscription.cancellation_details.feedback =
-        readNullableString(details, 'feedback', 'cancellation_details') ?? null;
+      // Both are read before either is written, so a refused request changes nothing.
+      const comment = readNullableString(details, 'comment', 'cancellation_details') ?? null;
+      const feedback = readFeedback(details) ?? null;
+      subscription.cancellation_details.comment = comment;
+      subscription.cancellation_details.feedback = feedback;
     }
-    return cancelSubscriptionNow(context.core, subscription, 'cancellation_requested');
+    return cancelSubscriptionNow(context.core, subscription, 'cancellation_requested', { invoiceNow });
   }),
 ];

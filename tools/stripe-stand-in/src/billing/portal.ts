@@ -12,6 +12,7 @@ export function createPortalSession(core: Core, customer: Customer, returnUrl: s
     configuration: PORTAL_CONFIGURATION_ID,
     created: core.clock.now(),
     customer: customer.id,
+    customer_account: null,
     flow: null,
     livemode: false,
     locale: null,

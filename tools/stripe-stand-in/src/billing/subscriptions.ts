@@ -1,10 +1,17 @@
-import { invalidRequest, parameterInvalid, parameterMissing, resourceMissing } from '../api/errors.js';
+import {
+  invalidRequest,
+  parameterInvalid,
+  parameterMissing,
+  resourceMissing,
+  StripeApiError,
+} from '../api/errors.js';
 import { applyMetadata, type MetadataUpdate } from '../api/params.js';
 import { planFromPrice } from '../catalog.js';
 import type { Core } from '../core.js';
 import { changedAttributes } from '../events.js';
 import { newId } from '../ids.js';
 import type {
+  CancellationFeedback,
   CancellationReason,
   Customer,
   Invoice,
@@ -16,11 +23,21 @@ import type {
 } from '../objects.js';
 import { periodBoundary } from '../periods.js';
 import type { PaymentOutcome, SubscriptionControl } from '../state.js';
-import { chargeInvoice, draftSubscriptionInvoice, finalizeInvoice } from './invoices.js';
+import {
+  chargeInvoice,
+  draftSubscriptionInvoice,
+  finalizeInvoice,
+  isMetered,
+  licensedLines,
+  meteredLines,
+  type Period,
+  previewSubscriptionInvoice,
+} from './invoices.js';
 
 export interface ItemInput {
   price: Price;
-  quantity: number;
+  /** `null` for a metered price, whose quantity is its usage. */
+  quantity: number | null;
 }
 
 export interface NewSubscription {
@@ -58,21 +75,29 @@ function newItem(
   now: number,
   period: { start: number; end: number },
 ): SubscriptionItem {
-  return {
+  const item: SubscriptionItem = {
     id: newId('si', 14),
     object: 'subscription_item',
     billing_thresholds: null,
     created: now,
     current_period_end: period.end,
     current_period_start: period.start,
+    current_trial: null,
     discounts: [],
     metadata: {},
     plan: planFromPrice(input.price),
     price: structuredClone(input.price),
-    quantity: input.quantity,
     subscription: subscriptionId,
     tax_rates: [],
   };
+  if (input.price.recurring?.usage_type !== 'metered') item.quantity = input.quantity ?? 1;
+  return item;
+}
+
+/** A metered item bills usage from now on: at creation, and after its price changes. */
+function startUsage(core: Core, subscription: Subscription, item: SubscriptionItem, now: number): void {
+  const state = control(core, subscription);
+  state.usage_since = { ...state.usage_since, [item.id]: now };
 }
 
 function setPeriod(subscription: Subscription, start: number, end: number): void {
@@ -109,24 +134,32 @@ export function createPaidSubscription(
     billing_cycle_anchor: anchor,
     billing_cycle_anchor_config: null,
     billing_mode: { flexible: null, type: 'classic' },
+    billing_schedules: [],
     billing_thresholds: null,
     cancel_at: null,
     cancel_at_period_end: false,
     canceled_at: null,
-    cancellation_details: { comment: null, feedback: null, reason: null },
+    cancellation_details: { comment: null, feedback: null, feedback_option: null, reason: null },
     collection_method: 'charge_automatically',
     created: now,
     currency: first.price.currency,
     current_period_end: periodEnd,
     current_period_start: now,
     customer: input.customer.id,
+    customer_account: null,
     days_until_due: null,
     default_payment_method: null,
     default_source: null,
     description: input.description,
     discounts: [],
     ended_at: null,
-    invoice_settings: { account_tax_ids: null, issuer: { type: 'self' } },
+    invoice_settings: {
+      account_tax_ids: null,
+      custom_fields: null,
+      description: null,
+      footer: null,
+      issuer: { type: 'self' },
+    },
     items: {
       object: 'list',
       data: input.items.map((item) => newItem(id, item, now, { start: now, end: periodEnd })),
@@ -136,6 +169,7 @@ export function createPaidSubscription(
     },
     latest_invoice: null,
     livemode: false,
+    managed_payments: null,
     metadata: { ...input.metadata },
     next_pending_invoice_item_invoice: null,
     on_behalf_of: null,
@@ -154,7 +188,9 @@ export function createPaidSubscription(
     test_clock: null,
     transfer_data: null,
     trial_end: trialEnd,
-    trial_settings: { end_behavior: { missing_payment_method: 'create_invoice' } },
+    trial_settings: {
+      end_behavior: { billing_cycle_anchor: null, missing_payment_method: 'create_invoice' },
+    },
     trial_start: trialEnd === null ? null : now,
   };
   core.state.subscriptions.set(id, subscription);
@@ -164,13 +200,13 @@ export function createPaidSubscription(
   });
   input.customer.currency ??= subscription.currency;
 
+  // Metered items are billed in arrears, so the first invoice carries the licensed ones only.
   const invoice = draftSubscriptionInvoice(core, {
     subscription,
     customer: input.customer,
     reason: 'subscription_create',
     invoicePeriod: { start: now, end: now },
-    linePeriod: { start: now, end: periodEnd },
-    trial: trialEnd !== null,
+    lines: licensedLines(core, subscription, { start: now, end: periodEnd }, trialEnd !== null),
   });
   subscription.latest_invoice = invoice.id;
   core.events.emit('customer.subscription.created', subscription);
@@ -194,7 +230,7 @@ export interface SubscriptionChanges {
   items?: readonly ItemChange[];
   metadata?: MetadataUpdate;
   description?: string | null;
-  cancellationDetails?: { comment?: string | null; feedback?: string | null };
+  cancellationDetails?: { comment?: string | null; feedback?: CancellationFeedback | null };
 }
 
 function assertSameBilling(subscription: Subscription, price: Price, param: string): void {
@@ -238,9 +274,23 @@ export function updateSubscription(core: Core, id: string, changes: Subscription
     throw invalidRequest('A canceled subscription can only update its cancellation_details and metadata.');
   }
   const before = structuredClone(subscription);
-  const now = core.clock.now();
+  const controlBefore = structuredClone(control(core, subscription));
+  try {
+    applyChanges(core, subscription, changes);
+  } catch (error) {
+    // A refused update (a bad item among several, a past cancel_at) leaves no trace.
+    Object.assign(subscription, before);
+    core.state.subscriptionControls.set(subscription.id, controlBefore);
+    throw error;
+  }
+  const previous = changedAttributes(before, subscription);
+  if (previous !== undefined) core.events.emit('customer.subscription.updated', subscription, previous);
+  return subscription;
+}
 
-  if (changes.items !== undefined) applyItemChanges(subscription, changes.items, now);
+function applyChanges(core: Core, subscription: Subscription, changes: SubscriptionChanges): void {
+  const now = core.clock.now();
+  if (changes.items !== undefined) applyItemChanges(core, subscription, changes.items, now);
   if (changes.cancelAtPeriodEnd === true && !subscription.cancel_at_period_end) {
     subscription.cancel_at_period_end = true;
     subscription.cancel_at = subscription.current_period_end;
@@ -273,23 +323,34 @@ export function updateSubscription(core: Core, id: string, changes: Subscription
   if (changes.cancellationDetails?.feedback !== undefined) {
     subscription.cancellation_details.feedback = changes.cancellationDetails.feedback;
   }
-
-  const previous = changedAttributes(before, subscription);
-  if (previous !== undefined) core.events.emit('customer.subscription.updated', subscription, previous);
-  return subscription;
 }
 
-function applyItemChanges(subscription: Subscription, changes: readonly ItemChange[], now: number): void {
+const METERED_QUANTITY = 'You cannot set the quantity for metered plans.';
+
+function applyItemChanges(
+  core: Core,
+  subscription: Subscription,
+  changes: readonly ItemChange[],
+  now: number,
+): void {
   const items = subscription.items.data;
   changes.forEach((change, index) => {
     const param = `items[${index}]`;
     if (change.id === undefined) {
       if (change.price === undefined) throw parameterMissing(`${param}[price]`);
       assertSameBilling(subscription, change.price, `${param}[price]`);
-      const added = newItem(subscription.id, { price: change.price, quantity: change.quantity ?? 1 }, now, {
-        start: subscription.current_period_start,
-        end: subscription.current_period_end,
-      });
+      const metered = change.price.recurring?.usage_type === 'metered';
+      if (metered && change.quantity !== undefined)
+        throw parameterInvalid(`${param}[quantity]`, METERED_QUANTITY);
+      const added = newItem(
+        subscription.id,
+        { price: change.price, quantity: change.quantity ?? null },
+        now,
+        {
+          start: subscription.current_period_start,
+          end: subscription.current_period_end,
+        },
+      );
       added.metadata = applyMetadata({}, change.metadata);
       items.push(added);
       return;
@@ -298,15 +359,26 @@ function applyItemChanges(subscription: Subscription, changes: readonly ItemChan
     const item = items[position];
     if (item === undefined) throw resourceMissing('subscription item', change.id, `${param}[id]`);
     if (change.deleted === true) {
+      // Classic billing: the usage of a removed metered item is not billed.
       items.splice(position, 1);
       return;
     }
-    if (change.price !== undefined) {
+    if (change.price !== undefined && change.price.id !== item.price.id) {
       assertSameBilling(subscription, change.price, `${param}[price]`);
       item.price = structuredClone(change.price);
       item.plan = planFromPrice(change.price);
+      if (isMetered(item)) {
+        delete item.quantity;
+        // Classic billing: a switched meter price bills only the usage after the switch.
+        startUsage(core, subscription, item, now);
+      } else {
+        item.quantity ??= 1;
+      }
     }
-    if (change.quantity !== undefined) item.quantity = change.quantity;
+    if (change.quantity !== undefined) {
+      if (isMetered(item)) throw parameterInvalid(`${param}[quantity]`, METERED_QUANTITY);
+      item.quantity = change.quantity;
+    }
     item.metadata = applyMetadata(item.metadata, change.metadata);
   });
   if (items.length === 0) throw invalidRequest('A subscription must have at least one active plan.', 'items');
@@ -316,16 +388,43 @@ function applyItemChanges(subscription: Subscription, changes: readonly ItemChan
   subscription.items.total_count = items.length;
 }
 
-/** Ends a subscription now (`DELETE /v1/subscriptions/:id`, the portal, failed dunning). */
+/**
+ * The last invoice of a subscription that ends with metered items: their usage from the start
+ * of the period to `end`, charged once (collection stops with the subscription).
+ */
+function invoiceFinalUsage(core: Core, subscription: Subscription, end: number, trial: boolean): void {
+  if (!subscription.items.data.some(isMetered)) return;
+  const period: Period = { start: subscription.current_period_start, end };
+  const invoice = draftSubscriptionInvoice(core, {
+    subscription,
+    customer: core.state.liveCustomer(subscription.customer),
+    reason: 'subscription_cycle',
+    invoicePeriod: period,
+    lines: meteredLines(core, subscription, period, trial),
+  });
+  subscription.latest_invoice = invoice.id;
+  core.events.emit('invoice.created', invoice);
+  finalizeInvoice(core, invoice);
+  if (!chargeInvoice(core, invoice, control(core, subscription).payment_outcome)) {
+    invoice.next_payment_attempt = null;
+  }
+}
+
+/**
+ * Ends a subscription now (`DELETE /v1/subscriptions/:id`, the portal, failed dunning). With
+ * `invoiceNow` the metered usage so far is invoiced; otherwise, as at Stripe, it is not.
+ */
 export function cancelSubscriptionNow(
   core: Core,
   subscription: Subscription,
   reason: CancellationReason,
+  options: { invoiceNow?: boolean } = {},
 ): Subscription {
   if (subscription.status === 'canceled') {
     throw invalidRequest(`This subscription has already been canceled: '${subscription.id}'`, 'subscription');
   }
   const now = core.clock.now();
+  const trial = subscription.status === 'trialing';
   subscription.status = 'canceled';
   subscription.cancel_at_period_end = false;
   subscription.cancel_at = null;
@@ -334,6 +433,7 @@ export function cancelSubscriptionNow(
   subscription.cancellation_details.reason = reason;
   stopCollecting(core, subscription);
   core.events.emit('customer.subscription.deleted', subscription);
+  if (options.invoiceNow === true) invoiceFinalUsage(core, subscription, now, trial);
   return subscription;
 }
 
@@ -345,13 +445,65 @@ function stopCollecting(core: Core, subscription: Subscription): void {
   }
 }
 
-/** The end of a subscription scheduled with `cancel_at_period_end` or `cancel_at`. */
+/**
+ * The end of a subscription scheduled with `cancel_at_period_end` or `cancel_at`: it is
+ * canceled, then the metered usage of its last period is invoiced.
+ */
 export function endScheduledSubscription(core: Core, subscription: Subscription, at: number): void {
+  const trial = subscription.status === 'trialing';
   subscription.status = 'canceled';
   subscription.ended_at = at;
   subscription.cancellation_details.reason ??= 'cancellation_requested';
   stopCollecting(core, subscription);
   core.events.emit('customer.subscription.deleted', subscription);
+  invoiceFinalUsage(core, subscription, at, trial);
+}
+
+function noUpcomingInvoice(customer: string): StripeApiError {
+  return new StripeApiError(
+    404,
+    'invalid_request_error',
+    `No upcoming invoices for customer: ${customer}`,
+    'invoice_upcoming_none',
+  );
+}
+
+/**
+ * The invoice a subscription will get at the end of its current period: the licensed items for
+ * the next period and the metered usage so far in this one. A subscription ending at period end
+ * gets only its usage; one with nothing left to bill has no upcoming invoice.
+ */
+export function previewUpcomingInvoice(core: Core, subscription: Subscription): Invoice {
+  if (subscription.status === 'canceled' || subscription.status === 'incomplete_expired') {
+    throw noUpcomingInvoice(subscription.customer);
+  }
+  const state = control(core, subscription);
+  const { interval, count } = recurringOf(subscription.items.data[0]?.price);
+  const current: Period = { start: subscription.current_period_start, end: subscription.current_period_end };
+  const cancelAt = subscription.cancel_at;
+  const ending = cancelAt !== null && cancelAt <= current.end;
+  const trial = subscription.status === 'trialing';
+  const usagePeriod: Period = ending ? { start: current.start, end: cancelAt } : current;
+  const next: Period = {
+    start: current.end,
+    end: periodBoundary(subscription.billing_cycle_anchor, interval, count, state.period_index + 2),
+  };
+  const lines = [
+    ...(ending ? [] : licensedLines(core, subscription, next, false)),
+    ...meteredLines(core, subscription, usagePeriod, trial),
+  ];
+  if (lines.length === 0) throw noUpcomingInvoice(subscription.customer);
+  return previewSubscriptionInvoice(
+    core,
+    {
+      subscription,
+      customer: core.state.liveCustomer(subscription.customer),
+      reason: ending ? 'subscription_cycle' : 'upcoming',
+      invoicePeriod: usagePeriod,
+      lines,
+    },
+    usagePeriod.end,
+  );
 }
 
 /**
@@ -370,13 +522,16 @@ export function renewSubscription(core: Core, subscription: Subscription): void 
   const end = periodBoundary(subscription.billing_cycle_anchor, interval, count, state.period_index + 1);
   setPeriod(subscription, start, end);
 
+  // Licensed items for the period starting now, metered items for the usage of the one ended.
   const invoice = draftSubscriptionInvoice(core, {
     subscription,
     customer: core.state.liveCustomer(subscription.customer),
     reason: 'subscription_cycle',
     invoicePeriod: previousPeriod,
-    linePeriod: { start, end },
-    trial: false,
+    lines: [
+      ...licensedLines(core, subscription, { start, end }, false),
+      ...meteredLines(core, subscription, previousPeriod, before.status === 'trialing'),
+    ],
   });
   subscription.latest_invoice = invoice.id;
   const willSucceed = state.payment_outcome === 'succeed' || invoice.amount_due === 0;

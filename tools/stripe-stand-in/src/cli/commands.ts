@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { catalogSchema, type CatalogEntry } from '../catalog.js';
+import { type Catalog, catalogSchema } from '../catalog.js';
 import { consoleLogger, type LogEntry, silentLogger } from '../log.js';
 import {
   DEFAULT_HOST,
@@ -30,7 +30,7 @@ serve options (environment variable in brackets)
   --webhook-retry-delays <ms,…> Waits before retries of a failed delivery, default 2000,10000,60000
   --delivery-order <order>      realistic | reversed | shuffled (order of each batch of events)
   --data-file <path>            Keep state in this JSON file between runs [STRIPE_STANDIN_DATA_FILE]
-  --catalog <path>              JSON array of prices to seed instead of Keymeter's plans
+  --catalog <path>              JSON catalog (prices, or { meters, prices }) to seed instead of Keymeter's
   --api-version <version>       Default API version of responses and events
   --quiet                       Log only webhook attempts, clock moves and errors
 
@@ -71,7 +71,7 @@ function integer(value: string | undefined, flag: string): number | undefined {
   return Number(value);
 }
 
-function readCatalog(path: string): CatalogEntry[] {
+function readCatalog(path: string): Catalog {
   const parsed = catalogSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
   if (!parsed.success)
     throw new UsageError(`${path} is not a valid catalog: ${parsed.error.issues[0]?.message ?? ''}`);

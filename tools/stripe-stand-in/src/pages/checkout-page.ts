@@ -28,8 +28,9 @@ function closedPage(core: Core, record: CheckoutSessionRecord): Html {
   const { session } = record;
   if (session.status === 'complete') {
     const next = successRedirect(session);
+    const done = session.mode === 'payment' ? 'Your payment is complete.' : 'You are subscribed.';
     return html`<h1>This checkout session is complete</h1>
-      <p id="checkout-closed">You are subscribed. Nothing more to pay here.</p>
+      <p id="checkout-closed">${done} Nothing more to pay here.</p>
       ${next === null ? '' : html`<p><a id="continue-link" href="${next}">Continue to ${core.config.businessName}</a></p>`}`;
   }
   return html`<h1>This checkout session has expired</h1>
@@ -37,31 +38,39 @@ function closedPage(core: Core, record: CheckoutSessionRecord): Html {
     ${session.cancel_url === null ? '' : html`<p><a id="cancel-link" href="${session.cancel_url}">Return to ${core.config.businessName}</a></p>`}`;
 }
 
+function lineList(items: CheckoutSessionRecord['line_items']): Html[] {
+  return items.map((item) =>
+    item.quantity === null
+      ? html`<dt>${item.description}</dt>
+          <dd class="usage-price">${formatPrice(item.price)}</dd>`
+      : html`<dt>${item.description}</dt>
+          <dd>${item.quantity} × ${formatPrice(item.price)}</dd>`,
+  );
+}
+
 function openPage(core: Core, record: CheckoutSessionRecord, error: string | null): Html {
   const { session, line_items: items, subscription_data: subscriptionData } = record;
-  const first = items[0];
+  const payment = session.mode === 'payment';
+  const first = items.find((item) => item.quantity !== null) ?? items[0];
   const productName =
     first === undefined
       ? 'Subscription'
       : (core.state.products.get(first.price.product)?.name ?? first.description);
   const customer = session.customer === null ? undefined : core.state.liveCustomer(session.customer);
   const email = customer?.email ?? session.customer_email;
-  const trialDays = subscriptionData.trial_period_days;
-  const recurringTotal = items.reduce((sum, item) => sum + item.amount_total, 0);
+  const trialDays = payment ? null : subscriptionData.trial_period_days;
+  const total = items.reduce((sum, item) => sum + item.amount_total, 0);
   const interval = first?.price.recurring?.interval ?? 'month';
-  const dueToday = trialDays === null ? recurringTotal : 0;
+  const dueToday = trialDays === null ? total : 0;
   return html`<p class="muted">${core.config.businessName}</p>
-    <h1>Subscribe to ${productName}</h1>
+    <h1>${payment ? `Pay for ${productName}` : `Subscribe to ${productName}`}</h1>
     <p class="price" id="price">
-      ${formatAmount(recurringTotal, session.currency)} <span class="muted">per ${interval}</span>
+      ${formatAmount(total, session.currency)}
+      ${payment ? '' : html`<span class="muted">per ${interval}</span>`}
     </p>
-    ${trialDays === null ? '' : html`<p id="trial">${trialDays} days free, then ${formatAmount(recurringTotal, session.currency)} per ${interval}.</p>`}
+    ${trialDays === null ? '' : html`<p id="trial">${trialDays} days free, then ${formatAmount(total, session.currency)} per ${interval}.</p>`}
     <dl>
-      ${items.map(
-        (item) =>
-          html`<dt>${item.description}</dt>
-            <dd>${item.quantity} × ${formatPrice(item.price)}</dd>`,
-      )}
+      ${lineList(items)}
       <dt>Due today</dt>
       <dd id="due-today">${formatAmount(dueToday, session.currency)}</dd>
       ${
@@ -80,13 +89,17 @@ function openPage(core: Core, record: CheckoutSessionRecord, error: string | nul
           : ''
       }
       <p class="muted">No card is needed: this is the local Stripe stand-in.</p>
-      <label class="check" for="fail-renewals"
-        ><input type="checkbox" id="fail-renewals" name="renewals" value="fail" /> Renewal payments will fail
-        (a card that declines after checkout)</label
-      >
+      ${
+        payment
+          ? ''
+          : html`<label class="check" for="fail-renewals"
+              ><input type="checkbox" id="fail-renewals" name="renewals" value="fail" /> Renewal payments will
+              fail (a card that declines after checkout)</label
+            >`
+      }
       <div class="actions">
         <button type="submit" class="primary" id="pay" name="outcome" value="succeed">
-          Pay and subscribe
+          ${payment ? `Pay ${formatAmount(total, session.currency)}` : 'Pay and subscribe'}
         </button>
         <button type="submit" id="decline" name="outcome" value="decline" formnovalidate>
           Simulate a declined card

@@ -56,6 +56,8 @@ const STYLE = `
   [role=alert] { padding: .6rem .75rem; border-radius: 6px; background: #fdecef; color: #8a0a29; }
   [role=status] { padding: .6rem .75rem; border-radius: 6px; background: #e6f6ec; color: #0e6245; }
   .status { display: inline-block; padding: .1rem .5rem; border-radius: 999px; background: #eef1f5; font-size: .85rem; }
+  table { width: 100%; border-collapse: collapse; margin: 1rem 0; font-size: .9rem; }
+  th, td { text-align: left; padding: .4rem .5rem .4rem 0; border-bottom: 1px solid #e3e8ee; vertical-align: top; }
   .subscription { border-top: 1px solid #e3e8ee; padding-top: 1rem; margin-top: 1rem; }
   a { color: #635bff; }
   .muted { color: #697386; font-size: .9rem; }

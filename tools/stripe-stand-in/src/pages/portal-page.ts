@@ -35,7 +35,11 @@ function productName(core: Core, price: Price): string {
   return core.state.products.get(price.product)?.name ?? price.nickname ?? price.id;
 }
 
-/** Other plans a subscriber can move to: active recurring prices billed the same way. */
+/**
+ * Other plans a subscriber can move to: active licensed recurring prices billed the same way.
+ * Like Stripe's portal, it offers none for a subscription of several items (a plan and its
+ * metered overage): those are switched through the API, item by item.
+ */
 function switchTargets(core: Core, subscription: Subscription): Price[] {
   const current = subscription.items.data[0]?.price;
   if (current === undefined || subscription.items.data.length !== 1) return [];
@@ -43,6 +47,7 @@ function switchTargets(core: Core, subscription: Subscription): Price[] {
     (price) =>
       price.active &&
       price.id !== current.id &&
+      price.recurring?.usage_type === 'licensed' &&
       price.currency === current.currency &&
       price.recurring?.interval === current.recurring?.interval &&
       price.recurring?.interval_count === current.recurring?.interval_count,
@@ -57,7 +62,9 @@ function subscriptionSection(
 ): Html {
   const suffix = index === 0 ? '' : `-${subscription.id}`;
   const action = `/portal/${encodeURIComponent(session.id)}/subscriptions/${encodeURIComponent(subscription.id)}`;
-  const price = subscription.items.data[0]?.price;
+  const base = subscription.items.data.find((item) => item.price.recurring?.usage_type !== 'metered');
+  const price = (base ?? subscription.items.data[0])?.price;
+  const usage = subscription.items.data.filter((item) => item !== base).map((item) => item.price);
   const ended = subscription.status === 'canceled';
   const overdue = !ended && openInvoiceOf(core, subscription) !== undefined;
   const button = (name: string, value: string, id: string, label: string, danger = false): Html =>
@@ -90,6 +97,11 @@ function subscriptionSection(
     <dl>
       <dt>Price</dt>
       <dd id="plan-price${suffix}">${price === undefined ? '' : formatPrice(price)}</dd>
+      ${usage.map(
+        (metered) =>
+          html`<dt>${productName(core, metered)}</dt>
+            <dd class="usage-price">${formatPrice(metered)}</dd>`,
+      )}
       <dt>Status</dt>
       <dd><span class="status" id="status${suffix}">${STATUS_LABELS[subscription.status]}</span></dd>
       ${when}
