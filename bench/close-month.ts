@@ -259,6 +259,7 @@ async function runFolds(): Promise<number> {
           units: fold.calls,
           credit_units: 0,
           overage_units: 0,
+          meter_units: {},
         };
         await firestore.collection(API_USAGE_EVENTS).doc(id).create(toBatchDoc(batch));
         const outcome = await foldUsageBatch(id, {

@@ -5,7 +5,8 @@ import { formatCaps, formatDate, formatNumber, formatPercent } from '@/lib/forma
 
 /**
  * The account's units this period against its monthly quota, with the per-minute limit and the
- * reset date: one budget that all of the account's keys draw on.
+ * reset date: one budget that all of the account's keys draw on; then one indicator per named
+ * meter (units of a kind, such as emails verified) against the plan's limit for it.
  */
 export function AccountQuotaMeter({ usage }: { usage: AccountUsage }) {
   const usedUp = usage.units >= usage.quota;
@@ -47,7 +48,36 @@ export function AccountQuotaMeter({ usage }: { usage: AccountUsage }) {
           </dd>
         </div>
       </dl>
+      {usage.meters.length > 0 && <MeterUsageList meters={usage.meters} />}
     </div>
+  );
+}
+
+function MeterUsageList({ meters }: { meters: AccountUsage['meters'] }) {
+  return (
+    <ul className="mt-5 space-y-3 border-t border-zinc-100 pt-4" aria-label="Meters">
+      {meters.map((meter) => (
+        <li key={meter.meter}>
+          <div className="mb-1.5 flex items-baseline justify-between gap-3 text-sm">
+            <span className="font-medium text-zinc-800">{meter.label}</span>
+            <span className="text-zinc-500 tabular-nums">
+              <span className="font-medium text-zinc-900">{formatNumber(meter.used)}</span>
+              {meter.monthly === null
+                ? ' this month, no limit'
+                : ` / ${formatNumber(meter.monthly)} this month`}
+              {meter.per_minute !== null && `, ${formatNumber(meter.per_minute)} a minute`}
+            </span>
+          </div>
+          {meter.monthly !== null && (
+            <Progress
+              value={meter.used}
+              max={meter.monthly}
+              label={`${meter.label} this month against the limit`}
+            />
+          )}
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -72,7 +102,7 @@ export function KeyUsageList({ usage, limit }: { usage: AccountUsage; limit?: nu
   );
   const shown = limit === undefined ? keys : keys.slice(0, limit);
   return (
-    <ul className="space-y-4">
+    <ul className="space-y-4" aria-label="Keys this month">
       {shown.map((key) => {
         const caps = formatCaps(key);
         return (

@@ -4,12 +4,13 @@
  * included, since they all drew on the account's quota), every call made (refused ones too,
  * from the daily documents) and the limits of the account's plan.
  */
-import { limitsOf, type AccountDoc } from '../accounts/account-doc.js';
+import { limitsOf, meterLimitOf, type AccountDoc } from '../accounts/account-doc.js';
 import { isUsable, readKeyDoc, usageThisPeriod } from '../keys/key-doc.js';
 import { db } from '../lib/firebase.js';
 import { API_KEYS } from '../lib/collections.js';
 import type { AccountUsage } from '../shared/contracts.js';
 import { periodEnd, utcDate, utcPeriod } from '../shared/dates.js';
+import { METER_LABELS, METERS } from '../shared/plans.js';
 import { loadAccountDays } from '../usage/daily-queries.js';
 
 export async function accountUsage(accountId: string, account: AccountDoc, now: Date): Promise<AccountUsage> {
@@ -20,7 +21,12 @@ export async function accountUsage(accountId: string, account: AccountDoc, now: 
   ]);
   const keyDocs = keys.docs.map((doc) => ({ id: doc.id, doc: readKeyDoc(doc.data()) }));
   let requests = 0;
-  for (const day of days.values()) requests += day.total_requests;
+  const meterUnits = new Map<string, number>();
+  for (const day of days.values()) {
+    requests += day.total_requests;
+    for (const [meter, used] of Object.entries(day.meter_units))
+      meterUnits.set(meter, (meterUnits.get(meter) ?? 0) + used);
+  }
   let units = 0;
   for (const { doc } of keyDocs) units += usageThisPeriod(doc, now);
   const limits = limitsOf(account);
@@ -32,6 +38,16 @@ export async function accountUsage(accountId: string, account: AccountDoc, now: 
     per_minute_limit: limits.per_minute,
     resets_at: periodEnd(period).toISOString(),
     active_keys: keyDocs.filter(({ doc }) => isUsable(doc, now)).length,
+    meters: METERS.map((meter) => {
+      const limit = meterLimitOf(account, meter);
+      return {
+        meter,
+        label: METER_LABELS[meter],
+        used: meterUnits.get(meter) ?? 0,
+        monthly: limit?.monthly ?? null,
+        per_minute: limit?.per_minute ?? null,
+      };
+    }),
     // Keys that can still call, or that used part of this period's quota.
     keys: keyDocs
       .filter(({ doc }) => isUsable(doc, now) || usageThisPeriod(doc, now) > 0)

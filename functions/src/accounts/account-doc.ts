@@ -10,12 +10,16 @@ import { ACCOUNTS, MEMBERS } from '../lib/collections.js';
 import { subscriptionStatusSchema, type AccountSummary } from '../shared/contracts.js';
 import {
   accountLimits,
+  meterLimit,
+  meterNameSchema,
   overageModeSchema,
   overageUnitsFor,
   PLANS,
   planTierSchema,
   type AccountLimits,
   type Allowance,
+  type MeterLimit,
+  type MeterName,
 } from '../shared/plans.js';
 import { accountKindSchema, roleSchema, type Role } from '../shared/roles.js';
 
@@ -32,7 +36,17 @@ export const accountDocSchema = z.object({
   cancel_at_period_end: z.boolean().optional(),
   /** Set by an operator for a negotiated contract (or a benchmark); the plan's otherwise. */
   limit_overrides: z
-    .object({ monthly: z.number().int().positive(), per_minute: z.number().int().positive() })
+    .object({
+      monthly: z.number().int().positive(),
+      per_minute: z.number().int().positive(),
+      meters: z.partialRecord(
+        meterNameSchema,
+        z.object({
+          monthly: z.number().int().positive().optional(),
+          per_minute: z.number().int().positive().nullable().optional(),
+        }),
+      ),
+    })
     .partial()
     .optional(),
   /** Prepaid credits, in units: ever granted (grants and adjustments) and used (folded usage). */
@@ -73,6 +87,10 @@ export function readAccountDoc(data: unknown): AccountDoc {
 
 export function limitsOf(doc: AccountDoc): AccountLimits {
   return accountLimits(doc.plan_tier, doc.limit_overrides);
+}
+
+export function meterLimitOf(doc: AccountDoc, meter: MeterName): MeterLimit | null {
+  return meterLimit(doc.plan_tier, meter, doc.limit_overrides?.meters);
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   adminDb,
   clearEmulators,
   createTestUser,
+  dashboardCall,
   HOSTING_URL,
   json,
   waitForDoc,
@@ -229,6 +230,42 @@ describe('calls that cost more than one unit', () => {
     );
     expect(day).toMatchObject({ total_requests: 4, total_units: 10 });
     expect(day.key_stats[key.id]).toMatchObject({ requests: 4, units: 10 });
+  });
+});
+
+describe('named meters', () => {
+  it("limits emails_verified on its own: its limit refuses emails while the account's other calls go on", async () => {
+    const user = await createTestUser();
+    await setAccountLimits(user.uid, {
+      monthly: 1_000,
+      per_minute: 600,
+      meters: { emails_verified: { monthly: 5 } },
+    });
+    const key = await insertKey(user.uid);
+    const verify = (emails: string[]) =>
+      apiCall(key.secret, '/emails/verify', { method: 'POST', body: { emails } });
+    expect((await verify(['a@example.com', 'b@example.com', 'c@example.com'])).status).toBe(200);
+    const over = await verify(['d@example.com', 'e@example.com', 'f@example.com']);
+    expect(over.status).toBe(429);
+    const error = await errorOf(over);
+    expect(error).toMatchObject({ code: 'quota_exceeded', limit: 'account' });
+    expect(error.message).toContain('emails_verified');
+    // Refused by the meter, the call spent none of the account's units.
+    expect(over.headers.get('x-quota-remaining')).toBe('997');
+    expect((await verify(['d@example.com', 'e@example.com'])).status).toBe(200);
+    expect((await apiCall(key.secret, '/time')).status).toBe(200);
+
+    const day = await waitForDoc(
+      adminDb()
+        .collection(API_USAGE_DAILY)
+        .doc(dailyDocId(user.uid, utcDate(new Date()))),
+      (data) => data?.total_requests === 4,
+    );
+    expect(day).toMatchObject({ total_units: 6, meter_units: { emails_verified: 5 } });
+    const summary = await json<{ usage: { meters: unknown[] } }>(await dashboardCall(user, '/summary'));
+    expect(summary.usage.meters).toEqual([
+      { meter: 'emails_verified', label: 'Emails verified', used: 5, monthly: 5, per_minute: null },
+    ]);
   });
 });
 

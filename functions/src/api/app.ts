@@ -32,7 +32,7 @@ export function createApiApp(): Express {
     {
       method: 'POST',
       path: '/emails/verify',
-      handler: withApiKey({ scope: 'read', cost: emailsCost }, postVerifyEmails),
+      handler: withApiKey({ scope: 'read', cost: emailsCost, meter: 'emails_verified' }, postVerifyEmails),
     },
     { method: 'POST', path: '/keys/verify', handler: verifyKey },
   ]);

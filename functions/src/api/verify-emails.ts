@@ -2,6 +2,7 @@
  * POST /v1/emails/verify {emails}: the demo of a call that costs more than one unit. It reserves
  * one unit per address sent (the call's cost, worked out from the body before the key check) and
  * charges one per distinct address it checked: duplicates are free, and the rest goes back.
+ * Its units also count on the `emails_verified` meter, which plans limit on their own.
  * Checks are offline and deterministic (syntax, a short list of disposable domains): demo data,
  * not a deliverability service.
  */

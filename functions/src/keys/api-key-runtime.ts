@@ -23,6 +23,7 @@ import { KeyChecker } from './key-check.js';
 import { readKeyDoc } from './key-doc.js';
 import { LeasedLimits } from './leased-limits.js';
 import type { CallLimits } from './limits.js';
+import { leaseMeterBudget } from './meter-ledger.js';
 import { firestoreRevocationSource, toMicros } from './revocation-feed.js';
 import { RevocationWatch } from './revocation-watch.js';
 
@@ -102,10 +103,33 @@ function callLimits(): CallLimits {
   return leased;
 }
 
+let meters: LeasedLimits | undefined;
+
+/** Named meters' limits: their own leases, counted in units per minute too. */
+function meterLimits(): LeasedLimits {
+  if (meters !== undefined) return meters;
+  const leased = new LeasedLimits({
+    lease: leaseMeterBudget,
+    minuteCountsUnits: true,
+    blockLifeMs: KEY_CACHE_TTL_MS,
+    onLease: () => {
+      keyCheckMetrics.leases += 1;
+    },
+    onLeaseWait: () => {
+      keyCheckMetrics.leaseWaits += 1;
+      keyCheckMetrics.awaitedRoundTrips += 1;
+    },
+  });
+  onShutdown(() => leased.release());
+  meters = leased;
+  return leased;
+}
+
 export function keyChecker(): KeyChecker {
   checker ??= new KeyChecker({
     cache: keyCache(),
     limits: callLimits(),
+    meters: meterLimits(),
     throttle: new KeyFailureThrottle(KEY_FAILURE_LIMITS),
     onKeyRead: () => {
       keyCheckMetrics.keyReads += 1;

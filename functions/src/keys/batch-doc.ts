@@ -7,6 +7,7 @@ import { Timestamp, type DocumentData } from 'firebase-admin/firestore';
 import { z } from 'zod';
 import { withLegacyOwner } from '../accounts/legacy-owner.js';
 import { isoDateSchema, periodSchema } from '../shared/dates.js';
+import { meterNameSchema } from '../shared/plans.js';
 import type { UsageBatch } from './usage-buffer.js';
 
 /** Raw usage is kept this long; a Firestore TTL policy on `expire_at` deletes it. */
@@ -38,6 +39,8 @@ const batchFields = z.object({
   /** Of `units`, those paid from prepaid credits and those billed as overage. */
   credit_units: z.number().int().nonnegative().default(0),
   overage_units: z.number().int().nonnegative().default(0),
+  /** Units per named meter (shared/plans.ts METERS); other names are not counted. */
+  meter_units: z.partialRecord(meterNameSchema, z.number().int().nonnegative()).catch({}).default({}),
   error_count: z.number().int().nonnegative(),
   first_at: timestamp,
   /** The last call's time: recent-usage queries order batches by it. */
@@ -77,6 +80,7 @@ export function toBatchDoc(batch: UsageBatch): DocumentData {
     units: batch.units,
     credit_units: batch.credit_units,
     overage_units: batch.overage_units,
+    meter_units: batch.meter_units,
     error_count: batch.calls.filter((call) => isErrorStatus(call.status)).length,
     first_at: Timestamp.fromMillis(Math.min(...times)),
     at: Timestamp.fromMillis(last),

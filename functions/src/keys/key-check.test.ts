@@ -8,6 +8,7 @@ import { KeyChecker, limitHeaders } from './key-check.js';
 import type { KeyDoc } from './key-doc.js';
 import { generateApiKey, hashApiKey } from './key-format.js';
 import { LeasedLimits } from './leased-limits.js';
+import { meterSubject } from './meter-ledger.js';
 
 const NOW = Date.parse('2026-10-15T12:00:00Z');
 const TTL_MS = 1_000;
@@ -319,5 +320,63 @@ describe('KeyChecker: revocation through the cache', () => {
     h.write({ expires_at: Timestamp.fromMillis(NOW) });
     h.advance(TTL_MS);
     expect(codeOf(await h.call())).toBe('expired_api_key');
+  });
+});
+
+describe('KeyChecker: named meters', () => {
+  /** The account's own limits and, for `emails_verified`, a meter of 5 a month and 3 a minute. */
+  function metered(account: Partial<AccountLimits> = {}) {
+    const secret = generateApiKey();
+    const clock = { now: NOW };
+    const ledger = new MemoryLedger().setAccount(ACCOUNT, accountLimits('free', account));
+    const meterLedger = new MemoryLedger().setAccount(meterSubject(ACCOUNT, 'emails_verified').accountId, {
+      monthly: 5,
+      per_minute: 3,
+    });
+    const checker = new KeyChecker({
+      cache: new KeyCache({
+        ttlMs: TTL_MS,
+        load: async (hash) => (hash === hashApiKey(secret) ? { id: 'key-1', doc: keyDoc(secret) } : null),
+        now: () => clock.now,
+      }),
+      limits: new LeasedLimits({ lease: ledger.lease }),
+      meters: new LeasedLimits({ lease: meterLedger.lease, minuteCountsUnits: true }),
+      now: () => clock.now,
+    });
+    const call = async (units: number) => {
+      const check = await checker.check(
+        secret,
+        ['read'],
+        'POST /v1/emails/verify',
+        undefined,
+        units,
+        'emails_verified',
+      );
+      return check.admitted ? 'ok' : `${check.error.code}: ${check.error.message}`;
+    };
+    return { checker, call, clock, ledger, meterLedger };
+  }
+
+  it("counts a meter's units per minute and per month, apart from the account's limits", async () => {
+    const { call, clock, ledger } = metered();
+    expect(await call(2)).toBe('ok');
+    // Units per minute: 2 + 2 would pass 3.
+    expect(await call(2)).toMatch(/^rate_limited: .*3 emails_verified units per minute/);
+    clock.now += 60_000;
+    expect(await call(3)).toBe('ok');
+    expect(await call(1)).toMatch(/^quota_exceeded: .*Emails verified \(emails_verified\), 5 units a month/);
+    // The account's own quota was spent only by the admitted calls.
+    expect(ledger.budget(ACCOUNT).period_granted).toBeGreaterThanOrEqual(5);
+  });
+
+  it("gives the meter's units back when the account's own quota refuses the call", async () => {
+    const { call, clock, ledger } = metered({ monthly: 2 });
+    expect(await call(2)).toBe('ok');
+    expect(await call(1)).toMatch(/^quota_exceeded: .*the account's limit of 2 units/);
+    // The account gets room; in the next minute the meter has 3 units of its 5 left, not 2.
+    ledger.setAccount(ACCOUNT, accountLimits('free', { monthly: 100 }));
+    clock.now += 61_000;
+    expect(await call(3)).toBe('ok');
+    expect(await call(1)).toMatch(/^rate_limited|^quota_exceeded: .*emails_verified/);
   });
 });

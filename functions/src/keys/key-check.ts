@@ -12,7 +12,18 @@ import type { KeyFailureThrottle } from './client-throttle.js';
 import type { CachedKey, KeyCache } from './key-cache.js';
 import { budgetIdOf, keyStatus } from './key-doc.js';
 import { hashApiKey, isWellFormedApiKey } from './key-format.js';
-import type { CallLimits, LimitFigures, LimitOwner, LimitRefusalCode, LimitSubject, Paid } from './limits.js';
+import {
+  NOTHING_PAID,
+  type CallLimits,
+  type LimitDecision,
+  type LimitFigures,
+  type LimitOwner,
+  type LimitRefusalCode,
+  type LimitSubject,
+  type Paid,
+} from './limits.js';
+import { meterSubject } from './meter-ledger.js';
+import { METER_LABELS, type MeterName } from '../shared/plans.js';
 
 export type KeyCheck =
   /** `paid`: which of the call's units were credits and overage. */
@@ -49,6 +60,8 @@ export const MISSING_KEY_MESSAGE =
 export interface KeyCheckerOptions {
   cache: KeyCache;
   limits: CallLimits;
+  /** Limits of named meters, per `meterSubject`; without them no meter is limited. */
+  meters?: CallLimits;
   /** Without one, unknown and malformed keys are never throttled. */
   throttle?: KeyFailureThrottle;
   now?: () => number;
@@ -111,6 +124,27 @@ function limitRefusal(
   );
 }
 
+/** A named meter's limit, reached: the message names the meter and its limit. */
+function meterRefusal(meter: MeterName, decision: Extract<LimitDecision, { admitted: false }>): ApiError {
+  const retryAfter = { 'Retry-After': String(seconds(decision.refusal.retryAfterMs)) };
+  const label = METER_LABELS[meter];
+  if (decision.refusal.code === 'rate_limited')
+    return new ApiError(
+      'rate_limited',
+      `Rate limit exceeded: the account's limit of ${decision.figures.ratelimit.limit} ${meter} units per minute. Retry after the reset.`,
+      undefined,
+      retryAfter,
+      'account',
+    );
+  return new ApiError(
+    'quota_exceeded',
+    `Monthly limit reached: ${label} (${meter}), ${decision.figures.quota.limit} units a month for this account. Upgrade your plan for more.`,
+    undefined,
+    retryAfter,
+    'account',
+  );
+}
+
 function unconfirmed(): ApiError {
   return new ApiError('unavailable', 'The API cannot confirm keys right now. Retry in a moment.', undefined, {
     'Retry-After': '1',
@@ -141,6 +175,7 @@ export class KeyChecker {
     endpoint: string,
     client?: string,
     units = 1,
+    meter?: MeterName,
   ): Promise<KeyCheck> {
     const refuse = (
       error: ApiError,
@@ -225,9 +260,19 @@ export class KeyChecker {
         this.options.limits.peek(subject, nowMs),
       );
     }
+    // The named meter first: a call it refuses has spent nothing of the account's limits.
+    const meters = meter === undefined ? undefined : this.options.meters;
+    if (meter !== undefined && meters !== undefined) {
+      const metered = await meters.admit(meterSubject(subject.accountId, meter), units, nowMs);
+      if (!metered.admitted)
+        return refuse(meterRefusal(meter, metered), key, this.options.limits.peek(subject, nowMs));
+    }
     const decision = await this.options.limits.admit(subject, units, nowMs);
-    if (!decision.admitted)
+    if (!decision.admitted) {
+      if (meter !== undefined)
+        meters?.refund(meterSubject(subject.accountId, meter), units, NOTHING_PAID, nowMs);
       return refuse(limitRefusal(decision.refusal, decision.figures, units), key, decision.figures);
+    }
     return { admitted: true, key, limits: decision.figures, paid: decision.paid };
   }
 
@@ -235,10 +280,12 @@ export class KeyChecker {
    * Units an admitted call reserved and did not use go back to the limits they came from; the
    * figures after it, for the call's headers.
    */
-  refund(key: CachedKey, units: number, from: Paid): LimitFigures | null {
+  refund(key: CachedKey, units: number, from: Paid, meter?: MeterName): LimitFigures | null {
     const subject = subjectOf(key);
     const now = this.now();
     this.options.limits.refund(subject, units, from, now);
+    if (meter !== undefined)
+      this.options.meters?.refund(meterSubject(subject.accountId, meter), units, NOTHING_PAID, now);
     return this.options.limits.peek(subject, now);
   }
 

@@ -187,6 +187,11 @@ export interface LeasedLimitsOptions {
    * change (read by every lease) reaches it within this time.
    */
   blockLifeMs?: number;
+  /**
+   * Per-minute limits count units rather than calls (a named meter's: units of a kind per
+   * minute, as tokens per minute). Default: calls.
+   */
+  minuteCountsUnits?: boolean;
   /** Told of every lease sent, and of every call that waited for one. */
   onLease?: () => void;
   onLeaseWait?: () => void;
@@ -267,11 +272,6 @@ function isExhausted(pool: Pool, now: number): boolean {
   return pool.exhaustedUntil > now && pool.left <= 0;
 }
 
-/** What a call spends from a pool of this kind: its units from a period, one call from a minute. */
-function spendOf(kind: Kind, units: number): number {
-  return kind === 'window' ? 1 : units;
-}
-
 function windowShare(budget: Budget): number {
   return budget.perMinute === null
     ? Number.POSITIVE_INFINITY
@@ -340,7 +340,7 @@ export class LeasedLimits implements CallLimits {
     const { state, key } = this.budgets(subject, now);
     for (const budget of key === undefined ? [state] : [state, key]) {
       budget.demand.note(units, now);
-      budget.calls.note(1, now);
+      budget.calls.note(this.perMinute(units), now);
     }
 
     let short = this.shortage(state, key, units, now);
@@ -352,7 +352,7 @@ export class LeasedLimits implements CallLimits {
     ) {
       this.options.onLeaseWait?.();
       state.waiting += units;
-      state.waitingCalls += 1;
+      state.waitingCalls += this.perMinute(units);
       try {
         await this.refill(state, key, units, now);
       } catch (error) {
@@ -368,7 +368,7 @@ export class LeasedLimits implements CallLimits {
         );
       } finally {
         state.waiting -= units;
-        state.waitingCalls -= 1;
+        state.waitingCalls -= this.perMinute(units);
       }
       short = this.shortage(state, key, units, now);
     }
@@ -391,7 +391,7 @@ export class LeasedLimits implements CallLimits {
 
     let paid = NOTHING_PAID;
     for (const { budget, kind, pool } of limitedPools(state, key)) {
-      if (kind === 'window') pool.units -= 1;
+      if (kind === 'window') pool.units -= this.perMinute(units);
       else if (budget === state) paid = spendPeriod(state, units);
       else spendPeriod(budget, units);
     }
@@ -405,13 +405,20 @@ export class LeasedLimits implements CallLimits {
     if (units <= 0) return;
     const { state, key } = this.budgets(subject, now);
     for (const { budget, kind, pool } of limitedPools(state, key)) {
-      if (kind !== 'period') continue;
+      // A minute's units stay spent: the minute may have turned since, and giving them to the
+      // new one could pass its limit. At worst the old minute admits a little less.
+      if (kind === 'window') continue;
       pool.units += units;
       if (budget === state) {
         state.held.credits += from.credits;
         state.held.overage += from.overage;
       }
     }
+  }
+
+  /** What a call of `units` spends of a per-minute limit: one call, or its units. */
+  private perMinute(units: number): number {
+    return this.options.minuteCountsUnits === true ? units : 1;
   }
 
   peek(subject: LimitSubject, now: number): LimitFigures | null {
@@ -473,7 +480,9 @@ export class LeasedLimits implements CallLimits {
     units: number,
     now: number,
   ): Held | undefined {
-    const short = limitedPools(state, key).filter(({ kind, pool }) => pool.units < spendOf(kind, units));
+    const short = limitedPools(state, key).filter(
+      ({ kind, pool }) => pool.units < (kind === 'window' ? this.perMinute(units) : units),
+    );
     return short.find(({ pool }) => isExhausted(pool, now)) ?? short[0];
   }
 

@@ -10,6 +10,7 @@
  */
 import { newDocumentId } from '../lib/random.js';
 import { utcDate } from '../shared/dates.js';
+import type { MeterName } from '../shared/plans.js';
 
 export interface UsageCall {
   key_id: string;
@@ -26,6 +27,8 @@ export interface UsageCall {
   units: number;
   credit_units: number;
   overage_units: number;
+  /** The named meter the call's units also count on. */
+  meter?: MeterName;
 }
 
 export interface UsageBatch {
@@ -40,6 +43,8 @@ export interface UsageBatch {
   units: number;
   credit_units: number;
   overage_units: number;
+  /** Units per named meter. */
+  meter_units: Partial<Record<MeterName, number>>;
 }
 
 export interface FlushPolicy {
@@ -116,6 +121,7 @@ export class UsageBuffer {
           units: 0,
           credit_units: 0,
           overage_units: 0,
+          meter_units: {},
         },
         openedAt: this.now(),
       };
@@ -127,6 +133,8 @@ export class UsageBuffer {
       group.batch.units += call.units;
       group.batch.credit_units += call.credit_units;
       group.batch.overage_units += call.overage_units;
+      if (call.meter !== undefined)
+        group.batch.meter_units[call.meter] = (group.batch.meter_units[call.meter] ?? 0) + call.units;
     }
     this.groupedCalls += 1;
   }

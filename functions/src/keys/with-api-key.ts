@@ -30,6 +30,7 @@ import { clientAddress } from './client-throttle.js';
 import type { CachedKey } from './key-cache.js';
 import { limitHeaders, type KeyCheck } from './key-check.js';
 import { paidOfRefund, type Paid } from './limits.js';
+import type { MeterName } from '../shared/plans.js';
 
 export interface MeteredContext {
   key: CachedKey;
@@ -56,6 +57,8 @@ export interface MeterOptions {
   endpoint?: string;
   /** Units reserved for the call (default 1); see "Costs" above. */
   cost?: CallCost;
+  /** A named meter the call's units also count on, and are limited by (shared/plans.ts METERS). */
+  meter?: MeterName;
 }
 
 function checkedCost(units: number): number {
@@ -135,6 +138,7 @@ export function recordCall(
     billable: boolean;
     units: number;
     paid?: Paid;
+    meter?: MeterName | undefined;
   },
 ): Promise<void> | undefined {
   return usageRecorder().record({
@@ -149,6 +153,7 @@ export function recordCall(
     units: call.billable ? call.units : 0,
     credit_units: call.billable ? (call.paid?.credits ?? 0) : 0,
     overage_units: call.billable ? (call.paid?.overage ?? 0) : 0,
+    ...(call.meter === undefined ? {} : { meter: call.meter }),
   });
 }
 
@@ -183,7 +188,14 @@ export function withApiKey(options: MeterOptions, handler: ApiHandler): RequestH
       const presented = extractApiKey(req);
       cost = await costOf(options.cost, req);
       const reserved = 'units' in cost ? cost.units : 0;
-      check = await keyChecker().check(presented, [options.scope], endpoint, clientAddress(req), reserved);
+      check = await keyChecker().check(
+        presented,
+        [options.scope],
+        endpoint,
+        clientAddress(req),
+        reserved,
+        options.meter,
+      );
     } catch (error) {
       sendError(req, res, error);
       return;
@@ -219,7 +231,7 @@ export function withApiKey(options: MeterOptions, handler: ApiHandler): RequestH
     const refunded = paidOfRefund(check.paid, reserved - units);
     const figures =
       units < reserved
-        ? (keyChecker().refund(check.key, reserved - units, refunded) ?? check.limits)
+        ? (keyChecker().refund(check.key, reserved - units, refunded, options.meter) ?? check.limits)
         : check.limits;
     const paid = {
       credits: check.paid.credits - refunded.credits,
@@ -235,6 +247,7 @@ export function withApiKey(options: MeterOptions, handler: ApiHandler): RequestH
       billable: true,
       units,
       paid,
+      meter: options.meter,
     });
     await awaitFlush(flush);
     addedLatency.record(checked - startedAt + (performance.now() - handled));

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { daysBetween, isoDateSchema, periodSchema } from './dates.js';
 import { isDocumentId } from './ids.js';
-import { overageModeSchema, paidPlanTierSchema, planTierSchema } from './plans.js';
+import { meterNameSchema, overageModeSchema, paidPlanTierSchema, planTierSchema } from './plans.js';
 import { accountKindSchema, roleSchema } from './roles.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -167,6 +167,16 @@ export const accountUsageSchema = z.object({
   per_minute_limit: z.number().int().positive(),
   resets_at: timestampSchema,
   active_keys: z.number().int().nonnegative(),
+  /** One indicator per named meter: units of that kind this period against the plan's limit (null: none). */
+  meters: z.array(
+    z.object({
+      meter: meterNameSchema,
+      label: z.string(),
+      used: z.number().int().nonnegative(),
+      monthly: z.number().int().positive().nullable(),
+      per_minute: z.number().int().positive().nullable(),
+    }),
+  ),
   keys: z.array(
     z.object({
       id: keyIdSchema,

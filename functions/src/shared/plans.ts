@@ -9,6 +9,23 @@ export const PAID_PLAN_TIERS = ['pro', 'enterprise'] as const;
 export const paidPlanTierSchema = z.enum(PAID_PLAN_TIERS);
 export type PaidPlanTier = z.infer<typeof paidPlanTierSchema>;
 
+/**
+ * Meters of a named kind of unit, beside the account's units: an endpoint that declares one
+ * (`withApiKey({ meter })`) counts its units there too, and a plan may limit each, monthly and
+ * per minute (as LLM APIs limit requests per minute and tokens per month).
+ */
+export const METERS = ['emails_verified'] as const;
+export const meterNameSchema = z.enum(METERS);
+export type MeterName = z.infer<typeof meterNameSchema>;
+
+export const METER_LABELS: Readonly<Record<MeterName, string>> = { emails_verified: 'Emails verified' };
+
+export interface MeterLimit {
+  monthly: number;
+  /** Units of the meter per UTC minute; null: none. */
+  per_minute: number | null;
+}
+
 export interface Plan {
   tier: PlanTier;
   name: string;
@@ -23,6 +40,8 @@ export interface Plan {
    * through a Stripe metered price); null: the plan has no overage, calls stop at the quota.
    */
   overage_cents_per_1000: number | null;
+  /** Limits of named meters; a meter the plan does not name is not limited. */
+  meters: Readonly<Partial<Record<MeterName, MeterLimit>>>;
   features: readonly string[];
 }
 
@@ -35,6 +54,7 @@ export const PLANS: Readonly<Record<PlanTier, Plan>> = {
     per_minute_limit: 10,
     price_cents_per_month: 0,
     overage_cents_per_1000: null,
+    meters: { emails_verified: { monthly: 200, per_minute: null } },
     features: ['1,000 units per month', '10 calls per minute', 'Community support'],
   },
   pro: {
@@ -44,6 +64,7 @@ export const PLANS: Readonly<Record<PlanTier, Plan>> = {
     per_minute_limit: 600,
     price_cents_per_month: 2_900,
     overage_cents_per_1000: 50,
+    meters: { emails_verified: { monthly: 20_000, per_minute: 2_000 } },
     features: ['100,000 units per month', '600 calls per minute', 'Email support'],
   },
   enterprise: {
@@ -53,6 +74,7 @@ export const PLANS: Readonly<Record<PlanTier, Plan>> = {
     per_minute_limit: 6_000,
     price_cents_per_month: 49_900,
     overage_cents_per_1000: 20,
+    meters: { emails_verified: { monthly: 1_000_000, per_minute: null } },
     features: ['5,000,000 units per month', '6,000 calls per minute', 'Priority support'],
   },
 };
@@ -97,4 +119,19 @@ export function overageUnitsFor(tier: PlanTier, capCents: number): number {
 export function overageCents(tier: PlanTier, units: number): number {
   const price = PLANS[tier].overage_cents_per_1000;
   return price === null ? 0 : Math.ceil((units * price) / 1_000);
+}
+
+/** A meter's limit on an account: an operator's override, else the plan's; null: not limited. */
+export function meterLimit(
+  tier: PlanTier,
+  meter: MeterName,
+  overrides?: Partial<Record<MeterName, Partial<MeterLimit>>>,
+): MeterLimit | null {
+  const plan = PLANS[tier].meters[meter];
+  const override = overrides?.[meter];
+  if (plan === undefined && override?.monthly === undefined) return null;
+  return {
+    monthly: override?.monthly ?? plan?.monthly ?? Number.MAX_SAFE_INTEGER,
+    per_minute: override?.per_minute !== undefined ? override.per_minute : (plan?.per_minute ?? null),
+  };
 }

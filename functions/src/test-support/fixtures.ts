@@ -9,7 +9,7 @@ import {
   type Scope,
 } from '../shared/contracts.js';
 import { utcPeriod } from '../shared/dates.js';
-import type { AccountLimits, PlanTier } from '../shared/plans.js';
+import type { AccountLimits, MeterName, PlanTier } from '../shared/plans.js';
 import { adminDb, dashboardCall, json, type TestUser } from './emulators.js';
 
 /** Creates a key through the dashboard API, as an account holder would. */
@@ -72,7 +72,7 @@ export async function setAccountBilling(accountId: string, fields: Record<string
 
 export async function setAccountLimits(
   accountId: string,
-  limits: Partial<AccountLimits>,
+  limits: Partial<AccountLimits> & { meters?: Partial<Record<MeterName, { monthly?: number }>> },
   plan: PlanTier = 'free',
 ): Promise<void> {
   const ref = adminDb().collection(ACCOUNTS).doc(accountId);

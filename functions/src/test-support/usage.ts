@@ -39,5 +39,6 @@ export function usageBatch(keyId: string, accountId: string, calls: readonly Usa
     units: stamped.reduce((sum, c) => sum + c.units, 0),
     credit_units: stamped.reduce((sum, c) => sum + c.credit_units, 0),
     overage_units: stamped.reduce((sum, c) => sum + c.overage_units, 0),
+    meter_units: {},
   };
 }

@@ -72,6 +72,7 @@ export interface MonthlyTotals {
   total_units: number;
   credit_units: number;
   overage_units: number;
+  meter_units: Record<string, number>;
   error_count: number;
   latency_ms_sum: number;
   requests_by_endpoint: Record<string, number>;
@@ -92,6 +93,7 @@ export function sumDays(accountId: string, period: string, days: readonly DailyD
     total_units: 0,
     credit_units: 0,
     overage_units: 0,
+    meter_units: {},
     error_count: 0,
     latency_ms_sum: 0,
     requests_by_endpoint: {},
@@ -104,6 +106,7 @@ export function sumDays(accountId: string, period: string, days: readonly DailyD
     totals.total_units += day.total_units;
     totals.credit_units += day.credit_units;
     totals.overage_units += day.overage_units;
+    addInto(totals.meter_units, day.meter_units);
     totals.error_count += day.error_count;
     totals.latency_ms_sum += day.latency_ms_sum;
     addInto(totals.requests_by_endpoint, day.requests_by_endpoint);
@@ -132,6 +135,7 @@ const monthlyDocSchema = z.object({
   total_units: z.number().default(0),
   credit_units: z.number().default(0),
   overage_units: z.number().default(0),
+  meter_units: countMap,
   error_count: z.number().default(0),
   latency_ms_sum: z.number().default(0),
   requests_by_endpoint: countMap,
@@ -158,6 +162,7 @@ export function equalsTotals(stored: DocumentData | undefined, totals: MonthlyTo
     doc.total_units === totals.total_units &&
     doc.credit_units === totals.credit_units &&
     doc.overage_units === totals.overage_units &&
+    sameCounts(doc.meter_units, totals.meter_units) &&
     doc.error_count === totals.error_count &&
     doc.latency_ms_sum === totals.latency_ms_sum &&
     doc.days_with_usage === totals.days_with_usage &&

@@ -32,6 +32,7 @@ export const ACCOUNT_DAY_FIELDS = [
   'total_units',
   'credit_units',
   'overage_units',
+  'meter_units',
   'error_count',
   'latency_ms_sum',
   'requests_by_endpoint',
@@ -52,6 +53,8 @@ export const dailyDocSchema = z.preprocess(
     overage_units: count,
     /** Overage units of the day already sent to Stripe (overage-reporter.ts). */
     overage_reported: count,
+    /** Units per named meter (shared/plans.ts METERS). */
+    meter_units: countMap,
     error_count: count,
     latency_ms_sum: count,
     requests_by_endpoint: countMap,
@@ -72,6 +75,7 @@ export interface UsageTotals {
   units: number;
   credit_units: number;
   overage_units: number;
+  meter_units: Record<string, number>;
   errors: number;
   latency_ms_sum: number;
   by_endpoint: Record<string, number>;
@@ -90,6 +94,7 @@ export function summarizeCalls(
     units: 0,
     credit_units: 0,
     overage_units: 0,
+    meter_units: {},
     errors: 0,
     latency_ms_sum: 0,
     by_endpoint: {},
@@ -140,6 +145,8 @@ export function accountIncrements(keyId: string, totals: UsageTotals): DocumentD
     total_units: FieldValue.increment(totals.units),
     credit_units: FieldValue.increment(totals.credit_units),
     overage_units: FieldValue.increment(totals.overage_units),
+    // Names from a closed list (METERS), so the map stays bounded.
+    meter_units: increments(totals.meter_units),
     error_count: FieldValue.increment(totals.errors),
     latency_ms_sum: FieldValue.increment(totals.latency_ms_sum),
     requests_by_endpoint: increments(totals.by_endpoint),

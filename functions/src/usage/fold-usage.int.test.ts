@@ -103,6 +103,7 @@ describe('foldUsage: any delivery order', () => {
         units: 1,
         credit_units: 0,
         overage_units: 0,
+        meter_units: {},
       }),
     );
     await waitForDoc(ref, (data) => data === undefined);

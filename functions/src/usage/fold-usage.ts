@@ -78,6 +78,7 @@ export async function foldUsageBatch(
         units: batch.units,
         credit_units: batch.credit_units,
         overage_units: batch.overage_units,
+        meter_units: batch.meter_units,
       };
       const { key, totals } = boundToDay(dayNamesOf(day), batch.key_id, summary);
       calls = totals.requests;

@@ -16,6 +16,7 @@ export function dayTotals(day: DailyDoc | undefined, keyId: string | null): Usag
       units: 0,
       credit_units: 0,
       overage_units: 0,
+      meter_units: {},
       errors: 0,
       latency_ms_sum: 0,
       by_endpoint: {},
@@ -27,6 +28,7 @@ export function dayTotals(day: DailyDoc | undefined, keyId: string | null): Usag
       units: day.total_units,
       credit_units: day.credit_units,
       overage_units: day.overage_units,
+      meter_units: day.meter_units,
       errors: day.error_count,
       latency_ms_sum: day.latency_ms_sum,
       by_endpoint: day.requests_by_endpoint,
@@ -41,6 +43,7 @@ export function dayTotals(day: DailyDoc | undefined, keyId: string | null): Usag
     // Credits and overage are the account's: a key's share of them is not kept.
     credit_units: 0,
     overage_units: 0,
+    meter_units: {},
     errors: stats.errors,
     latency_ms_sum: stats.latency_ms_sum,
     by_endpoint: stats.by_endpoint,

@@ -24,7 +24,14 @@ import {
   type UsageEvent,
 } from '@shared/contracts';
 import { addDays, daysBetween, periodEnd, utcPeriod } from '@shared/dates';
-import { accountLimits, type AccountLimits } from '@shared/plans';
+import {
+  accountLimits,
+  meterLimit,
+  METER_LABELS,
+  METERS,
+  type AccountLimits,
+  type MeterName,
+} from '@shared/plans';
 import { TEST_USER } from '@/testing/mocks/firebase';
 
 type Profile = MeResponse['user'];
@@ -37,6 +44,8 @@ interface Db {
   limitOverrides: Partial<AccountLimits>;
   /** Calls refused this period (429s): in the account's requests, not in its units. */
   refusedThisPeriod: number;
+  /** Units of each named meter this period. */
+  meterUsed: Partial<Record<MeterName, number>>;
   keys: ApiKey[];
   events: UsageEvent[];
   /** Calls per day in generated stats; 0 means an account without traffic. */
@@ -87,6 +96,7 @@ export const db: Db = {
   account: defaultAccount(),
   limitOverrides: {},
   refusedThisPeriod: 0,
+  meterUsed: {},
   keys: [],
   events: [],
   callsPerDay: 0,
@@ -98,6 +108,7 @@ export function resetDb(): void {
   db.account = defaultAccount();
   db.limitOverrides = {};
   db.refusedThisPeriod = 0;
+  db.meterUsed = {};
   db.keys = [];
   db.events = [];
   db.callsPerDay = 0;
@@ -221,6 +232,16 @@ export function buildUsage(): AccountUsage {
     quota: limits.monthly,
     per_minute_limit: limits.per_minute,
     resets_at: periodEnd(period).toISOString(),
+    meters: METERS.map((meter) => {
+      const limit = meterLimit(db.account.plan_tier, meter);
+      return {
+        meter,
+        label: METER_LABELS[meter],
+        used: db.meterUsed[meter] ?? 0,
+        monthly: limit?.monthly ?? null,
+        per_minute: limit?.per_minute ?? null,
+      };
+    }),
     active_keys: usable.length,
     keys: usable.map((key) => ({
       id: key.id,

@@ -69,6 +69,8 @@ describe('billing panel', () => {
       const quotas = within(current).getAllByRole('progressbar');
       expect(quotas.map((bar) => bar.getAttribute('aria-label'))).toEqual([
         'The account’s units this month against its quota',
+        // One indicator per named meter, on Billing as on Overview.
+        'Emails verified this month against the limit',
         'Production server: units this month of the account’s quota',
         'Staging: units this month of the account’s quota',
       ]);

@@ -5,6 +5,7 @@ import { statsQuerySchema, statsResponseSchema, type DailyPoint } from '@shared/
 import { addDays, periodEnd, utcPeriod } from '@shared/dates';
 import { todayUtc } from '@/lib/date-range';
 import { formatDate, formatDay } from '@/lib/format';
+import { runOut } from '@/lib/run-out';
 import { buildKey, db, seedAccount } from '@/testing/mocks/db';
 import { apiError, apiLog } from '@/testing/mocks/handlers';
 import { server } from '@/testing/mocks/server';
@@ -127,6 +128,7 @@ describe('overview page', () => {
       staging.cap_monthly = 100;
       staging.cap_per_minute = 60;
       db.keys.push(buildKey({ label: 'Batch job', monthly_usage: 10, cap_per_minute: 5 }));
+      db.meterUsed = { emails_verified: 1_234 };
       renderApp('/');
       await waitForLoaded();
 
@@ -141,7 +143,14 @@ describe('overview page', () => {
         '/dashboard/billing',
       );
 
-      const items = within(month).getAllByRole('listitem');
+      // One indicator per named meter, against the plan's limit for it.
+      const meters = within(month).getByRole('list', { name: 'Meters' });
+      expect(meters).toHaveTextContent('Emails verified1,234 / 20,000 this month, 2,000 a minute');
+      expect(within(meters).getByRole('progressbar')).toHaveAttribute('aria-valuemax', '20000');
+
+      const items = within(within(month).getByRole('list', { name: 'Keys this month' })).getAllByRole(
+        'listitem',
+      );
       expect(items.map((item) => item.textContent)).toEqual([
         'Staging95 / 100cap 100/monthcap 60/min',
         'Production server640 units',
@@ -168,6 +177,23 @@ describe('overview page', () => {
       const month = screen.getByRole('region', { name: 'This month' });
       expect(month).toHaveTextContent('1,000of 1,000 units used100%');
       expect(month).toHaveTextContent('The quota is used up: calls are refused until it resets.');
+      expect(month).not.toHaveTextContent('At this month’s pace');
+    });
+
+    it('says when, at this month’s pace, the quota runs out, and the credits after it', async () => {
+      db.keys = [buildKey({ label: 'Busy', monthly_usage: 990 })];
+      renderApp('/');
+      await waitForLoaded();
+      const month = screen.getByRole('region', { name: 'This month' });
+      const expected = runOut({ units: 990, quota: 1_000, period: utcPeriod(new Date()) }, 0, new Date());
+      if (expected.kind === 'runs_out') {
+        expect(month).toHaveTextContent(
+          `At this month’s pace, the quota runs out on ${formatDate(expected.at.toISOString())}.`,
+        );
+      } else {
+        // In the month's first hour there is no pace to go by yet.
+        expect(month).not.toHaveTextContent('At this month’s pace');
+      }
     });
 
     it('shows error rate, latency, active keys, the chart and recent calls', async () => {

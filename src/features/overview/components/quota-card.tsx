@@ -8,7 +8,29 @@ import { ErrorState } from '@/components/ui/error-state';
 import { LoadingRegion, Skeleton } from '@/components/ui/skeleton';
 import { paths } from '@/config/paths';
 import { useMe } from '@/lib/api/get-me';
-import { planName } from '@/lib/format';
+import { formatDate, planName } from '@/lib/format';
+import { runOut, type RunOut } from '@/lib/run-out';
+
+/** When the month's pace uses up the quota, or the credits after it. */
+function RunOutNote({ forecast, usedUp }: { forecast: RunOut; usedUp: boolean }) {
+  if (usedUp || forecast.kind === 'idle') return null;
+  return (
+    <p className="mt-3 text-sm text-zinc-600">
+      {forecast.kind === 'lasts' ? (
+        'At this month’s pace, the account’s units last the month.'
+      ) : (
+        <>
+          At this month’s pace, the {forecast.what === 'credits' ? 'prepaid credits run' : 'quota runs'} out
+          on{' '}
+          <time className="font-medium text-zinc-900" dateTime={forecast.at.toISOString()}>
+            {formatDate(forecast.at.toISOString())}
+          </time>
+          .
+        </>
+      )}
+    </p>
+  );
+}
 
 /** This month's units: the account's against its quota, and what each key used of it. */
 export function QuotaCard() {
@@ -19,7 +41,7 @@ export function QuotaCard() {
       <CardHeader
         titleId="quota-title"
         title="This month"
-        description="All your keys share the account’s quota. A call uses one unit."
+        description="All your keys share the account’s quota. A call uses one unit unless its endpoint costs more."
         action={
           me.data && (
             <Button variant="ghost" size="sm" asChild>
@@ -48,6 +70,10 @@ export function QuotaCard() {
         ) : (
           <>
             <AccountQuotaMeter usage={me.data.usage} />
+            <RunOutNote
+              forecast={runOut(me.data.usage, me.data.account.credits_balance, new Date())}
+              usedUp={me.data.usage.units >= me.data.usage.quota + me.data.account.credits_balance}
+            />
             <div className="mt-6 border-t border-zinc-100 pt-5">
               {me.data.usage.keys.length === 0 ? (
                 <EmptyState
