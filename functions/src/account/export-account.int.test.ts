@@ -29,6 +29,7 @@ describe('GET /me/export', () => {
           account_id: user.uid,
           date,
           total_requests: i + 1,
+          total_units: i + 1,
           error_count: 0,
           latency_ms_sum: 2 * (i + 1),
           requests_by_endpoint: { 'GET /v1/time': i + 1 },
@@ -83,6 +84,7 @@ describe('GET /me/export', () => {
       expect(exported.usage_daily[days - 1]).toEqual({
         date: addDays(first, days - 1),
         requests: days,
+        units: days,
         errors: 0,
         avg_latency_ms: 2,
         by_endpoint: { 'GET /v1/time': days },
