@@ -21,6 +21,14 @@ export class Clock {
     return this.#offsetSeconds;
   }
 
+  /**
+   * Back to real time. Only with everything else dropped (POST /_standin/reset with
+   * `clock: "real_time"`): no object is left whose times would then run backwards.
+   */
+  rewindToRealTime(): void {
+    this.#offsetSeconds = 0;
+  }
+
   /** Moves the clock to `unixSeconds`; moving backwards is refused by the caller, never here. */
   setTo(unixSeconds: number): void {
     const delta = unixSeconds - this.now();

@@ -42,6 +42,18 @@ describe('clock', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('goes back to real time only with a reset that drops everything, when asked to', async () => {
+    const clockNow = async () =>
+      ((await (await fetch(`${fixture.standIn.url}/_standin/clock`)).json()) as { now: number }).now;
+    await controlPost(fixture.standIn, '/clock/advance', { days: 40 });
+    expect(await clockNow()).toBeGreaterThan(Date.now() / 1000 + 39 * 86_400);
+    expect((await controlPost(fixture.standIn, '/reset', {})).status).toBe(200);
+    expect(await clockNow()).toBeGreaterThan(Date.now() / 1000 + 39 * 86_400);
+    expect((await controlPost(fixture.standIn, '/reset', { clock: 'sideways' })).status).toBe(400);
+    expect((await controlPost(fixture.standIn, '/reset', { clock: 'real_time' })).status).toBe(200);
+    expect(Math.abs((await clockNow()) - Date.now() / 1000)).toBeLessThan(5);
+  });
+
   it('renews at the end of the period: new period, paid invoice, invoice.paid + customer.subscription.updated', async () => {
     const { customer, subscriptionId } = await subscribe(fixture.stripe);
     const before = await retrieve(subscriptionId);

@@ -7,6 +7,9 @@ import { API_OUTAGES, type Core } from '../core.js';
 import { AUTOMATIC } from '../events.js';
 import { DELIVERY_ORDERS } from '../webhooks/dispatcher.js';
 
+/** `clock: "real_time"` also moves the clock back to real time: nothing is left to run backwards. */
+const resetSchema = z.object({ clock: z.enum(['keep', 'real_time']).default('keep') }).strict();
+
 const advanceSchema = z.union([
   z.object({ seconds: z.coerce.number().int().nonnegative() }).strict(),
   z.object({ days: z.coerce.number().nonnegative() }).strict(),
@@ -185,9 +188,13 @@ export function controlRoutes(core: Core, describe: () => Record<string, unknown
 
   router.post(
     '/reset',
-    handle(() => {
-      core.run(AUTOMATIC, () => core.state.reset());
-      return { ok: true };
+    handle((request) => {
+      const body = parse(resetSchema, request.body ?? {});
+      core.run(AUTOMATIC, () => {
+        core.state.reset();
+        if (body.clock === 'real_time') core.clock.rewindToRealTime();
+      });
+      return { ok: true, now: core.clock.now() };
     }),
   );
 
