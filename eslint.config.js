@@ -5,7 +5,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const FEATURES = ['keys', 'usage', 'billing', 'settings', 'admin', 'overview', 'auth'];
+const FEATURES = ['keys', 'usage', 'billing', 'settings', 'admin', 'overview', 'auth', 'alerts'];
 
 /**
  * The functions' rooms, floor by floor from the ground up (STYLE.md, "Layers, not circles"). A
@@ -19,6 +19,7 @@ const FUNCTION_FLOORS = [
   ['lib'],
   ['http'],
   ['accounts'], // who the caller is, which account it acts for
+  ['alerts'], // usage alerts: settings and delivery; the lease ledger (keys/) fires them
   ['keys', 'billing'],
   ['usage'], // usage of keys: stats, folds, the monthly close
   ['account', 'admin'], // account-wide and admin endpoints over the features

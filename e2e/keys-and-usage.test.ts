@@ -148,6 +148,7 @@ describe('usage', () => {
       '200',
       'GET /v1/time',
       'Forecast app',
+      '1',
       expect.stringMatching(/^\d+ ms$/),
       'just now',
     ]);
@@ -164,8 +165,9 @@ describe('usage', () => {
     const csv = (await readFile(await download.path(), 'utf8')).trimEnd().split(/\r?\n/);
     expect(csv[0]).toBe(USAGE_EXPORT_COLUMNS.join(','));
     expect(csv).toHaveLength(2);
-    expect(csv[1]?.split(',').slice(0, 5)).toEqual([today, key.id, 'Forecast app', '1', '0']);
-    expect(Number(csv[1]?.split(',')[5])).toBeGreaterThan(0);
+    // date, key, label, requests, units, errors, then the average latency.
+    expect(csv[1]?.split(',').slice(0, 6)).toEqual([today, key.id, 'Forecast app', '1', '1', '0']);
+    expect(Number(csv[1]?.split(',')[6])).toBeGreaterThan(0);
   });
 });
 

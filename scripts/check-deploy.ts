@@ -42,6 +42,9 @@ const lockPath = path.join(functionsDir, 'package-lock.json');
 const REQUIRED_TRIGGERS: Record<string, Trigger> = {
   foldUsage: 'event',
   closeMonth: 'schedule',
+  reportOverage: 'schedule',
+  onAlertFired: 'event',
+  retryWebhookDeliveries: 'schedule',
 };
 
 /** firebase-functions' manifest names each endpoint's trigger by one of these keys. */

@@ -36,6 +36,11 @@ async function main(): Promise<number> {
       ? `Stripe: real Stripe test mode (${stack.stripe.kind === 'stripe' ? stack.stripe.reason : ''}).`
       : `Stripe: no Stripe key configured, so billing uses the local stand-in at ${stack.standIn.url}.`,
   );
+  console.log(
+    stack.mailCatcher === undefined
+      ? `Mail: alert emails go to your SMTP server (${stack.mail.kind === 'smtp' ? stack.mail.reason : ''}).`
+      : `Mail: alert emails go to the local mail catcher; read them at ${stack.mailCatcher.url}.`,
+  );
 
   try {
     const { seedDemo } = await import('./seed-demo.js');
@@ -76,6 +81,8 @@ Keymeter is running.
       ? ''
       : `\n              curl -H "Authorization: Bearer ${demo.demoKey}" ${hosting}/v1/time`
   }
+  Mail        ${stack.mailCatcher?.url ?? 'your SMTP server (SMTP_URL in functions/.secret.local)'}
+              every alert email (Alerts page: thresholds, recipients, webhooks)
   Logs        ${stack.suite.logFile}
 
 Press Ctrl-C to stop; data is kept in .emulator-data/ for the next start.`);

@@ -6,6 +6,9 @@
  * - closeMonth: the monthly close, 00:00 UTC on the 1st
  * - closeMonthContinue: a Cloud Tasks continuation of a close that outlasted its run
  * - stripeWebhook: Stripe's webhook events (Hosting rewrites /stripe/webhook here)
+ * - reportOverage: every hour, the days' overage reported to Stripe's billing meter
+ * - onAlertFired: delivers each usage alert (in-app, email, webhook)
+ * - retryWebhookDeliveries: every minute, the webhook deliveries due for another attempt
  */
 import './lib/global-options.js';
 import { onRequest } from 'firebase-functions/v2/https';
@@ -25,3 +28,6 @@ export const dashboardApi = onRequest(
 export { foldUsage } from './usage/fold-usage.js';
 export { closeMonthSchedule as closeMonth, closeMonthContinue } from './usage/close-month-schedule.js';
 export { stripeWebhook } from './billing/stripe-webhook.js';
+export { reportOverageSchedule as reportOverage } from './billing/report-overage-schedule.js';
+export { onAlertFired } from './alerts/on-alert-fired.js';
+export { retryWebhookDeliveries } from './alerts/retry-deliveries.js';

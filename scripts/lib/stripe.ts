@@ -15,7 +15,16 @@ export const STAND_IN_SECRET_KEY = 'sk_test_keymeter_stand_in';
 const secretFile = path.join(repoRoot, 'functions', '.secret.local');
 const localEnvFile = path.join(repoRoot, 'functions', '.env.local');
 /** The parameters functions/.env.demo-keymeter sets for the stand-in. */
-const REAL_STRIPE_PARAMS = ['STRIPE_API_BASE_URL', 'STRIPE_PRICE_PRO', 'STRIPE_PRICE_ENTERPRISE'] as const;
+const REAL_STRIPE_PARAMS = [
+  'STRIPE_API_BASE_URL',
+  'STRIPE_PRICE_PRO',
+  'STRIPE_PRICE_ENTERPRISE',
+  'STRIPE_PRICE_PRO_OVERAGE',
+  'STRIPE_PRICE_ENTERPRISE_OVERAGE',
+  'STRIPE_METER_EVENT_NAME',
+  'STRIPE_PRICE_CREDITS_10K',
+  'STRIPE_PRICE_CREDITS_100K',
+] as const;
 
 export type StripeMode = { kind: 'stand-in'; webhookSecret: string } | { kind: 'stripe'; reason: string };
 

@@ -43,6 +43,10 @@ export const routes: RouteObject[] = [
                 lazy: () => import('@/app/routes/billing').then((m) => ({ Component: m.BillingRoute })),
               },
               {
+                path: paths.alerts,
+                lazy: () => import('@/app/routes/alerts').then((m) => ({ Component: m.AlertsRoute })),
+              },
+              {
                 path: paths.settings,
                 lazy: () => import('@/app/routes/settings').then((m) => ({ Component: m.SettingsRoute })),
               },

@@ -5,6 +5,7 @@ export const paths = {
   keys: '/keys',
   usage: '/usage',
   billing: '/billing',
+  alerts: '/alerts',
   settings: '/settings',
   admin: '/admin',
 } as const;

@@ -152,6 +152,7 @@ function validMe() {
       per_minute_limit: 10,
       resets_at: '2025-04-01T00:00:00.000Z',
       active_keys: 0,
+      meters: [],
       keys: [],
     },
   };

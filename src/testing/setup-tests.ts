@@ -1,6 +1,8 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup, configure } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
+import { resetAlertsDb } from '@/testing/mocks/alerts';
+import { resetBillingDb } from '@/testing/mocks/billing';
 import { resetDb } from '@/testing/mocks/db';
 import { resetTestAuth } from '@/testing/mocks/firebase';
 import { apiLog } from '@/testing/mocks/handlers';
@@ -59,6 +61,8 @@ afterEach(() => {
   cleanup();
   server.resetHandlers();
   resetDb();
+  resetAlertsDb();
+  resetBillingDb();
   apiLog.length = 0;
   vi.clearAllMocks();
 });

@@ -3,14 +3,20 @@ import { FieldValue, Timestamp } from 'firebase-admin/firestore';
 import {
   ACCOUNT_BUDGETS,
   ACCOUNTS,
+  ALERT_EMAILS,
+  ALERT_SETTINGS,
+  ALERTS,
   API_KEYS,
   API_USAGE_DAILY,
   API_USAGE_EVENTS,
   API_USAGE_MONTHLY,
+  CREDIT_LEDGER,
   DELETED_USERS,
   KEY_BUDGETS,
   MEMBERS,
+  NOTIFICATIONS,
   USERS,
+  WEBHOOK_DELIVERIES,
   dailyDocId,
   monthlyDocId,
 } from '../lib/collections.js';
@@ -277,12 +283,33 @@ describe('DELETE /me', () => {
       .collection(API_USAGE_MONTHLY)
       .doc(monthlyDocId(user.uid, '2020-01'))
       .set({ account_id: user.uid, period: '2020-01', total_requests: 1, error_count: 0 });
+    // Credits, a meter's budget, alerts and their deliveries, and alert settings, as billing and
+    // alerts leave them.
+    const owned = { account_id: user.uid };
+    const meterBudget = budget.collection('meter_budgets').doc('emails_verified');
+    await meterBudget.set({ ...owned, period_granted: 2, windows: {} });
+    for (const collection of [CREDIT_LEDGER, ALERTS, NOTIFICATIONS, ALERT_EMAILS, WEBHOOK_DELIVERIES])
+      await adminDb().collection(collection).doc(`${collection}-${user.uid}`).set(owned);
+    const settings = adminDb().collection(ALERT_SETTINGS).doc(user.uid);
+    await settings.set({ quota_thresholds: [50] });
 
     const response = await dashboardCall(user, '/me', { method: 'DELETE' });
     expect(response.status).toBe(204);
 
-    for (const collection of [API_KEYS, API_USAGE_EVENTS, API_USAGE_DAILY, API_USAGE_MONTHLY])
+    for (const collection of [
+      API_KEYS,
+      API_USAGE_EVENTS,
+      API_USAGE_DAILY,
+      API_USAGE_MONTHLY,
+      CREDIT_LEDGER,
+      ALERTS,
+      NOTIFICATIONS,
+      ALERT_EMAILS,
+      WEBHOOK_DELIVERIES,
+    ])
       expect(await ownedBy(collection, 'account_id', user.uid), collection).toBe(0);
+    expect((await settings.get()).exists).toBe(false);
+    expect((await meterBudget.get()).exists).toBe(false);
     expect((await adminDb().collection(USERS).doc(user.uid).get()).exists).toBe(false);
     const account = adminDb().collection(ACCOUNTS).doc(user.uid);
     expect((await account.get()).exists).toBe(false);

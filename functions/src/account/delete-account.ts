@@ -13,15 +13,22 @@ import { keyRevocationWrite } from '../keys/revocation-feed.js';
 import { auth, db } from '../lib/firebase.js';
 import {
   ACCOUNT_BUDGETS,
+  ALERT_EMAILS,
+  ALERT_SETTINGS,
+  ALERTS,
   API_KEYS,
   API_USAGE_DAILY,
   API_USAGE_EVENTS,
   API_USAGE_MONTHLY,
+  CREDIT_LEDGER,
   DELETED_USERS,
   KEY_BUDGETS,
   MEMBERS,
+  NOTIFICATIONS,
   USERS,
+  WEBHOOK_DELIVERIES,
 } from '../lib/collections.js';
+import { METER_BUDGETS } from '../keys/meter-ledger.js';
 import { log } from '../lib/log.js';
 
 const PAGE_SIZE = 500;
@@ -134,8 +141,11 @@ function isUserNotFound(error: unknown): boolean {
 /**
  * DELETE /me: deletes the user and their personal account. Closes the account's Stripe customer
  * (so nothing is charged again), revokes every key (so a failure half-way leaves no usable key),
- * then deletes keys, raw usage, aggregates, the account's budgets, the account with its members
- * and the profile, and last the Auth user. Each step finds only what is left, so repeating the
+ * then deletes keys, raw usage, aggregates, the credit ledger, the account's budgets, the
+ * account with its members and the profile, then its alerts, their notifications, mails and
+ * webhook deliveries and its alert settings (after the account, so a lease still running cannot
+ * fire an alert that outlives it: leases fire alerts only for an account that exists), and last
+ * the Auth user. Each step finds only what is left, so repeating the
  * request after a failure finishes the job. Usage still buffered on an API instance is discarded
  * by foldUsage once the keys are gone.
  */
@@ -153,13 +163,18 @@ export async function deleteAccount(_req: Request, res: Response): Promise<void>
   await closeBillingAccount(accountId, customerId);
   const keys = await revokeAll(accountId);
   let documents = 0;
-  for (const collection of [API_USAGE_EVENTS, API_USAGE_DAILY, API_USAGE_MONTHLY, API_KEYS]) {
+  for (const collection of [API_USAGE_EVENTS, API_USAGE_DAILY, API_USAGE_MONTHLY, API_KEYS, CREDIT_LEDGER]) {
     for (const count of await deleteWhereOwner(collection, accountId)) documents += count;
   }
   const budget = firestore.collection(ACCOUNT_BUDGETS).doc(accountId);
   documents += await deleteCollection(budget.collection(KEY_BUDGETS));
+  documents += await deleteCollection(budget.collection(METER_BUDGETS));
   await budget.delete();
   documents += await deleteAccountAndProfile(accountId, user.uid);
+  for (const collection of [ALERTS, NOTIFICATIONS, ALERT_EMAILS, WEBHOOK_DELIVERIES]) {
+    for (const count of await deleteWhereOwner(collection, accountId)) documents += count;
+  }
+  await firestore.collection(ALERT_SETTINGS).doc(accountId).delete();
   try {
     await auth().deleteUser(user.uid);
   } catch (error) {

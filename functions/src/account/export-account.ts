@@ -6,7 +6,9 @@ import { toAccountSummary } from '../accounts/account-doc.js';
 import { streamResponse } from '../http/stream.js';
 import { readKeyDoc, toApiKey } from '../keys/key-doc.js';
 import { db } from '../lib/firebase.js';
-import { API_KEYS, API_USAGE_DAILY, API_USAGE_MONTHLY } from '../lib/collections.js';
+import { API_KEYS, API_USAGE_DAILY, API_USAGE_MONTHLY, CREDIT_LEDGER } from '../lib/collections.js';
+import { creditEntrySchema } from '../billing/credit-ledger.js';
+import { toLedgerEntry } from '../billing/get-credits.js';
 import type { AccountExport } from '../shared/contracts.js';
 import { ACCOUNT_DAY_FIELDS, readDailyDoc } from '../usage/daily-doc.js';
 import { dailyPoint, dayTotals } from '../usage/stats-series.js';
@@ -27,16 +29,21 @@ async function* pages(query: Query): AsyncGenerator<QueryDocumentSnapshot[]> {
   }
 }
 
-/** Writes `[item,item,…]` from the pages of a query. */
+/** Writes `[item,item,…]` from the pages of a query; a document whose item is null is left out. */
 async function writeArray<T>(
   write: (chunk: string) => Promise<void>,
   query: Query,
-  item: (doc: QueryDocumentSnapshot) => T,
+  item: (doc: QueryDocumentSnapshot) => T | null,
 ): Promise<void> {
   await write('[');
   let first = true;
   for await (const docs of pages(query)) {
-    const chunk = docs.map((doc) => JSON.stringify(item(doc))).join(',');
+    const items = docs.flatMap((doc) => {
+      const value = item(doc);
+      return value === null ? [] : [JSON.stringify(value)];
+    });
+    if (items.length === 0) continue;
+    const chunk = items.join(',');
     await write(first ? chunk : `,${chunk}`);
     first = false;
   }
@@ -45,8 +52,9 @@ async function writeArray<T>(
 
 /**
  * GET /me/export: everything Keymeter keeps about the user and their personal account, as one
- * JSON document (AccountExport), streamed: keys, daily and monthly usage are read page by page,
- * so memory and the reads in flight stay bounded whatever the account's age. Daily usage is the
+ * JSON document (AccountExport), streamed: keys, daily and monthly usage and the credit ledger
+ * are read page by page, so memory and the reads in flight stay bounded whatever the account's
+ * age. Daily usage is the
  * account's figures (the per-key detail stays in the usage CSV export).
  */
 export async function exportAccount(req: Request, res: Response): Promise<void> {
@@ -76,6 +84,10 @@ export async function exportAccount(req: Request, res: Response): Promise<void> 
     .where('account_id', '==', accountId)
     .orderBy(FieldPath.documentId())
     .select('period', 'total_requests', 'total_units', 'error_count');
+  const credits = firestore
+    .collection(CREDIT_LEDGER)
+    .where('account_id', '==', accountId)
+    .orderBy('at', 'desc');
 
   await streamResponse(req, res, 'GET /me/export', async (write) => {
     res.status(200);
@@ -103,6 +115,12 @@ export async function exportAccount(req: Request, res: Response): Promise<void> 
       units: Number(doc.get('total_units') ?? 0),
       errors: Number(doc.get('error_count') ?? 0),
     }));
+    // The holder's own export: what each pack cost is theirs to see.
+    await write(',"credit_ledger":');
+    await writeArray(write, credits, (doc): AccountExport['credit_ledger'][number] | null => {
+      const entry = creditEntrySchema.safeParse(doc.data());
+      return entry.success ? toLedgerEntry(doc.id, entry.data, true) : null;
+    });
     await write('}');
   });
 }

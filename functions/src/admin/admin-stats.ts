@@ -16,6 +16,7 @@ import {
 } from '../shared/contracts.js';
 import { addDays, utcDate } from '../shared/dates.js';
 import { accountDaysQuery } from '../usage/daily-queries.js';
+import { billingFigures } from './billing-figures.js';
 import { loadPlatformDays } from '../usage/platform-daily.js';
 import { averageLatency, datesInRange } from '../usage/stats-series.js';
 
@@ -122,10 +123,10 @@ async function usableKeyCount(): Promise<number> {
 }
 
 /**
- * GET /admin/stats?from&to (admin claim): platform totals per day and the top accounts. Reads
- * O(days) documents: the platform's daily shard documents, three count() aggregations, a sum()
- * aggregation per top-account candidate, and the top accounts' documents and their owners'
- * profiles.
+ * GET /admin/stats?from&to (admin claim): platform totals per day, the top accounts and this
+ * month's revenue figures. Reads O(days) documents: the platform's daily shard documents,
+ * three count() aggregations, a sum() aggregation per top-account candidate, the top accounts'
+ * documents and their owners' profiles, and five aggregations for the revenue (billing-figures.ts).
  */
 export async function adminStats(_req: Request, res: Response): Promise<void> {
   assertAdmin(res);
@@ -138,10 +139,11 @@ export async function adminStats(_req: Request, res: Response): Promise<void> {
     'query',
   );
   const firestore = db();
-  const [{ byDate, byAccount }, accounts, activeKeys] = await Promise.all([
+  const [{ byDate, byAccount }, accounts, activeKeys, billing] = await Promise.all([
     platformDays(range.from, range.to),
     firestore.collection(ACCOUNTS).count().get(),
     usableKeyCount(),
+    billingFigures(new Date()),
   ]);
 
   const top = await busiestAccounts(byAccount, range.from, range.to);
@@ -165,6 +167,7 @@ export async function adminStats(_req: Request, res: Response): Promise<void> {
       };
     }),
     top_accounts: topAccounts,
+    billing,
   };
   body.totals.requests = requests;
   body.totals.errors = errors;

@@ -51,6 +51,17 @@ describe('price → plan', () => {
     expect(planForPrice({ id: 'price_other', metadata: { plan_tier: 'free' } }, PRICES)).toBeNull();
     expect(planForPrice({ id: 'price_other', metadata: { plan_tier: 'platinum' } }, PRICES)).toBeNull();
     expect(planForPrice({ id: 'price_other', metadata: null }, PRICES)).toBeNull();
+    // A plan's metered overage price carries its plan's tag, but sells usage, not the plan.
+    expect(
+      planForPrice(
+        {
+          id: 'price_pro_overage',
+          metadata: { plan_tier: 'enterprise' },
+          recurring: { usage_type: 'metered' },
+        },
+        PRICES,
+      ),
+    ).toBeNull();
   });
 });
 

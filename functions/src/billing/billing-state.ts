@@ -40,6 +40,7 @@ function knownStatus(status: string): SubscriptionStatus | null {
 export interface PriceLike {
   id: string;
   metadata?: Readonly<Record<string, string>> | null;
+  recurring?: { usage_type?: string } | null;
 }
 
 /** The fields of a Stripe subscription this module reads (a `Stripe.Subscription` satisfies it). */
@@ -59,6 +60,8 @@ export interface SubscriptionLike {
  * works once it is tagged, without a deploy. `null`: not a Keymeter plan.
  */
 export function planForPrice(price: PriceLike, prices: PriceIds): PaidPlanTier | null {
+  // A plan's metered overage price is tagged with its plan too, but it bills usage, not the plan.
+  if (price.recurring?.usage_type === 'metered') return null;
   if (price.id === prices.pro) return 'pro';
   if (price.id === prices.enterprise) return 'enterprise';
   const tagged = paidPlanTierSchema.safeParse(price.metadata?.plan_tier);

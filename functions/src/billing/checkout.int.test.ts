@@ -84,8 +84,10 @@ describe('checkout: happy path', () => {
       success_url: `${HOSTING_URL}/dashboard/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
       cancel_url: `${HOSTING_URL}/dashboard/billing?checkout=canceled`,
     });
+    // The plan, and its metered overage price, billed only if the holder allows overage.
     expect(session.line_items?.data.map((item) => [item.price?.id, item.quantity])).toEqual([
       ['price_keymeter_pro_monthly', 1],
+      ['price_keymeter_pro_overage', null],
     ]);
 
     const paid = await payCheckout(url);
@@ -173,7 +175,7 @@ describe('checkout: errors', () => {
     expect(await errorOf(otherPlan)).toMatchObject({
       status: 409,
       code: 'already_subscribed',
-      message: expect.stringMatching(/billing portal/),
+      message: expect.stringMatching(/Billing page/),
     });
 
     // As if the webhook had not arrived yet: Firestore still says Free, Stripe says Pro.

@@ -11,7 +11,7 @@ import { USERS } from '../lib/collections.js';
 import { log } from '../lib/log.js';
 import { checkoutRequestSchema, type RedirectResponse } from '../shared/contracts.js';
 import { PLANS, type PaidPlanTier } from '../shared/plans.js';
-import { checkoutConfig } from './config.js';
+import { checkoutConfig, overagePriceIds } from './config.js';
 import { ACCOUNT_METADATA_KEY, ensureStripeCustomer, type CustomerOwner } from './customer.js';
 import { readBillingState } from './read-billing-state.js';
 import { stripeClient } from './stripe-client.js';
@@ -53,7 +53,7 @@ function alreadyOnPlan(plan: PaidPlanTier): ApiError {
  * Who the account's customer is at Stripe: a personal account is its user (their email and
  * name, as before accounts); a team is its name, reached at the email of whoever set billing up.
  */
-async function customerOwner(user: AuthedUser, account: AccountAccess): Promise<CustomerOwner> {
+export async function customerOwner(user: AuthedUser, account: AccountAccess): Promise<CustomerOwner> {
   const profile = userDocSchema.safeParse((await db().collection(USERS).doc(user.uid).get()).data());
   const email = (profile.success ? profile.data.email : null) ?? user.email;
   const name =
@@ -68,7 +68,7 @@ async function customerOwner(user: AuthedUser, account: AccountAccess): Promise<
  * customer; answers `{url}` to redirect to.
  *
  * Checkout only ever starts a first subscription. An account that already pays for a plan
- * switches plans in the Customer Portal (409 `already_subscribed`), where Stripe changes the
+ * switches plans with `POST /billing/plan` (409 `already_subscribed`), which changes the
  * existing subscription; a second Checkout would bill it for two plans at once. Stripe is asked,
  * not only Firestore, so a subscription whose webhook is still on its way counts too.
  */
@@ -77,6 +77,7 @@ export const createCheckout = billingRoute('POST /billing/checkout', async (_req
   const account = accountFor(res, 'manage_billing');
   const { plan } = bodyOf(res, checkoutRequestSchema);
   const config = checkoutConfig();
+  const overagePrices = overagePriceIds('dashboardApi');
   if (account.doc.plan_tier === plan) throw alreadyOnPlan(plan);
 
   const stripe = stripeClient(config);
@@ -91,7 +92,7 @@ export const createCheckout = billingRoute('POST /billing/checkout', async (_req
     if (state.plan_tier !== 'free') {
       throw new ApiError(
         'already_subscribed',
-        `This account already has a ${PLANS[state.plan_tier].name} subscription. Change plans in the billing portal (Manage billing).`,
+        `This account already has a ${PLANS[state.plan_tier].name} subscription. Switch plans on the Billing page instead.`,
       );
     }
   }
@@ -103,7 +104,9 @@ export const createCheckout = billingRoute('POST /billing/checkout', async (_req
     mode: 'subscription',
     customer: customerId,
     client_reference_id: account.id,
-    line_items: [{ price: config.prices[plan], quantity: 1 }],
+    // The metered overage price rides on every subscription (a metered item takes no quantity),
+    // so overage, once the holder allows it, is billed with the plan without changing it.
+    line_items: [{ price: config.prices[plan], quantity: 1 }, { price: overagePrices[plan] }],
     metadata,
     subscription_data: { metadata },
     ...checkoutReturnUrls(config.appUrl),

@@ -1,9 +1,13 @@
 /**
- * A subscription's life after Checkout, driven through the stand-in's hosted portal and clock:
- * plan switches, cancellation at period end, and failed renewals.
+ * A subscription's life after Checkout, driven through the Billing page's plan switch and the
+ * stand-in's hosted portal and clock: plan switches, cancellation at period end, failed renewals.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { meResponseSchema, redirectResponseSchema } from '../shared/contracts.js';
+import {
+  billingAccountResponseSchema,
+  meResponseSchema,
+  redirectResponseSchema,
+} from '../shared/contracts.js';
 import { PLANS } from '../shared/plans.js';
 import { accountRef, expectAccountOnPlan, subscribe, waitForAccount } from '../test-support/billing.js';
 import {
@@ -35,19 +39,33 @@ async function openPortal(user: TestUser): Promise<string> {
 }
 
 describe('subscription lifecycle', () => {
-  it("switching to Enterprise in the portal moves the account's plan", async () => {
+  it("switching to Enterprise on the Billing page moves the subscription's plan and overage prices, and the account's plan", async () => {
     const user = await createTestUser();
     await createKeyViaApi(user, { label: 'a' });
     const { subscriptionId } = await subscribe(standIn, user, 'pro');
     await waitForAccount(user.uid, (data) => data.plan_tier === 'pro');
 
-    const switched = await portalAction(await openPortal(user), subscriptionId, {
-      switch_to: 'price_keymeter_enterprise_monthly',
+    const switched = await dashboardCall(user, '/billing/plan', {
+      method: 'POST',
+      body: { plan: 'enterprise' },
     });
-    expect(switched.status).toBe(303);
-    await waitForAccount(user.uid, (data) => data.plan_tier === 'enterprise');
+    expect(switched.status).toBe(200);
+    expect(billingAccountResponseSchema.parse(await json(switched)).account.plan_tier).toBe('enterprise');
     await expectAccountOnPlan(user.uid, 'enterprise');
     expect((await accountRef(user.uid).get()).get('stripe_subscription_id')).toBe(subscriptionId);
+    const items = (await standIn.stripe.subscriptions.retrieve(subscriptionId)).items.data;
+    expect(items.map((item) => item.price.id).sort()).toEqual([
+      'price_keymeter_enterprise_monthly',
+      'price_keymeter_enterprise_overage',
+    ]);
+    await standIn.idle();
+    await expectAccountOnPlan(user.uid, 'enterprise');
+
+    const again = await dashboardCall(user, '/billing/plan', {
+      method: 'POST',
+      body: { plan: 'enterprise' },
+    });
+    expect(again.status).toBe(400);
   });
 
   it("cancelling at period end keeps the plan until the period ends, then Free with Free's limits", async () => {

@@ -13,17 +13,18 @@ import { assignRequestId } from '../http/request-id.js';
 import { mountRoutes } from '../http/routes.js';
 import { setSecurityHeaders } from '../http/security-headers.js';
 import { log } from '../lib/log.js';
-import { WEBHOOK_SECRETS, webhookConfig } from './config.js';
+import { creditPackPrices, WEBHOOK_SECRETS, webhookConfig } from './config.js';
+import { applyCreditPurchase, type CreditOutcome } from './credit-purchase.js';
 import { stripeClient } from './stripe-client.js';
 import { syncAccountFromStripe, type SyncOutcome } from './sync-account.js';
-import { eventSubject, isHandledEventType } from './webhook-events.js';
+import { eventSubject, isHandledEventType, paymentSessionOf } from './webhook-events.js';
 
 /** Stripe's default: a signature older than five minutes is refused (replayed requests). */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
 
 export interface WebhookAnswer {
   received: true;
-  outcome: SyncOutcome | 'ignored';
+  outcome: SyncOutcome | CreditOutcome | 'ignored';
 }
 
 function rawBodyOf(req: Request): Buffer | undefined {
@@ -85,6 +86,23 @@ export async function receiveStripeWebhook(req: Request, res: Response): Promise
   if (!isHandledEventType(event.type)) {
     log.stripeWebhookIgnored({ ...fields, reason: 'type_not_handled' });
     answer(res, 'ignored');
+    return;
+  }
+  const paymentSession = paymentSessionOf(event);
+  if (paymentSession !== null) {
+    // Missing pack prices are a 503 like the rest of the configuration: Stripe retries the event.
+    const prices = creditPackPrices('stripeWebhook');
+    const result = await applyCreditPurchase(stripe, prices, event, paymentSession).catch(
+      (error: unknown) => {
+        log.stripeWebhookFailed(fields, error);
+        throw new ApiError(
+          'unavailable',
+          'The event could not be processed now; Stripe will deliver it again.',
+        );
+      },
+    );
+    if (result.outcome !== 'applied') log.stripeWebhookIgnored({ ...fields, reason: result.outcome });
+    answer(res, result.outcome);
     return;
   }
   const subject = eventSubject(event);

@@ -65,7 +65,7 @@ async function remembering(collection: string, customerId: string): Promise<stri
  * the migration has run, a customer may still be remembered by its user's legacy profile
  * instead: that user's personal account, whose id is the uid.
  */
-async function findAccountId(
+export async function findAccountId(
   stripe: Stripe,
   customerId: string,
   accountHint: string | null,
@@ -124,6 +124,55 @@ function accountFields(state: BillingState, customerId: string) {
   };
 }
 
+/** The `stripe_events/{event_id}` marker of an event, whatever it changed. */
+export function eventMarker(
+  event: StripeEventRef,
+  customerId: string,
+  accountId: string | null,
+  outcome: string,
+): Record<string, unknown> {
+  return {
+    type: event.type,
+    customer_id: customerId,
+    account_id: accountId,
+    outcome,
+    event_created: Timestamp.fromMillis(event.created * 1000),
+    processed_at: FieldValue.serverTimestamp(),
+    expire_at: Timestamp.fromMillis(Date.now() + MARKER_TTL_DAYS * DAY_MS),
+  };
+}
+
+export function eventMarkerRef(eventId: string) {
+  return db().collection(STRIPE_EVENTS).doc(eventId);
+}
+
+/**
+ * Moves the account to its customer's billing state as Stripe has it now, outside any event
+ * (after the dashboard changed the subscription): the same version-guarded write as a webhook
+ * sync, without an event marker. The webhook that follows finds the account up to date.
+ */
+export async function syncAccountState(
+  stripe: Stripe,
+  prices: PriceIds,
+  accountId: string,
+  customerId: string,
+): Promise<BillingState> {
+  const firestore = db();
+  const ref = accountRef(accountId);
+  for (let attempt = 1; attempt <= MAX_SYNC_ATTEMPTS; attempt += 1) {
+    const version = billingVersion(await ref.get());
+    const { state } = await readBillingState(stripe, customerId, prices);
+    const written = await firestore.runTransaction(async (tx) => {
+      const account = await tx.get(ref);
+      if (!account.exists || billingVersion(account) !== version) return false;
+      tx.update(ref, { ...accountFields(state, customerId), billing_version: version + 1 });
+      return true;
+    });
+    if (written) return state;
+  }
+  throw new Error(`billing state of account ${accountId} changed during ${MAX_SYNC_ATTEMPTS} syncs in a row`);
+}
+
 export async function syncAccountFromStripe(
   stripe: Stripe,
   prices: PriceIds,
@@ -132,17 +181,9 @@ export async function syncAccountFromStripe(
 ): Promise<SyncResult> {
   const { customerId } = subject;
   const firestore = db();
-  const eventRef = firestore.collection(STRIPE_EVENTS).doc(event.id);
-  const now = Date.now();
-  const marker = (outcome: SyncOutcome, accountId: string | null) => ({
-    type: event.type,
-    customer_id: customerId,
-    account_id: accountId,
-    outcome,
-    event_created: Timestamp.fromMillis(event.created * 1000),
-    processed_at: FieldValue.serverTimestamp(),
-    expire_at: Timestamp.fromMillis(now + MARKER_TTL_DAYS * DAY_MS),
-  });
+  const eventRef = eventMarkerRef(event.id);
+  const marker = (outcome: SyncOutcome, accountId: string | null) =>
+    eventMarker(event, customerId, accountId, outcome);
   /** Records an event that changes nothing, once. */
   const settle = (outcome: Exclude<SyncOutcome, 'applied' | 'duplicate'>, accountId: string | null) =>
     firestore.runTransaction(async (tx): Promise<SyncResult> => {

@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 vi.mock('firebase-functions/logger', () => ({ write: () => undefined }));
 
 const { customerIdempotencyKey, customerParams } = await import('./customer.js');
-const { accountIdIn, eventSubject, HANDLED_EVENT_TYPES, isHandledEventType } =
+const { accountIdIn, eventSubject, HANDLED_EVENT_TYPES, isHandledEventType, paymentSessionOf } =
   await import('./webhook-events.js');
 
 function event(type: string, object: Record<string, unknown>): Stripe.Event {
@@ -15,6 +15,11 @@ function event(type: string, object: Record<string, unknown>): Stripe.Event {
 /** An object of the shape Stripe sends for each handled type, naming customer cus_t. */
 const OBJECT_OF: Record<HandledEventType, Record<string, unknown>> = {
   'checkout.session.completed': { object: 'checkout.session', customer: 'cus_t', metadata: {} },
+  'checkout.session.async_payment_succeeded': {
+    object: 'checkout.session',
+    customer: 'cus_t',
+    metadata: {},
+  },
   'customer.subscription.created': { object: 'subscription', customer: 'cus_t', metadata: {} },
   'customer.subscription.updated': { object: 'subscription', customer: 'cus_t', metadata: {} },
   'customer.subscription.deleted': { object: 'subscription', customer: 'cus_t', metadata: {} },
@@ -192,5 +197,23 @@ describe('creating the customer', () => {
     expect(customerParams({ accountId: 'acct_1', email: null, name: null })).toEqual({
       metadata: { account_id: 'acct_1' },
     });
+  });
+});
+
+describe('credit pack sessions', () => {
+  it('names the session of a payment-mode Checkout, and of no other', () => {
+    const paid = { id: 'cs_test_1', mode: 'payment', customer: 'cus_1' };
+    expect(paymentSessionOf(event('checkout.session.completed', paid))).toBe('cs_test_1');
+    expect(paymentSessionOf(event('checkout.session.async_payment_succeeded', paid))).toBe('cs_test_1');
+    expect(
+      paymentSessionOf(event('checkout.session.completed', { ...paid, mode: 'subscription' })),
+    ).toBeNull();
+    expect(paymentSessionOf(event('checkout.session.expired', paid))).toBeNull();
+    expect(paymentSessionOf(event('invoice.paid', paid))).toBeNull();
+  });
+
+  it('refuses a session id that is not one Stripe could have made', () => {
+    for (const id of ['', 'cs_', 'sub_1', 'cs_../x', 7, null])
+      expect(paymentSessionOf(event('checkout.session.completed', { id, mode: 'payment' }))).toBeNull();
   });
 });

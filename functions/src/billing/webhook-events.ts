@@ -11,6 +11,8 @@ import { ACCOUNT_METADATA_KEY, LEGACY_ACCOUNT_METADATA_KEYS } from './customer.j
  */
 export const HANDLED_EVENT_TYPES = [
   'checkout.session.completed',
+  // A credit pack paid by a delayed method (a bank debit) completes unpaid and is paid later.
+  'checkout.session.async_payment_succeeded',
   'customer.subscription.created',
   'customer.subscription.updated',
   'customer.subscription.deleted',
@@ -82,7 +84,8 @@ export interface EventEnvelope {
 export function eventSubject(event: EventEnvelope): EventSubject {
   const object: unknown = event.data.object;
   switch (event.type) {
-    case 'checkout.session.completed': {
+    case 'checkout.session.completed':
+    case 'checkout.session.async_payment_succeeded': {
       const session = checkoutSessionSchema.safeParse(object);
       if (!session.success) return NOBODY;
       return {
@@ -109,4 +112,24 @@ export function eventSubject(event: EventEnvelope): EventSubject {
     default:
       return NOBODY;
   }
+}
+
+const checkoutSessionRefSchema = z.object({
+  id: z.string().regex(/^cs_\w{1,250}$/),
+  mode: z.string(),
+});
+
+/**
+ * The Checkout Session a `checkout.session.*` event is about, if it is one of a credit pack
+ * (payment mode). Only its id is taken from the event: the webhook reads the session itself,
+ * with its line items, from Stripe before crediting anything.
+ */
+export function paymentSessionOf(event: EventEnvelope): string | null {
+  if (
+    event.type !== 'checkout.session.completed' &&
+    event.type !== 'checkout.session.async_payment_succeeded'
+  )
+    return null;
+  const session = checkoutSessionRefSchema.safeParse(event.data.object);
+  return session.success && session.data.mode === 'payment' ? session.data.id : null;
 }

@@ -6,8 +6,22 @@ import { getMe, getSummary } from '../account/get-me.js';
 import { listAccounts } from '../account/list-accounts.js';
 import { memberAccount, personalAccount } from '../accounts/access.js';
 import { adminStats } from '../admin/admin-stats.js';
+import { deleteWebhook } from '../alerts/delete-webhook.js';
+import { getAlerts } from '../alerts/get-alerts.js';
+import { listDeliveries } from '../alerts/list-deliveries.js';
+import { listNotifications } from '../alerts/list-notifications.js';
+import { markNotificationsRead } from '../alerts/mark-notifications-read.js';
+import { putAlertSettings } from '../alerts/put-alert-settings.js';
+import { registerWebhook } from '../alerts/register-webhook.js';
+import { testWebhook } from '../alerts/test-webhook.js';
+import { putBillingSettings } from '../billing/billing-settings.js';
+import { changePlan } from '../billing/change-plan.js';
 import { createCheckout } from '../billing/checkout.js';
+import { createCreditsCheckout } from '../billing/credits-checkout.js';
+import { getCredits } from '../billing/get-credits.js';
+import { listInvoices, upcomingInvoice } from '../billing/invoices.js';
 import { createPortal } from '../billing/portal.js';
+import { cancelSubscription, resumeSubscription } from '../billing/subscription-actions.js';
 import { requireUser } from '../http/auth.js';
 import { errorMiddleware, notFoundMiddleware } from '../http/errors.js';
 import { limitBodySize } from '../http/json-body.js';
@@ -21,10 +35,16 @@ import { rollKey } from '../keys/roll-key.js';
 import { updateKey } from '../keys/update-key.js';
 import {
   adminStatsQuerySchema,
+  alertSettingsRequestSchema,
+  billingSettingsRequestSchema,
+  changePlanRequestSchema,
   checkoutRequestSchema,
+  creditsCheckoutRequestSchema,
   createKeyRequestSchema,
   exportQuerySchema,
+  markNotificationsReadRequestSchema,
   recentUsageQuerySchema,
+  registerWebhookRequestSchema,
   rollKeyRequestSchema,
   statsQuerySchema,
   updateKeyRequestSchema,
@@ -67,6 +87,49 @@ export const ACCOUNT_ROUTES: readonly Route[] = [
     handler: createCheckout,
   },
   { method: 'POST', path: '/billing/portal', input: {}, handler: createPortal },
+  {
+    method: 'POST',
+    path: '/billing/credits/checkout',
+    input: { body: creditsCheckoutRequestSchema },
+    handler: createCreditsCheckout,
+  },
+  { method: 'GET', path: '/billing/credits', input: {}, handler: getCredits },
+  // SPEC.md's name for the same read.
+  { method: 'GET', path: '/credits', input: {}, handler: getCredits },
+  { method: 'GET', path: '/billing/invoices', input: {}, handler: listInvoices },
+  { method: 'GET', path: '/billing/upcoming', input: {}, handler: upcomingInvoice },
+  { method: 'POST', path: '/billing/plan', input: { body: changePlanRequestSchema }, handler: changePlan },
+  { method: 'POST', path: '/billing/cancel', input: {}, handler: cancelSubscription },
+  { method: 'POST', path: '/billing/resume', input: {}, handler: resumeSubscription },
+  {
+    method: 'PUT',
+    path: '/billing/settings',
+    input: { body: billingSettingsRequestSchema },
+    handler: putBillingSettings,
+  },
+  { method: 'GET', path: '/alerts', input: {}, handler: getAlerts },
+  {
+    method: 'PUT',
+    path: '/alerts/settings',
+    input: { body: alertSettingsRequestSchema },
+    handler: putAlertSettings,
+  },
+  {
+    method: 'PUT',
+    path: '/alerts/webhook',
+    input: { body: registerWebhookRequestSchema },
+    handler: registerWebhook,
+  },
+  { method: 'DELETE', path: '/alerts/webhook', input: {}, handler: deleteWebhook },
+  { method: 'POST', path: '/alerts/webhook/test', input: {}, handler: testWebhook },
+  { method: 'GET', path: '/alerts/deliveries', input: {}, handler: listDeliveries },
+  { method: 'GET', path: '/notifications', input: {}, handler: listNotifications },
+  {
+    method: 'POST',
+    path: '/notifications/read',
+    input: { body: markNotificationsReadRequestSchema },
+    handler: markNotificationsRead,
+  },
 ];
 
 export const ACCOUNT_PREFIX = '/accounts/:account_id';

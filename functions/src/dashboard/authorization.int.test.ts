@@ -39,7 +39,11 @@ interface RouteCase {
 const ACCOUNT_CASES: Record<string, RouteCase> = {
   'GET /summary': { path: '/summary', malformed: { query: 'period=2026-10', field: 'query.period' } },
   'GET /keys': { path: '/keys', malformed: { query: 'limit=5', field: 'query.limit' } },
-  'POST /keys': { path: '/keys', body: { label: 'mine now' }, malformed: { body: { label: '' }, field: 'label' } },
+  'POST /keys': {
+    path: '/keys',
+    body: { label: 'mine now' },
+    malformed: { body: { label: '' }, field: 'label' },
+  },
   'PATCH /keys/:id': {
     path: '/keys/{own}',
     body: { label: 'mine now' },
@@ -79,6 +83,68 @@ const ACCOUNT_CASES: Record<string, RouteCase> = {
   'POST /billing/portal': {
     path: '/billing/portal',
     malformed: { body: { return_url: 'https://example.test' }, field: 'return_url' },
+  },
+  'POST /billing/credits/checkout': {
+    path: '/billing/credits/checkout',
+    body: { pack: '10k' },
+    malformed: { body: { pack: '1m' }, field: 'pack' },
+  },
+  'GET /billing/credits': { path: '/billing/credits', malformed: { query: 'limit=5', field: 'query.limit' } },
+  'GET /credits': { path: '/credits', malformed: { query: 'kind=grant', field: 'query.kind' } },
+  'GET /billing/invoices': {
+    path: '/billing/invoices',
+    malformed: { query: 'starting_after=in_1', field: 'query.starting_after' },
+  },
+  'GET /billing/upcoming': {
+    path: '/billing/upcoming',
+    malformed: { query: 'subscription=sub_1', field: 'query.subscription' },
+  },
+  'POST /billing/plan': {
+    path: '/billing/plan',
+    body: { plan: 'enterprise' },
+    malformed: { body: { plan: 'free' }, field: 'plan' },
+  },
+  'POST /billing/cancel': {
+    path: '/billing/cancel',
+    malformed: { body: { at_period_end: false }, field: 'at_period_end' },
+  },
+  'POST /billing/resume': { path: '/billing/resume', malformed: { body: { now: true }, field: 'now' } },
+  'PUT /billing/settings': {
+    path: '/billing/settings',
+    body: { overage: 'stop', spend_cap_cents: null },
+    malformed: { body: { overage: 'allow', spend_cap_cents: 0 }, field: 'spend_cap_cents' },
+  },
+  'GET /alerts': { path: '/alerts', malformed: { query: 'limit=5', field: 'query.limit' } },
+  'PUT /alerts/settings': {
+    path: '/alerts/settings',
+    body: { quota_thresholds: [50], low_credits_units: null, email: { enabled: false, recipients: [] } },
+    malformed: {
+      body: { quota_thresholds: [0], low_credits_units: null, email: { enabled: true, recipients: [] } },
+      field: 'quota_thresholds.0',
+    },
+  },
+  'PUT /alerts/webhook': {
+    path: '/alerts/webhook',
+    body: { url: 'http://127.0.0.1:9/hook' },
+    malformed: { body: { url: 'ftp://example.test/hook' }, field: 'url' },
+  },
+  'DELETE /alerts/webhook': {
+    path: '/alerts/webhook',
+    malformed: { body: { url: 'http://127.0.0.1:9/hook' }, field: 'url' },
+  },
+  'POST /alerts/webhook/test': {
+    path: '/alerts/webhook/test',
+    malformed: { body: { type: 'alert.test' }, field: 'type' },
+  },
+  'GET /alerts/deliveries': {
+    path: '/alerts/deliveries',
+    malformed: { query: 'status=failed', field: 'query.status' },
+  },
+  'GET /notifications': { path: '/notifications', malformed: { query: 'unread=1', field: 'query.unread' } },
+  'POST /notifications/read': {
+    path: '/notifications/read',
+    body: { all: true },
+    malformed: { body: { ids: [] }, field: 'ids' },
   },
 };
 

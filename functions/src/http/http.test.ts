@@ -135,6 +135,10 @@ describe('JSON bodies', () => {
       await fetch(`${base}/things`, { method: 'POST', headers: json, body: '[1]' }),
     );
     expect(notObject.field).toBe('body');
+    // JSON null is a body, not a missing one: a route that takes none refuses it too.
+    const nullBody = await fetch(`${base}/nothing`, { method: 'DELETE', headers: json, body: 'null' });
+    expect(nullBody.status).toBe(400);
+    expect((await errorOf(nullBody)).field).toBe('body');
     const query = await errorOf(await fetch(`${base}/things?from=yesterday`));
     expect(query).toMatchObject({ code: 'invalid_request', field: 'query.from' });
   });

@@ -29,10 +29,13 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, locat
   throw new ApiError('invalid_request', messageOf(issue, field), field);
 }
 
-/** A missing body is read as `{}` so that routes whose fields all have defaults need none. */
+/**
+ * A missing body is read as `{}` so that routes whose fields all have defaults need none; a
+ * body of JSON `null` is not missing, and is refused like any other body that is not an object.
+ */
 export async function parseBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.output<S>> {
   const body = await readJsonBody(req);
-  return parseInput(schema, body ?? {}, 'body');
+  return parseInput(schema, body === undefined ? {} : body, 'body');
 }
 
 /**

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ApiError } from './api-error.js';
 import { parseBody, parseQuery } from './parse.js';
 
-export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** What a route accepts; a part left out is refused if sent (an empty body or query is fine). */
 export interface RouteInput {
@@ -73,6 +73,9 @@ function register(router: Router, route: Route, before: RequestHandler[]): void 
       return;
     case 'POST':
       router.post(path, ...handlers);
+      return;
+    case 'PUT':
+      router.put(path, ...handlers);
       return;
     case 'PATCH':
       router.patch(path, ...handlers);

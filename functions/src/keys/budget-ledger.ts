@@ -23,7 +23,9 @@ import {
 import { z } from 'zod';
 import { accountRef, allowanceOf, readAccountDoc } from '../accounts/account-doc.js';
 import { db } from '../lib/firebase.js';
-import { ACCOUNT_BUDGETS, KEY_BUDGETS } from '../lib/collections.js';
+import { ACCOUNT_BUDGETS, ALERTS, KEY_BUDGETS } from '../lib/collections.js';
+import { alertSettingsRef, parseAlertSettings } from '../alerts/settings.js';
+import { leaseAlerts } from './lease-alerts.js';
 import { log } from '../lib/log.js';
 import { periodSchema } from '../shared/dates.js';
 import { accountLimits, type AccountLimits, type Allowance } from '../shared/plans.js';
@@ -255,22 +257,45 @@ export function settleLease(
   };
 }
 
-/** One lease: a transaction of one to three reads and one or two writes. */
+/**
+ * One lease: a transaction of four or five reads (the budgets, the account, its alert settings)
+ * and one or two writes, plus an alert for each threshold this lease reaches (lease-alerts.ts).
+ */
 export async function leaseBudget(ask: LeaseAsk): Promise<LeaseGrant> {
   const firestore = db();
   const budgetRef = accountBudgetRef(ask.accountId);
   const keyRef = ask.key === undefined ? undefined : keyBudgetRef(ask.accountId, ask.key.budgetId);
   return firestore.runTransaction(async (tx) => {
+    const settingsRef = alertSettingsRef(ask.accountId);
     const refs =
       keyRef === undefined
-        ? [budgetRef, accountRef(ask.accountId)]
-        : [budgetRef, accountRef(ask.accountId), keyRef];
-    const [budgetSnap, accountSnap, keySnap] = await tx.getAll(...refs);
+        ? [budgetRef, accountRef(ask.accountId), settingsRef]
+        : [budgetRef, accountRef(ask.accountId), settingsRef, keyRef];
+    const [budgetSnap, accountSnap, settingsSnap, keySnap] = await tx.getAll(...refs);
     const allowance =
       accountSnap?.exists === true ? allowanceOf(readAccountDoc(accountSnap.data())) : undefined;
-    const settled = settleLease(ask, allowance, readBudget(budgetSnap), readBudget(keySnap));
+    const before = { account: readBudget(budgetSnap), key: readBudget(keySnap) };
+    const settled = settleLease(ask, allowance, before.account, before.key);
+    // Only an account that exists has alerts: a deleted one's last leases fire nothing.
+    const alerts =
+      allowance === undefined
+        ? []
+        : leaseAlerts({
+            ask,
+            allowance,
+            settings: parseAlertSettings(settingsSnap?.data()),
+            account: { before: before.account, after: settled.account },
+            ...(settled.key === undefined ? {} : { key: { before: before.key, after: settled.key } }),
+            now: new Date(),
+          });
+    const alertRefs = alerts.map(({ id }) => firestore.collection(ALERTS).doc(id));
+    const existing = alertRefs.length === 0 ? [] : await tx.getAll(...alertRefs);
     write(tx, budgetRef, ask.accountId, settled.account);
     if (keyRef !== undefined && settled.key !== undefined) write(tx, keyRef, ask.accountId, settled.key);
+    alerts.forEach(({ doc }, index) => {
+      const ref = alertRefs[index];
+      if (ref !== undefined && existing[index]?.exists !== true) tx.create(ref, doc);
+    });
     return settled.grant;
   });
 }

@@ -4,7 +4,14 @@
  * Firestore, keys made through the dashboard API or written as an operator would.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCOUNTS, API_USAGE_DAILY, CREDIT_LEDGER, dailyDocId } from '../lib/collections.js';
+import {
+  ACCOUNTS,
+  ALERTS,
+  API_USAGE_DAILY,
+  CREDIT_LEDGER,
+  dailyDocId,
+  NOTIFICATIONS,
+} from '../lib/collections.js';
 import {
   keyResponseSchema,
   MAX_ACTIVE_KEYS_PER_ACCOUNT,
@@ -132,6 +139,24 @@ describe('the monthly quota is the account’s, exact across instances', () => {
       const second = await callSpread(keys, 90);
       const total = admitted + second.filter(({ code }) => code === 'ok').length;
       expect(total).toBe(60);
+
+      // The leases that reached 80% and 100% of the quota fired one alert each, for all instances.
+      const period = utcDate(new Date()).slice(0, 7);
+      const alerts = await adminDb().collection(ALERTS).where('account_id', '==', user.uid).get();
+      expect(alerts.docs.map((doc) => doc.id).sort()).toEqual([
+        `${user.uid}_${period}_quota_threshold_100`,
+        `${user.uid}_${period}_quota_threshold_80`,
+      ]);
+      expect(alerts.docs.find((doc) => doc.id.endsWith('_100'))?.data()).toMatchObject({
+        kind: 'quota_threshold',
+        value: 60,
+        limit: 60,
+      });
+      // And each reached the account in-app.
+      await waitForDoc(
+        adminDb().collection(NOTIFICATIONS).doc(`${user.uid}_${period}_quota_threshold_100`),
+        (data) => data !== undefined,
+      );
 
       // The metering is exact: every call made is counted once in the account's aggregates.
       await stopInstances();

@@ -29,3 +29,14 @@ export function dailyDocId(accountId: string, date: string): string {
 export function monthlyDocId(accountId: string, period: string): string {
   return `${accountId}_${period}`;
 }
+
+/** `alert_settings/{account_id}`: thresholds and channels of an account's usage alerts. */
+export const ALERT_SETTINGS = 'alert_settings';
+/** `alerts/{alert_id}`: one per account, period, kind and threshold (and key), written when it fires. */
+export const ALERTS = 'alerts';
+/** `notifications/{alert_id}`: the in-app notice of an alert (TTL `expire_at`). */
+export const NOTIFICATIONS = 'notifications';
+/** `alert_emails/{alert_id}`: whether an alert's email was sent, so it is sent at most once (TTL `expire_at`). */
+export const ALERT_EMAILS = 'alert_emails';
+/** `webhook_deliveries/{id}`: one signed webhook event, its retries and their log (TTL `expire_at`). */
+export const WEBHOOK_DELIVERIES = 'webhook_deliveries';

@@ -179,4 +179,130 @@ export const log = {
   taskFailed(fields: { task: string }, error: unknown): void {
     emit('ERROR', 'task_failed', { ...fields, ...describeError(error) });
   },
+  alertSettingsUpdated(fields: { account_id: string; user_id: string; fields: readonly string[] }): void {
+    emit('INFO', 'alert_settings_updated', fields);
+  },
+  alertIgnored(fields: { alert_id: string; reason: string }): void {
+    emit('WARNING', 'alert_ignored', fields);
+  },
+  alertMailSent(fields: {
+    alert_id: string;
+    account_id: string;
+    recipients: number;
+    message_id: string;
+  }): void {
+    emit('INFO', 'alert_mail_sent', fields);
+  },
+  /** SMTP is not configured: the mail is logged instead (it never holds a secret). */
+  alertMailSkipped(fields: {
+    alert_id: string;
+    account_id: string;
+    reason: string;
+    to: readonly string[];
+    subject: string;
+    text: string;
+  }): void {
+    emit('INFO', 'alert_mail_skipped', fields);
+  },
+  alertMailFailed(fields: { alert_id: string; account_id: string }, error: unknown): void {
+    emit('ERROR', 'alert_mail_failed', { ...fields, ...describeError(error) });
+  },
+  mailNotConfigured(fields: { problems: readonly string[] }): void {
+    emit('WARNING', 'mail_not_configured', fields);
+  },
+  webhookRegistered(fields: { account_id: string; user_id: string; host: string }): void {
+    emit('INFO', 'webhook_registered', fields);
+  },
+  webhookRemoved(fields: { account_id: string; user_id: string }): void {
+    emit('INFO', 'webhook_removed', fields);
+  },
+  webhookAttempted(fields: {
+    delivery_id: string;
+    account_id: string;
+    attempt: number;
+    status_code: number | null;
+    error: string | null;
+    duration_ms: number;
+    outcome: string;
+  }): void {
+    emit(fields.outcome === 'delivered' ? 'INFO' : 'WARNING', 'webhook_attempted', fields);
+  },
+  creditsCheckoutCreated(fields: {
+    account_id: string;
+    user_id: string;
+    pack: string;
+    session_id: string;
+  }): void {
+    emit('INFO', 'credits_checkout_created', fields);
+  },
+  creditsGranted(fields: {
+    event_id: string;
+    account_id: string;
+    session_id: string;
+    pack: string;
+    units: number;
+    amount_cents: number;
+  }): void {
+    emit('INFO', 'credits_granted', fields);
+  },
+  creditPurchaseRefused(fields: { event_id: string; session_id: string; reason: string }): void {
+    emit('ERROR', 'credit_purchase_refused', fields);
+  },
+  subscriptionChanged(fields: {
+    account_id: string;
+    user_id: string;
+    subscription_id: string;
+    cancel_at_period_end: boolean;
+  }): void {
+    emit('INFO', 'subscription_changed', fields);
+  },
+  planChanged(fields: {
+    account_id: string;
+    user_id: string;
+    subscription_id: string;
+    from: string;
+    to: string;
+  }): void {
+    emit('INFO', 'plan_changed', fields);
+  },
+  overageItemAdded(fields: { account_id: string; subscription_id: string; price: string }): void {
+    emit('INFO', 'overage_item_added', fields);
+  },
+  billingSettingsUpdated(fields: {
+    account_id: string;
+    user_id: string;
+    overage: string;
+    spend_cap_cents: number | null;
+  }): void {
+    emit('INFO', 'billing_settings_updated', fields);
+  },
+  overageReported(fields: {
+    account_id: string;
+    date: string;
+    identifier: string;
+    units: number;
+    resent: boolean;
+  }): void {
+    emit('INFO', 'overage_reported', fields);
+  },
+  overageReportFailed(
+    fields: { account_id: string; date: string; identifier: string },
+    error: unknown,
+  ): void {
+    emit('WARNING', 'overage_report_failed', { ...fields, ...describeError(error) });
+  },
+  /** Overage Stripe can no longer take (a day beyond its 35 days, a customer gone): never billed. */
+  overageReportAbandoned(fields: { account_id: string; date: string; units: number; reason: string }): void {
+    emit('ERROR', 'overage_report_abandoned', fields);
+  },
+  overageReportRun(fields: {
+    days_read: number;
+    reported: number;
+    resent: number;
+    failed: number;
+    abandoned: number;
+    duration_ms: number;
+  }): void {
+    emit('INFO', 'overage_report_run', fields);
+  },
 };

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { daysBetween, isoDateSchema, periodSchema } from './dates.js';
 import { isDocumentId } from './ids.js';
+import { creditPackIdSchema } from './credit-packs.js';
 import { meterNameSchema, overageModeSchema, paidPlanTierSchema, planTierSchema } from './plans.js';
 import { accountKindSchema, roleSchema } from './roles.js';
 
@@ -312,6 +313,118 @@ export type CheckoutRequest = z.infer<typeof checkoutRequestSchema>;
 export const redirectResponseSchema = z.object({ url: z.url() });
 export type RedirectResponse = z.infer<typeof redirectResponseSchema>;
 
+/** `POST /billing/plan {plan}`: a paying account moves its subscription to the other paid plan. */
+export const changePlanRequestSchema = z.strictObject({ plan: paidPlanTierSchema });
+export type ChangePlanRequest = z.infer<typeof changePlanRequestSchema>;
+
+/** `POST /billing/credits/checkout {pack}`: a Checkout Session (payment mode) → `{url}`. */
+export const creditsCheckoutRequestSchema = z.strictObject({ pack: creditPackIdSchema });
+export type CreditsCheckoutRequest = z.infer<typeof creditsCheckoutRequestSchema>;
+
+export const creditEntryKindSchema = z.enum(['grant', 'usage', 'adjustment']);
+export type CreditEntryKind = z.infer<typeof creditEntryKindSchema>;
+
+/** One `credit_ledger` entry; `units` is the change to the balance (a day's usage is negative). */
+export const creditLedgerEntrySchema = z.object({
+  id: z.string(),
+  kind: creditEntryKindSchema,
+  units: z.number().int(),
+  at: timestampSchema,
+  /** The day whose calls used the credits (usage entries). */
+  date: isoDateSchema.nullable(),
+  /** What the pack cost (grants), for those who may see billing; null otherwise. */
+  amount_cents: z.number().int().nonnegative().nullable(),
+  /** An operator's reason (adjustments). */
+  reason: z.string().nullable(),
+});
+export type CreditLedgerEntry = z.infer<typeof creditLedgerEntrySchema>;
+
+export const RECENT_CREDIT_ENTRIES_LIMIT = 50;
+
+/** `GET /billing/credits`: the balance and the newest ledger entries. */
+export const creditsResponseSchema = z.object({
+  balance: z.number().int().nonnegative(),
+  granted: z.number().int().nonnegative(),
+  used: z.number().int().nonnegative(),
+  has_credits: z.boolean(),
+  entries: z.array(creditLedgerEntrySchema),
+});
+export type CreditsResponse = z.infer<typeof creditsResponseSchema>;
+
+export const invoiceStatusSchema = z.enum(['draft', 'open', 'paid', 'uncollectible', 'void']);
+export type InvoiceStatus = z.infer<typeof invoiceStatusSchema>;
+
+export const invoiceSummarySchema = z.object({
+  id: z.string(),
+  /** null while a draft. */
+  number: z.string().nullable(),
+  created: timestampSchema,
+  period_start: timestampSchema,
+  period_end: timestampSchema,
+  currency: z.string(),
+  /** In the currency's smallest unit (cents). */
+  total: z.number().int(),
+  amount_due: z.number().int(),
+  amount_paid: z.number().int(),
+  status: invoiceStatusSchema,
+  /** Stripe's hosted page of the invoice (to view and pay it); null while a draft. */
+  hosted_invoice_url: z.url().nullable(),
+});
+export type InvoiceSummary = z.infer<typeof invoiceSummarySchema>;
+
+export const INVOICES_LIMIT = 24;
+/** `GET /billing/invoices`: the newest invoices first. */
+export const invoicesResponseSchema = z.object({ invoices: z.array(invoiceSummarySchema) });
+export type InvoicesResponse = z.infer<typeof invoicesResponseSchema>;
+
+export const invoiceLineKindSchema = z.enum(['plan', 'overage', 'other']);
+export const invoiceLineSchema = z.object({
+  description: z.string(),
+  kind: invoiceLineKindSchema,
+  /** Units of usage on an overage line; the plan's quantity otherwise. */
+  quantity: z.number().int().nonnegative().nullable(),
+  amount: z.number().int(),
+  period_start: timestampSchema,
+  period_end: timestampSchema,
+});
+export type InvoiceLine = z.infer<typeof invoiceLineSchema>;
+
+/** `GET /billing/upcoming`: the next invoice as it stands (base plus the overage reported so far). */
+export const upcomingInvoiceResponseSchema = z.object({
+  upcoming: z
+    .object({
+      currency: z.string(),
+      total: z.number().int(),
+      amount_due: z.number().int(),
+      period_start: timestampSchema,
+      period_end: timestampSchema,
+      /** When Stripe will charge it; null if it will not (e.g. a subscription ending). */
+      next_payment_attempt: timestampSchema.nullable(),
+      lines: z.array(invoiceLineSchema),
+    })
+    .nullable(),
+});
+export type UpcomingInvoiceResponse = z.infer<typeof upcomingInvoiceResponseSchema>;
+
+/** The highest monthly spend cap on overage: $1,000,000. */
+export const SPEND_CAP_MAX_CENTS = 100_000_000;
+
+/** `PUT /billing/settings`: what happens beyond the included units, and the monthly cap on overage. */
+export const billingSettingsRequestSchema = z.strictObject({
+  overage: overageModeSchema,
+  spend_cap_cents: z
+    .number()
+    .int('the cap is a whole number of cents')
+    .min(1, 'the cap is at least 1 cent; send null for no cap')
+    .max(SPEND_CAP_MAX_CENTS, `the cap is at most ${SPEND_CAP_MAX_CENTS} cents`)
+    .nullable(),
+});
+export type BillingSettingsRequest = z.infer<typeof billingSettingsRequestSchema>;
+
+/** `PUT /billing/settings`, `POST /billing/cancel`, `POST /billing/resume`: the account after the change. */
+export const billingAccountResponseSchema = z.object({ account: accountSummarySchema });
+export type BillingAccountResponse = z.infer<typeof billingAccountResponseSchema>;
+
 // ---------------------------------------------------------------------------------------------
 // Admin
 
@@ -347,6 +460,27 @@ export const adminStatsResponseSchema = z.object({
       requests: z.number().int().nonnegative(),
     }),
   ),
+  /** The current month's revenue figures (UTC). */
+  billing: z.object({
+    period: periodSchema,
+    /** Accounts whose subscription is active, trialing or past due, by plan. */
+    paying_accounts: z.object({
+      pro: z.number().int().nonnegative(),
+      enterprise: z.number().int().nonnegative(),
+    }),
+    /** Those accounts times their plan's price in the plan table. */
+    mrr_cents: z.number().int().nonnegative(),
+    credits_sold: z.object({
+      purchases: z.number().int().nonnegative(),
+      units: z.number().int().nonnegative(),
+      amount_cents: z.number().int().nonnegative(),
+    }),
+    /** Overage of this month's days reported to Stripe, at the plans' prices (Stripe rounds per invoice). */
+    overage_billed: z.object({
+      units: z.number().int().nonnegative(),
+      amount_cents: z.number().int().nonnegative(),
+    }),
+  }),
 });
 export type AdminStatsResponse = z.infer<typeof adminStatsResponseSchema>;
 
@@ -372,5 +506,218 @@ export const accountExportSchema = z.object({
       errors: z.number().int().nonnegative(),
     }),
   ),
+  credit_ledger: z.array(creditLedgerEntrySchema),
 });
 export type AccountExport = z.infer<typeof accountExportSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Alerts and notifications
+
+/** What can fire: a share of the quota, a credit balance, the spend cap, a key's monthly cap. */
+export const ALERT_KINDS = ['quota_threshold', 'low_credits', 'spend_cap', 'key_cap'] as const;
+export const alertKindSchema = z.enum(ALERT_KINDS);
+export type AlertKind = z.infer<typeof alertKindSchema>;
+
+export const DEFAULT_QUOTA_THRESHOLDS: readonly number[] = [80, 100];
+export const MAX_QUOTA_THRESHOLDS = 5;
+export const MAX_ALERT_RECIPIENTS = 5;
+/** Far above any credit balance, and still exact as a double. */
+export const LOW_CREDITS_UNITS_MAX = 1_000_000_000_000;
+export const WEBHOOK_URL_MAX_LENGTH = 2048;
+
+const quotaThresholdsSchema = z
+  .array(
+    z
+      .number()
+      .int('a threshold is a whole percentage')
+      .min(1, 'a threshold is at least 1%')
+      .max(100, 'a threshold is at most 100%'),
+  )
+  .max(MAX_QUOTA_THRESHOLDS, `at most ${MAX_QUOTA_THRESHOLDS} thresholds`)
+  .refine((values) => new Set(values).size === values.length, 'thresholds must not repeat')
+  .transform((values) => [...values].sort((a, b) => a - b));
+
+const recipientsSchema = z
+  .array(
+    z.string().trim().max(254, 'an address is at most 254 characters').pipe(z.email('not an email address')),
+  )
+  .max(MAX_ALERT_RECIPIENTS, `at most ${MAX_ALERT_RECIPIENTS} recipients`)
+  .refine(
+    (values) => new Set(values.map((value) => value.toLowerCase())).size === values.length,
+    'recipients must not repeat',
+  );
+
+/** `PUT /alerts/settings`: the whole of what an account configures about its alerts. */
+export const alertSettingsRequestSchema = z.strictObject({
+  quota_thresholds: quotaThresholdsSchema,
+  /** Alert when the credit balance falls to this many units or below; null: no such alert. */
+  low_credits_units: z.number().int().min(0).max(LOW_CREDITS_UNITS_MAX).nullable(),
+  email: z.strictObject({
+    enabled: z.boolean(),
+    /** Empty: the account's owner. */
+    recipients: recipientsSchema,
+  }),
+});
+export type AlertSettingsRequest = z.input<typeof alertSettingsRequestSchema>;
+
+function isWebhookUrlShape(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (
+      (url.protocol === 'https:' || url.protocol === 'http:') &&
+      url.username === '' &&
+      url.password === '' &&
+      url.hash === ''
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The shape of a webhook URL. Where it may point (https only in production, never a private
+ * address) is the functions' check, at registration and again before every delivery.
+ */
+export const webhookUrlSchema = z
+  .string()
+  .trim()
+  .min(1, 'url is required')
+  .max(WEBHOOK_URL_MAX_LENGTH, `a URL is at most ${WEBHOOK_URL_MAX_LENGTH} characters`)
+  .refine(isWebhookUrlShape, 'not an https:// URL without credentials or fragment');
+
+export const registerWebhookRequestSchema = z.strictObject({ url: webhookUrlSchema });
+export type RegisterWebhookRequest = z.infer<typeof registerWebhookRequestSchema>;
+
+/** A registered webhook as the dashboard sees it: never its secret. */
+export const webhookSchema = z.object({ url: z.string(), created_at: timestampSchema });
+export type Webhook = z.infer<typeof webhookSchema>;
+
+export const alertSettingsSchema = z.object({
+  quota_thresholds: z.array(z.number().int()),
+  low_credits_units: z.number().int().nonnegative().nullable(),
+  email: z.object({ enabled: z.boolean(), recipients: z.array(z.string()) }),
+  webhook: webhookSchema.nullable(),
+  /** null: never saved, the defaults apply. */
+  updated_at: timestampSchema.nullable(),
+});
+export type AlertSettings = z.infer<typeof alertSettingsSchema>;
+
+export const firedAlertSchema = z.object({
+  id: z.string(),
+  kind: alertKindSchema,
+  /** A percentage for `quota_threshold`, units otherwise. */
+  threshold: z.number(),
+  period: periodSchema,
+  key_id: z.string().nullable(),
+  meter: z.string(),
+  value: z.number(),
+  limit: z.number().nullable(),
+  fired_at: timestampSchema,
+});
+export type FiredAlert = z.infer<typeof firedAlertSchema>;
+
+export const RECENT_ALERTS_LIMIT = 50;
+
+/** `GET /alerts`. */
+export const alertsResponseSchema = z.object({
+  settings: alertSettingsSchema,
+  alerts: z.array(firedAlertSchema),
+});
+export type AlertsResponse = z.infer<typeof alertsResponseSchema>;
+
+/** `PUT /alerts/settings`. */
+export const alertSettingsResponseSchema = z.object({ settings: alertSettingsSchema });
+export type AlertSettingsResponse = z.infer<typeof alertSettingsResponseSchema>;
+
+/** `PUT /alerts/webhook`: the only response that carries the signing secret. */
+export const registerWebhookResponseSchema = z.object({ webhook: webhookSchema, secret: z.string() });
+export type RegisterWebhookResponse = z.infer<typeof registerWebhookResponseSchema>;
+
+export const WEBHOOK_EVENT_TYPES = [
+  ...ALERT_KINDS.map((kind) => `alert.${kind}` as const),
+  'alert.test',
+] as const;
+export const webhookEventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES);
+export type WebhookEventType = z.infer<typeof webhookEventTypeSchema>;
+
+export const webhookDeliveryStatusSchema = z.enum(['pending', 'delivered', 'failed']);
+export type WebhookDeliveryStatus = z.infer<typeof webhookDeliveryStatusSchema>;
+
+export const webhookAttemptSchema = z.object({
+  at: timestampSchema,
+  url: z.string(),
+  /** The receiver's HTTP status; null when none came back (see `error`). */
+  status_code: z.number().int().nullable(),
+  /** Why there was no 2xx without a status: timeout, refused address, connection error. */
+  error: z.string().nullable(),
+  duration_ms: z.number().nonnegative(),
+});
+export type WebhookAttempt = z.infer<typeof webhookAttemptSchema>;
+
+export const webhookDeliverySchema = z.object({
+  /** Also the event's `id` and its `Keymeter-Event-Id` header: receivers deduplicate on it. */
+  id: z.string(),
+  type: webhookEventTypeSchema,
+  alert_id: z.string().nullable(),
+  status: webhookDeliveryStatusSchema,
+  created_at: timestampSchema,
+  /** When the next attempt is due; null once delivered or failed. */
+  next_attempt_at: timestampSchema.nullable(),
+  attempts: z.array(webhookAttemptSchema),
+});
+export type WebhookDelivery = z.infer<typeof webhookDeliverySchema>;
+
+export const RECENT_DELIVERIES_LIMIT = 50;
+export const webhookDeliveriesResponseSchema = z.object({ deliveries: z.array(webhookDeliverySchema) });
+export type WebhookDeliveriesResponse = z.infer<typeof webhookDeliveriesResponseSchema>;
+
+/** `POST /alerts/webhook/test`: the test event's delivery after its first attempt. */
+export const webhookDeliveryResponseSchema = z.object({ delivery: webhookDeliverySchema });
+export type WebhookDeliveryResponse = z.infer<typeof webhookDeliveryResponseSchema>;
+
+/** What a receiver gets as the body of a webhook request (signed, see the README). */
+export const webhookEventSchema = z.object({
+  id: z.string(),
+  type: webhookEventTypeSchema,
+  /** Unix seconds. */
+  created: z.number().int(),
+  account_id: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+export type WebhookEvent = z.infer<typeof webhookEventSchema>;
+
+export const notificationSchema = z.object({
+  id: z.string(),
+  kind: alertKindSchema,
+  title: z.string(),
+  body: z.string(),
+  created_at: timestampSchema,
+  read_at: timestampSchema.nullable(),
+});
+export type Notification = z.infer<typeof notificationSchema>;
+
+export const RECENT_NOTIFICATIONS_LIMIT = 50;
+export const MARK_READ_MAX_IDS = 100;
+
+/** `GET /notifications`: the latest, newest first, and how many of all are unread. */
+export const notificationsResponseSchema = z.object({
+  notifications: z.array(notificationSchema),
+  unread: z.number().int().nonnegative(),
+});
+export type NotificationsResponse = z.infer<typeof notificationsResponseSchema>;
+
+/** `POST /notifications/read`: some by id, or every unread one. */
+export const markNotificationsReadRequestSchema = z
+  .strictObject({
+    ids: z
+      .array(z.string().max(512, 'not a notification id').refine(isDocumentId, 'not a notification id'))
+      .min(1, 'name at least one notification')
+      .max(MARK_READ_MAX_IDS, `at most ${MARK_READ_MAX_IDS} ids at once`)
+      .optional(),
+    all: z.literal(true).optional(),
+  })
+  .refine((body) => (body.ids === undefined) !== (body.all === undefined), 'send either ids or all: true');
+export type MarkNotificationsReadRequest = z.infer<typeof markNotificationsReadRequestSchema>;
+
+export const markNotificationsReadResponseSchema = z.object({ unread: z.number().int().nonnegative() });
+export type MarkNotificationsReadResponse = z.infer<typeof markNotificationsReadResponseSchema>;

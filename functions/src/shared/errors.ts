@@ -34,6 +34,8 @@ export const ERROR_STATUS = {
   already_on_plan: 400,
   already_subscribed: 409,
   no_billing_account: 400,
+  /** Cancel or resume asked of an account without a subscription to change. */
+  no_subscription: 409,
   invalid_signature: 400,
   internal: 500,
   unavailable: 503,

@@ -19,12 +19,13 @@ export const PERMISSIONS = [
   'manage_own_keys',
   'manage_all_keys',
   'manage_billing',
+  'manage_alerts',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  owner: ['read_usage', 'read_keys', 'manage_own_keys', 'manage_all_keys', 'manage_billing'],
-  admin: ['read_usage', 'read_keys', 'manage_own_keys', 'manage_all_keys'],
+  owner: ['read_usage', 'read_keys', 'manage_own_keys', 'manage_all_keys', 'manage_billing', 'manage_alerts'],
+  admin: ['read_usage', 'read_keys', 'manage_own_keys', 'manage_all_keys', 'manage_alerts'],
   member: ['read_usage', 'read_keys', 'manage_own_keys'],
   viewer: ['read_usage', 'read_keys'],
 };

@@ -33,6 +33,12 @@ export interface StandIn {
   /** The SDK, pointed at the stand-in, for arranging and inspecting Stripe's side. */
   stripe: Stripe;
   webhookSecret: string;
+  /**
+   * Drops every customer, subscription, invoice and meter event, and sets the clock back to real
+   * time: for tests whose Stripe must agree with the wall clock (meter events are dated by it),
+   * after other test files have moved the shared stand-in's clock on. Call after clearEmulators.
+   */
+  resetToRealTime(): Promise<void>;
   /** Moves the clock (`{ days }`, `{ to_period_end_of }` …) and waits until its webhooks are delivered. */
   advanceClock(body: Record<string, unknown>): Promise<void>;
   setDeliveryOrder(order: DeliveryOrder): Promise<void>;
@@ -158,6 +164,10 @@ export async function useStripeStandIn(): Promise<StandIn> {
     webhookSecret,
     idle,
     deliveries,
+    async resetToRealTime() {
+      await idle();
+      await control(url, '/reset', { clock: 'real_time' });
+    },
     async advanceClock(body) {
       await control(url, '/clock/advance', body);
       await idle();

@@ -8,6 +8,7 @@ import { paths } from '@/config/paths';
 import { PlanCard } from '@/app/layout/plan-card';
 import { SidebarNav } from '@/app/layout/sidebar-nav';
 import { UserMenu } from '@/app/layout/user-menu';
+import { NotificationsBell } from '@/features/alerts/components/notifications-bell';
 
 function SidebarContents({ onNavigate }: { onNavigate?: () => void }) {
   return (
@@ -81,6 +82,7 @@ export function DashboardLayout() {
             <Logo withName={false} />
           </Link>
           <div className="flex-1" />
+          <NotificationsBell />
           <UserMenu />
         </header>
         <main

@@ -1,4 +1,5 @@
 import {
+  BellRing,
   ChartColumn,
   CreditCard,
   KeyRound,
@@ -21,6 +22,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: paths.keys, label: 'API keys', icon: KeyRound },
   { to: paths.usage, label: 'Usage', icon: ChartColumn },
   { to: paths.billing, label: 'Billing', icon: CreditCard },
+  { to: paths.alerts, label: 'Alerts', icon: BellRing },
   { to: paths.settings, label: 'Settings', icon: Settings },
   { to: paths.admin, label: 'Admin', icon: ShieldCheck, adminOnly: true },
 ];

@@ -7,9 +7,9 @@ export interface BillingProblem {
 }
 
 /**
- * What to tell someone whose Checkout or portal request failed. Billing's codes mean more here
- * than the generic texts say: a 503 from billing is Stripe not being configured on this server,
- * not a passing outage.
+ * What to tell someone whose billing request (Checkout, the portal, a plan change, credits,
+ * settings) failed. Billing's codes mean more here than the generic texts say: a 503 from
+ * billing is Stripe not being configured on this server, not a passing outage.
  */
 export function describeBillingError(error: unknown): BillingProblem {
   if (error instanceof ApiError) {
@@ -25,6 +25,11 @@ export function describeBillingError(error: unknown): BillingProblem {
       case 'no_billing_account':
         return {
           message: 'There is no billing account yet: it is created when you first upgrade to a paid plan.',
+          offerPortal: false,
+        };
+      case 'no_subscription':
+        return {
+          message: 'This account has no paid subscription to change. Upgrade to a paid plan first.',
           offerPortal: false,
         };
       case 'billing_unavailable': {

@@ -343,6 +343,13 @@ export function buildAdminStats(): AdminStatsResponse {
         requests: 910,
       },
     ],
+    billing: {
+      period: to.slice(0, 7),
+      paying_accounts: { pro: 12, enterprise: 2 },
+      mrr_cents: 12 * 2_900 + 2 * 49_900,
+      credits_sold: { purchases: 5, units: 140_000, amount_cents: 6_000 },
+      overage_billed: { units: 48_250, amount_cents: 2_425 },
+    },
   });
 }
 
@@ -354,5 +361,6 @@ export function buildAccountExport(): AccountExport {
     keys: db.keys,
     usage_daily: [],
     usage_monthly: [],
+    credit_ledger: [],
   });
 }

@@ -1,4 +1,6 @@
 import { setupServer } from 'msw/node';
+import { alertHandlers } from '@/testing/mocks/alerts';
+import { billingHandlers } from '@/testing/mocks/billing';
 import { handlers } from '@/testing/mocks/handlers';
 
-export const server = setupServer(...handlers);
+export const server = setupServer(...handlers, ...alertHandlers, ...billingHandlers);

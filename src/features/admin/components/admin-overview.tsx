@@ -9,6 +9,7 @@ import { StatCard } from '@/components/ui/stat-card';
 import { Table, TBody, TD, TH, THead, TR } from '@/components/ui/table';
 import { formatDay, formatNumber, formatPercent, planName } from '@/lib/format';
 import { useAdminStats } from '@/features/admin/api/get-admin-stats';
+import { RevenueCards } from '@/features/admin/components/revenue-card';
 
 export function AdminOverview() {
   const stats = useAdminStats();
@@ -61,6 +62,8 @@ export function AdminOverview() {
           }
         />
       </div>
+
+      <RevenueCards billing={data?.billing} />
 
       <Card aria-labelledby="platform-calls-title">
         <CardHeader

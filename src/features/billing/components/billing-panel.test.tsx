@@ -76,8 +76,8 @@ describe('billing panel', () => {
       ]);
       expect(quotas[0]).toHaveAttribute('aria-valuenow', '735');
       expect(quotas[0]).toHaveAttribute('aria-valuemax', '1000');
-      expect(quotas[1]).toHaveAttribute('aria-valuenow', '640');
-      expect(quotas[1]).toHaveAttribute('aria-valuemax', '1000');
+      expect(quotas[2]).toHaveAttribute('aria-valuenow', '640');
+      expect(quotas[2]).toHaveAttribute('aria-valuemax', '1000');
       expect(within(current).queryByRole('button', { name: 'Manage billing' })).not.toBeInTheDocument();
 
       for (const plan of Object.values(PLANS)) {
@@ -236,13 +236,15 @@ describe('billing panel', () => {
       await vi.waitFor(() => expect(leaveTo).toHaveBeenCalledWith('https://billing.stripe.test/portal'));
     });
 
-    it('changes plan through the portal, never a second Checkout', async () => {
+    it('switches plan in place on the page, never through a second Checkout or the portal', async () => {
       subscribe();
       const { user } = renderWithProviders(<BillingPanel />);
       await user.click(await screen.findByRole('button', { name: 'Switch to Enterprise' }));
-      await vi.waitFor(() => expect(leaveTo).toHaveBeenCalledWith('https://billing.stripe.test/portal'));
-      expect(screen.getByRole('button', { name: 'Downgrade to Free' })).toBeDisabled();
+      await vi.waitFor(() => expect(currentPlan()).toHaveTextContent('Enterprise'));
+      expect(apiLog.find((entry) => entry.path === '/billing/plan')?.body).toEqual({ plan: 'enterprise' });
+      expect(screen.getByRole('button', { name: 'Downgrade to Pro' })).toBeEnabled();
       expect(apiLog.filter((entry) => entry.path === '/billing/checkout')).toHaveLength(0);
+      expect(leaveTo).not.toHaveBeenCalled();
     });
 
     it('says when a canceled plan ends and what happens then', async () => {

@@ -3,6 +3,7 @@ import { ExternalLink, X } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import type { PaidPlanTier } from '@shared/plans';
+import { can } from '@shared/roles';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { ErrorState } from '@/components/ui/error-state';
@@ -10,20 +11,32 @@ import { Notice } from '@/components/ui/notice';
 import { LoadingRegion, Skeleton } from '@/components/ui/skeleton';
 import { meQueryOptions } from '@/lib/api/get-me';
 import { leaveTo } from '@/lib/navigation';
+import { useChangePlan } from '@/features/billing/api/change-plan';
 import { useCreateCheckout } from '@/features/billing/api/create-checkout';
 import { useCreatePortal } from '@/features/billing/api/create-portal';
 import { describeBillingError } from '@/features/billing/billing-errors';
 import { CheckoutReturnNotice, checkoutOutcome } from '@/features/billing/components/checkout-return-notice';
+import { CreditsCard } from '@/features/billing/components/credits-card';
 import { CurrentPlanCard } from '@/features/billing/components/current-plan-card';
+import { InvoicesCard } from '@/features/billing/components/invoices-card';
+import { OverageSettingsCard } from '@/features/billing/components/overage-settings-card';
 import { PlanComparison, type BillingAction } from '@/features/billing/components/plan-comparison';
+import { SubscriptionActions } from '@/features/billing/components/subscription-actions';
+import { UpcomingInvoiceCard } from '@/features/billing/components/upcoming-invoice-card';
 
 /** After Checkout, how often and how long to ask for the new plan while Stripe's webhook arrives. */
 export const CHECKOUT_CONFIRMATION = { pollMs: 2_000, timeoutMs: 60_000 };
 
 interface Failure {
-  action: 'checkout' | 'portal';
+  action: 'checkout' | 'portal' | 'switch';
   error: unknown;
 }
+
+const FAILURE_TITLE: Record<Failure['action'], string> = {
+  checkout: "Couldn't start checkout",
+  portal: "Couldn't open the billing portal",
+  switch: "Couldn't change the plan",
+};
 
 export function BillingPanel({
   confirmation = CHECKOUT_CONFIRMATION,
@@ -52,8 +65,11 @@ export function BillingPanel({
 
   const checkout = useCreateCheckout();
   const portal = useCreatePortal();
+  const switchPlan = useChangePlan();
   const [pending, setPending] = useState<BillingAction | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
+  const [cancelOpen, setCancelOpen] = useState(false);
+  const creditsReturn = params.get('credits');
 
   // Back from Checkout with the browser's back button, the page may be restored as it was left.
   useEffect(() => {
@@ -77,6 +93,12 @@ export function BillingPanel({
     setFailure(null);
     setPending(tier);
     checkout.mutate({ plan: tier }, { onSuccess: ({ url }) => leaveTo(url), onError: fail('checkout') });
+  }
+
+  function change(tier: PaidPlanTier) {
+    setFailure(null);
+    setPending(tier);
+    switchPlan.mutate({ plan: tier }, { onSuccess: () => setPending(null), onError: fail('switch') });
   }
 
   function manage() {
@@ -123,8 +145,16 @@ export function BillingPanel({
   }
 
   const problem = failure ? describeBillingError(failure.error) : null;
+  const { account } = me.data;
+  const canManage = can(account.role, 'manage_billing');
+  const subscribed = account.plan_tier !== 'free' && account.has_billing_account;
   return (
     <div className="space-y-8">
+      {creditsReturn === 'canceled' && (
+        <Notice role="status" tone="neutral" title="Checkout canceled">
+          You haven’t been charged, and no credits were added.
+        </Notice>
+      )}
       {outcome && (
         <CheckoutReturnNotice
           outcome={outcome}
@@ -140,9 +170,7 @@ export function BillingPanel({
         <Notice
           role="alert"
           tone="danger"
-          title={
-            failure.action === 'checkout' ? "Couldn't start checkout" : "Couldn't open the billing portal"
-          }
+          title={FAILURE_TITLE[failure.action]}
           action={
             <>
               {problem.offerPortal && me.data.account.has_billing_account && (
@@ -166,7 +194,27 @@ export function BillingPanel({
         onManage={manage}
         managing={pending === 'portal'}
         manageDisabled={pending !== null}
+        actions={
+          canManage && subscribed ? (
+            <SubscriptionActions
+              account={account}
+              cancelOpen={cancelOpen}
+              onCancelOpenChange={setCancelOpen}
+            />
+          ) : undefined
+        }
       />
+      {canManage && subscribed && <UpcomingInvoiceCard />}
+      {/* min-w-0: a grid item may be narrower than its content, which scrolls inside it instead. */}
+      <div className="grid gap-6 lg:grid-cols-2 [&>*]:min-w-0">
+        <CreditsCard
+          canBuy={canManage}
+          awaitingPayment={creditsReturn === 'success'}
+          confirmation={{ pollMs: confirmation.pollMs }}
+        />
+        <OverageSettingsCard account={account} canManage={canManage} />
+      </div>
+      {canManage && account.has_billing_account && <InvoicesCard />}
       <section aria-labelledby="plans-title">
         <h2 id="plans-title" className="mb-1 text-base font-semibold text-zinc-900">
           Plans
@@ -182,10 +230,11 @@ export function BillingPanel({
           </Notice>
         )}
         <PlanComparison
-          current={me.data.account.plan_tier}
-          canManage={me.data.account.has_billing_account}
+          current={account.plan_tier}
+          canManage={canManage && account.has_billing_account}
           onUpgrade={upgrade}
-          onManage={manage}
+          onSwitch={change}
+          onDowngrade={() => setCancelOpen(true)}
           pending={pending}
         />
       </section>

@@ -68,7 +68,8 @@ export function CheckoutReturnNotice({
         action={<DismissButton onDismiss={onDismiss} />}
       >
         Thanks for upgrading! Your account now has {plan.name}’s limits, shared by all your keys:{' '}
-        {formatNumber(plan.monthly_limit)} units a month and {formatNumber(plan.per_minute_limit)} calls a minute.
+        {formatNumber(plan.monthly_limit)} units a month and {formatNumber(plan.per_minute_limit)} calls a
+        minute.
       </Notice>
     );
   }

@@ -1,4 +1,5 @@
 import { ExternalLink, KeyRound } from 'lucide-react';
+import type { ReactNode } from 'react';
 import type { MeResponse, SubscriptionStatus } from '@shared/contracts';
 import { PLANS } from '@shared/plans';
 import { AccountQuotaMeter, KeyUsageList } from '@/components/account-usage';
@@ -34,7 +35,7 @@ function SubscriptionNotice({ account }: { account: MeResponse['account'] }) {
       >
         It won’t renew. Until then your account keeps {plan.name}’s limits; after that it moves to the Free
         plan’s {formatNumber(free.monthly_limit)} units a month, shared by all your keys. Changed your mind?
-        Renew it in Manage billing.
+        Resume it here.
       </Notice>
     );
   }
@@ -66,11 +67,14 @@ export function CurrentPlanCard({
   onManage,
   managing,
   manageDisabled,
+  actions,
 }: {
   me: MeResponse;
   onManage: () => void;
   managing: boolean;
   manageDisabled: boolean;
+  /** Cancel or resume, for those who manage billing. */
+  actions?: ReactNode;
 }) {
   const { account, usage } = me;
   const plan = PLANS[account.plan_tier];
@@ -131,6 +135,7 @@ export function CurrentPlanCard({
             <p className="mt-3 text-xs text-zinc-500">
               For the whole account: all of its keys share these limits.
             </p>
+            {actions && <div className="mt-5">{actions}</div>}
           </div>
           <div>
             <p className="mb-3 text-sm font-medium text-zinc-800">This month</p>

@@ -12,20 +12,23 @@ export type BillingAction = PaidPlanTier | 'portal';
 
 /**
  * Every plan side by side, from the one shared plan table. Checkout only starts a first
- * subscription; a subscriber changes plan (or goes back to Free) in Stripe's portal.
+ * subscription; a subscriber switches between paid plans here (the subscription changes in
+ * place), and goes back to Free by cancelling at the end of the period.
  */
 export function PlanComparison({
   current,
   canManage,
   onUpgrade,
-  onManage,
+  onSwitch,
+  onDowngrade,
   pending,
 }: {
   current: PlanTier;
-  /** A Stripe customer exists, so the portal can open. */
+  /** A Stripe subscription exists, so the plan can be changed from here. */
   canManage: boolean;
   onUpgrade: (plan: PaidPlanTier) => void;
-  onManage: () => void;
+  onSwitch: (plan: PaidPlanTier) => void;
+  onDowngrade: () => void;
   pending: BillingAction | null;
 }) {
   const subscribed = current !== 'free';
@@ -93,8 +96,8 @@ export function PlanComparison({
                 <Button
                   variant="secondary"
                   className="w-full"
-                  onClick={onManage}
-                  loading={pending === 'portal'}
+                  onClick={() => (tier === 'free' ? onDowngrade() : onSwitch(tier))}
+                  loading={pending === tier}
                   disabled={pending !== null || !canManage}
                   title={
                     canManage
