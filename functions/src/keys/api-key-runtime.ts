@@ -21,7 +21,7 @@ import {
 } from './key-cache.js';
 import { KeyChecker } from './key-check.js';
 import { readKeyDoc } from './key-doc.js';
-import { LeasedLimits } from './leased-limits.js';
+import { LeasedLimits, type LeasedLimitsOptions } from './leased-limits.js';
 import type { CallLimits } from './limits.js';
 import { leaseMeterBudget } from './meter-ledger.js';
 import { firestoreRevocationSource, toMicros } from './revocation-feed.js';
@@ -84,9 +84,15 @@ export function useCallLimits(replacement: CallLimits): void {
   limits = replacement;
 }
 
-function callLimits(): CallLimits {
-  if (limits !== undefined) return limits;
+/**
+ * This instance's leased limits, counted in its metrics and given back on SIGTERM, which Cloud
+ * Run sends before it stops an instance: units held go back to the account.
+ */
+function instanceLimits(
+  options: Pick<LeasedLimitsOptions, 'lease' | 'minuteCountsUnits'> = {},
+): LeasedLimits {
   const leased = new LeasedLimits({
+    ...options,
     // Plan changes reach an idle instance's held units as fast as key changes reach its cache.
     blockLifeMs: KEY_CACHE_TTL_MS,
     onLease: () => {
@@ -97,32 +103,21 @@ function callLimits(): CallLimits {
       keyCheckMetrics.awaitedRoundTrips += 1;
     },
   });
-  // Cloud Run sends SIGTERM before it stops an instance: units held go back to the account.
   onShutdown(() => leased.release());
-  limits = leased;
   return leased;
+}
+
+function callLimits(): CallLimits {
+  limits ??= instanceLimits();
+  return limits;
 }
 
 let meters: LeasedLimits | undefined;
 
 /** Named meters' limits: their own leases, counted in units per minute too. */
 function meterLimits(): LeasedLimits {
-  if (meters !== undefined) return meters;
-  const leased = new LeasedLimits({
-    lease: leaseMeterBudget,
-    minuteCountsUnits: true,
-    blockLifeMs: KEY_CACHE_TTL_MS,
-    onLease: () => {
-      keyCheckMetrics.leases += 1;
-    },
-    onLeaseWait: () => {
-      keyCheckMetrics.leaseWaits += 1;
-      keyCheckMetrics.awaitedRoundTrips += 1;
-    },
-  });
-  onShutdown(() => leased.release());
-  meters = leased;
-  return leased;
+  meters ??= instanceLimits({ lease: leaseMeterBudget, minuteCountsUnits: true });
+  return meters;
 }
 
 export function keyChecker(): KeyChecker {

@@ -86,10 +86,9 @@ function bump(map: Record<string, number>, name: string, by = 1): void {
   map[name] = (map[name] ?? 0) + by;
 }
 
-export function summarizeCalls(
-  calls: readonly { endpoint: string; status: number; latency_ms: number; units?: number | undefined }[],
-): UsageTotals {
-  const totals: UsageTotals = {
+/** The totals of no calls at all. */
+export function noUsage(): UsageTotals {
+  return {
     requests: 0,
     units: 0,
     credit_units: 0,
@@ -100,6 +99,12 @@ export function summarizeCalls(
     by_endpoint: {},
     by_status: {},
   };
+}
+
+export function summarizeCalls(
+  calls: readonly { endpoint: string; status: number; latency_ms: number; units?: number | undefined }[],
+): UsageTotals {
+  const totals = noUsage();
   for (const call of calls) {
     totals.requests += 1;
     totals.units += call.units ?? 0;

@@ -1,7 +1,7 @@
 /** Turns daily documents into the dashboard's stats: zero-filled, oldest first, optionally per key. */
 import type { DailyPoint, StatsResponse } from '../shared/contracts.js';
 import { addDays, daysBetween } from '../shared/dates.js';
-import type { DailyDoc, UsageTotals } from './daily-doc.js';
+import { noUsage, type DailyDoc, type UsageTotals } from './daily-doc.js';
 
 export function datesInRange(from: string, to: string): string[] {
   const count = daysBetween(from, to);
@@ -10,18 +10,7 @@ export function datesInRange(from: string, to: string): string[] {
 
 /** The day's figures for the whole account, or for one key. */
 export function dayTotals(day: DailyDoc | undefined, keyId: string | null): UsageTotals {
-  if (day === undefined)
-    return {
-      requests: 0,
-      units: 0,
-      credit_units: 0,
-      overage_units: 0,
-      meter_units: {},
-      errors: 0,
-      latency_ms_sum: 0,
-      by_endpoint: {},
-      by_status: {},
-    };
+  if (day === undefined) return noUsage();
   if (keyId === null) {
     return {
       requests: day.total_requests,

@@ -1,14 +1,13 @@
-import { AlertTriangle, Send, Trash2, Webhook as WebhookIcon } from 'lucide-react';
-import { useId, useState, type FormEvent } from 'react';
+import { Send, Trash2, Webhook as WebhookIcon } from 'lucide-react';
+import { useState, type FormEvent } from 'react';
 import { registerWebhookRequestSchema, type Webhook, type WebhookDelivery } from '@shared/contracts';
+import { ShownOnce } from '@/components/shown-once';
 import { ConfirmDialog } from '@/components/ui/alert-dialog';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardHeader } from '@/components/ui/card';
-import { CopyButton } from '@/components/ui/copy-button';
-import { Field, Input, inputClasses } from '@/components/ui/form';
+import { Field, Input } from '@/components/ui/form';
 import { useToast } from '@/components/ui/toast';
 import { describeError } from '@/lib/api-error';
-import { cn } from '@/lib/cn';
 import { formatDate } from '@/lib/format';
 import { useDeleteWebhook } from '@/features/alerts/api/delete-webhook';
 import { useRegisterWebhook } from '@/features/alerts/api/register-webhook';
@@ -16,37 +15,20 @@ import { useSendTestEvent } from '@/features/alerts/api/send-test-event';
 
 /** The one display of a signing secret: after "Done" it is gone for good. */
 function SecretOnce({ secret, onDone }: { secret: string; onDone: () => void }) {
-  const id = useId();
   return (
     <div className="space-y-4">
-      <div
-        role="alert"
-        className="flex gap-2.5 rounded-lg bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-200"
-      >
-        <AlertTriangle className="mt-0.5 size-4 shrink-0 text-amber-600" aria-hidden />
-        <p>
-          <strong className="font-semibold">This signing secret will not be shown again.</strong> Copy it into
-          your receiver now: it checks the <code>Keymeter-Signature</code> header with it. Registering the URL
-          again makes a new one.
-        </p>
-      </div>
-      <div>
-        <label htmlFor={id} className="block text-sm font-medium text-zinc-800">
-          Signing secret
-        </label>
-        <div className="mt-1.5 flex gap-2">
-          <input
-            id={id}
-            readOnly
-            value={secret}
-            onFocus={(event) => event.currentTarget.select()}
-            className={cn(inputClasses, 'font-mono text-[13px]')}
-            spellCheck={false}
-            autoComplete="off"
-          />
-          <CopyButton text={secret} label="Copy secret" size="md" variant="primary" />
-        </div>
-      </div>
+      <ShownOnce
+        warning={
+          <>
+            <strong className="font-semibold">This signing secret will not be shown again.</strong> Copy it
+            into your receiver now: it checks the <code>Keymeter-Signature</code> header with it. Registering
+            the URL again makes a new one.
+          </>
+        }
+        label="Signing secret"
+        value={secret}
+        copyLabel="Copy secret"
+      />
       <div className="flex justify-end">
         <Button variant="secondary" onClick={onDone}>
           Done
