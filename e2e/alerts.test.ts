@@ -67,7 +67,7 @@ describe('alerts', () => {
     expect(await tab.page.content()).not.toContain(secret);
 
     await webhook.getByRole('button', { name: 'Send test event' }).click();
-    await tab.page.getByText('Test event delivered (HTTP 204)').waitFor();
+    await tab.page.getByText('Test event delivered (HTTP 204)', { exact: true }).waitFor();
     const log = region(tab.page, 'Delivery log');
     await log.getByText('alert.test').waitFor();
     await log.getByText('Delivered', { exact: true }).waitFor();

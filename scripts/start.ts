@@ -4,11 +4,14 @@
  * Emulator data is kept in .emulator-data/ between runs.
  */
 import path from 'node:path';
+import { startLocalSchedules } from './lib/local-schedules.js';
 import { startLocalStack, type LocalStack } from './lib/local-stack.js';
 import { repoRoot } from './lib/paths.js';
 import { onShutdownSignal, run } from './lib/processes.js';
 
 const dataDir = path.join(repoRoot, '.emulator-data');
+/** The emulator suite fires no schedules: the overage reporter runs this often instead. */
+const OVERAGE_REPORT_EVERY_MS = 60_000;
 
 async function main(): Promise<number> {
   // Registered first: a Ctrl-C at any point must stop whatever has started, never orphan it.
@@ -39,7 +42,7 @@ async function main(): Promise<number> {
   console.log(
     stack.mailCatcher === undefined
       ? `Mail: alert emails go to your SMTP server (${stack.mail.kind === 'smtp' ? stack.mail.reason : ''}).`
-      : `Mail: alert emails go to the local mail catcher; read them at ${stack.mailCatcher.url}.`,
+      : `Mail: alert emails go to the local mail catcher; read them at ${stack.mailCatcher.inbox}.`,
   );
 
   try {
@@ -49,6 +52,16 @@ async function main(): Promise<number> {
     await stack.stop();
     throw error;
   }
+
+  // The hourly overage report, every minute here, so the upcoming invoice shows overage soon.
+  const stopSchedules = startLocalSchedules([
+    {
+      name: 'reportOverage',
+      everyMs: OVERAGE_REPORT_EVERY_MS,
+      script: 'report-overage',
+      idle: /^Overage: 0 meter event\(s\) sent .* 0 left for the next run/,
+    },
+  ]);
 
   let stopping = false;
   const code = await Promise.race([
@@ -62,6 +75,7 @@ async function main(): Promise<number> {
     }),
   ]);
   stopping = true;
+  stopSchedules();
   console.log('\nStopping (saving emulator data to .emulator-data/)…');
   await stack.stop();
   return code;
@@ -81,8 +95,10 @@ Keymeter is running.
       ? ''
       : `\n              curl -H "Authorization: Bearer ${demo.demoKey}" ${hosting}/v1/time`
   }
-  Mail        ${stack.mailCatcher?.url ?? 'your SMTP server (SMTP_URL in functions/.secret.local)'}
+  Mail        ${stack.mailCatcher?.inbox ?? 'your SMTP server (SMTP_URL in functions/.secret.local)'}
               every alert email (Alerts page: thresholds, recipients, webhooks)
+  Overage     reported to Stripe's billing meter every minute here (hourly when deployed),
+              so it shows on Billing's upcoming invoice; \`npm run report-overage\` at once
   Logs        ${stack.suite.logFile}
 
 Press Ctrl-C to stop; data is kept in .emulator-data/ for the next start.`);

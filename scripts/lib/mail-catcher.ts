@@ -35,7 +35,10 @@ export function prepareMailSecret(): MailMode {
 }
 
 export interface RunningMailCatcher {
+  /** Where its API answers (`GET /api/email`). */
   url: string;
+  /** Its web page of messages: maildev 3.0.0 serves it at /index.html, and `/` answers 404. */
+  inbox: string;
   env: Record<string, string>;
   stop(): Promise<void>;
 }
@@ -83,6 +86,7 @@ export async function startMailCatcher(): Promise<RunningMailCatcher> {
   }
   return {
     url,
+    inbox: `${url}/index.html`,
     env: { KEYMETER_MAIL_CATCHER_URL: url },
     stop: () => stopProcess(pid, { signal: 'SIGTERM', timeoutMs: 5_000, group: false }),
   };
