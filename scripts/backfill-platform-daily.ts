@@ -13,8 +13,7 @@
  */
 import { isoDateSchema, utcDate } from '../functions/src/shared/dates.js';
 import { firstUsageDate, rebuildPlatformDays } from '../functions/src/usage/platform-daily.js';
-import { emulatorConfig } from './lib/emulator-suite.js';
-import { PROJECT_ID } from './lib/paths.js';
+import { useLocalEmulators } from './lib/emulator-suite.js';
 
 async function main(): Promise<number> {
   const [fromArgument, toArgument] = process.argv.slice(2);
@@ -26,11 +25,7 @@ async function main(): Promise<number> {
       return 2;
     }
   }
-  if (process.env.GOOGLE_APPLICATION_CREDENTIALS === undefined) {
-    const config = emulatorConfig();
-    process.env.GCLOUD_PROJECT ??= PROJECT_ID;
-    process.env.FIRESTORE_EMULATOR_HOST ??= `${config.firestore.host}:${config.firestore.port}`;
-  }
+  if (process.env.GOOGLE_APPLICATION_CREDENTIALS === undefined) useLocalEmulators();
   const from = fromArgument ?? (await firstUsageDate());
   const to = toArgument ?? utcDate(new Date());
   if (from === null) {

@@ -9,8 +9,7 @@
  */
 import { closeMonth } from '../functions/src/usage/close-month.js';
 import { periodSchema, previousPeriod, utcPeriod } from '../functions/src/shared/dates.js';
-import { emulatorConfig } from './lib/emulator-suite.js';
-import { PROJECT_ID } from './lib/paths.js';
+import { useLocalEmulators } from './lib/emulator-suite.js';
 
 async function main(): Promise<number> {
   const argument = process.argv[2] ?? previousPeriod(utcPeriod(new Date()));
@@ -19,9 +18,7 @@ async function main(): Promise<number> {
     console.error(`usage: npm run close-month -- YYYY-MM   (got "${argument}")`);
     return 2;
   }
-  const config = emulatorConfig();
-  process.env.GCLOUD_PROJECT ??= PROJECT_ID;
-  process.env.FIRESTORE_EMULATOR_HOST ??= `${config.firestore.host}:${config.firestore.port}`;
+  useLocalEmulators();
   const result = await closeMonth(period.data);
   if (result.pages === 0) {
     console.log(`Closed ${result.period} already: nothing to do.`);

@@ -42,8 +42,7 @@ import {
   USERS,
 } from '../functions/src/lib/collections.js';
 import { utcPeriod } from '../functions/src/shared/dates.js';
-import { emulatorConfig } from './lib/emulator-suite.js';
-import { PROJECT_ID } from './lib/paths.js';
+import { useLocalEmulators } from './lib/emulator-suite.js';
 
 /** Documents changed, per kind. A run over migrated data counts zero everywhere. */
 export interface MigrationCounts {
@@ -290,11 +289,7 @@ async function main(): Promise<number> {
     console.error('usage: npm run migrate:accounts   (no arguments)');
     return 2;
   }
-  if (process.env.GOOGLE_APPLICATION_CREDENTIALS === undefined) {
-    const config = emulatorConfig();
-    process.env.GCLOUD_PROJECT ??= PROJECT_ID;
-    process.env.FIRESTORE_EMULATOR_HOST ??= `${config.firestore.host}:${config.firestore.port}`;
-  }
+  if (process.env.GOOGLE_APPLICATION_CREDENTIALS === undefined) useLocalEmulators();
   const target =
     process.env.FIRESTORE_EMULATOR_HOST ?? `project ${process.env.GCLOUD_PROJECT ?? '(default)'}`;
   console.log(`Migrating to accounts in ${target}:`);

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { parseReporterConfig } from '../functions/src/billing/config.js';
 import { reportOverage } from '../functions/src/billing/overage-reporter.js';
 import { stripeClient } from '../functions/src/billing/stripe-client.js';
-import { emulatorConfig } from './lib/emulator-suite.js';
+import { useLocalEmulators } from './lib/emulator-suite.js';
 import { PROJECT_ID, repoRoot } from './lib/paths.js';
 
 function dotenv(file: string): Record<string, string> {
@@ -42,9 +42,7 @@ async function main(): Promise<number> {
     console.error(`Billing is not configured for the reporter:\n  ${config.problems.join('\n  ')}`);
     return 1;
   }
-  const emulators = emulatorConfig();
-  process.env.GCLOUD_PROJECT ??= PROJECT_ID;
-  process.env.FIRESTORE_EMULATOR_HOST ??= `${emulators.firestore.host}:${emulators.firestore.port}`;
+  useLocalEmulators();
   const run = await reportOverage({
     stripe: stripeClient(config.config),
     eventName: config.config.meterEventName,

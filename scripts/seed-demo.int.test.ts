@@ -3,12 +3,17 @@ import { readKeyDoc, toApiKey } from '../functions/src/keys/key-doc.js';
 import { hashApiKey } from '../functions/src/keys/key-format.js';
 import {
   ACCOUNTS,
+  ALERTS,
   API_KEYS,
   API_USAGE_DAILY,
   API_USAGE_EVENTS,
   MEMBERS,
+  CREDIT_LEDGER,
+  NOTIFICATIONS,
   USERS,
 } from '../functions/src/lib/collections.js';
+import { CREDIT_PACKS } from '../functions/src/shared/credit-packs.js';
+import { PLANS } from '../functions/src/shared/plans.js';
 import { meResponseSchema, statsResponseSchema } from '../functions/src/shared/contracts.js';
 import { addDays, utcDate } from '../functions/src/shared/dates.js';
 import {
@@ -19,6 +24,7 @@ import {
   dashboardCall,
   dumpFirestore,
   json,
+  waitForDoc,
   type TestUser,
 } from '../functions/src/test-support/emulators.js';
 import { useStripeStandIn } from '../functions/src/test-support/stripe-stand-in.js';
@@ -49,13 +55,14 @@ async function signInAsDemo(): Promise<TestUser> {
 }
 
 async function counts(uid: string) {
-  const [keys, days, batches, users, accounts, members] = await Promise.all([
+  const [keys, days, batches, users, accounts, members, alerts] = await Promise.all([
     adminDb().collection(API_KEYS).where('account_id', '==', uid).get(),
     adminDb().collection(API_USAGE_DAILY).where('account_id', '==', uid).get(),
     adminDb().collection(API_USAGE_EVENTS).where('account_id', '==', uid).get(),
     adminDb().collection(USERS).get(),
     adminDb().collection(ACCOUNTS).get(),
     adminDb().collection(ACCOUNTS).doc(uid).collection(MEMBERS).get(),
+    adminDb().collection(ALERTS).where('account_id', '==', uid).get(),
   ]);
   const total = days.docs.reduce((sum, doc) => sum + Number(doc.get('total_requests')), 0);
   return {
@@ -65,6 +72,7 @@ async function counts(uid: string) {
     users: users.size,
     accounts: accounts.size,
     members: members.size,
+    alerts: alerts.size,
     total,
   };
 }
@@ -112,6 +120,27 @@ describe('seedDemo', () => {
     expect(me.usage.keys.map((key) => key.label)).toContain('Production');
   });
 
+  it('fires the quota alerts the closed months reached, once each, and delivers them in-app', async () => {
+    const now = new Date();
+    const { uid } = await seedDemo({ quiet: true, now });
+    const alerts = await adminDb().collection(ALERTS).where('account_id', '==', uid).get();
+    // Ninety days of the demo's traffic cross its lowest threshold (50% of Pro's quota) in every
+    // full month they cover; which higher ones they reach depends on the month.
+    expect(alerts.size).toBeGreaterThanOrEqual(2);
+    const limit = PLANS.pro.monthly_limit;
+    const openPeriod = now.toISOString().slice(0, 7);
+    for (const alert of alerts.docs) {
+      expect(alert.get('kind')).toBe('quota_threshold');
+      expect(alert.get('period') < openPeriod).toBe(true);
+      expect(alert.get('limit')).toBe(limit);
+      expect(alert.get('value')).toBeGreaterThanOrEqual((limit * Number(alert.get('threshold'))) / 100);
+      const firedAt = alert.get('fired_at').toDate().toISOString();
+      expect(firedAt.slice(0, 7)).toBe(alert.get('period'));
+      await waitForDoc(adminDb().collection(NOTIFICATIONS).doc(alert.id), (data) => data !== undefined);
+    }
+    expect(alerts.docs.some((alert) => alert.get('threshold') === 50)).toBe(true);
+  });
+
   it('subscribes the demo account to Pro through the Stripe stand-in, once', async () => {
     const standIn = await useStripeStandIn();
     try {
@@ -119,6 +148,14 @@ describe('seedDemo', () => {
       await seedDemo({ quiet: true });
       const account = (await adminDb().collection(ACCOUNTS).doc(uid).get()).data();
       expect(account).toMatchObject({ plan_tier: 'pro', subscription_status: 'active' });
+      // The small credit pack, bought once through Checkout in payment mode.
+      expect(account?.credits_granted).toBe(CREDIT_PACKS['10k'].units);
+      const grants = await adminDb()
+        .collection(CREDIT_LEDGER)
+        .where('account_id', '==', uid)
+        .where('kind', '==', 'grant')
+        .get();
+      expect(grants.size).toBe(1);
       const customer = String(account?.stripe_customer_id);
       const subscriptions = await standIn.stripe.subscriptions.list({ customer, status: 'all' });
       expect(subscriptions.data.map((subscription) => subscription.status)).toEqual(['active']);

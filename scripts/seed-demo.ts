@@ -15,10 +15,13 @@ import { pathToFileURL } from 'node:url';
 import { FieldValue, Timestamp, type DocumentData } from 'firebase-admin/firestore';
 import { generateApiKey, hashApiKey, keyHint, keyPrefix } from '../functions/src/keys/key-format.js';
 import { accountRef, memberRef } from '../functions/src/accounts/account-doc.js';
+import { alertId, type AlertDoc } from '../functions/src/alerts/alert-doc.js';
+import { alertSettingsRef } from '../functions/src/alerts/settings.js';
 import { createPersonalAccount, LEGACY_ACCOUNT_FIELDS } from '../functions/src/accounts/profile.js';
 import { keyStatus, readKeyDoc } from '../functions/src/keys/key-doc.js';
 import { auth, db } from '../functions/src/lib/firebase.js';
 import {
+  ALERTS,
   API_KEYS,
   API_USAGE_DAILY,
   API_USAGE_EVENTS,
@@ -26,17 +29,20 @@ import {
   dailyDocId,
 } from '../functions/src/lib/collections.js';
 import { redirectResponseSchema, type Scope } from '../functions/src/shared/contracts.js';
+import type { CreditPackId } from '../functions/src/shared/credit-packs.js';
 import { addDays, periodEnd, previousPeriod, utcDate, utcPeriod } from '../functions/src/shared/dates.js';
-import { planTierSchema } from '../functions/src/shared/plans.js';
+import { accountLimits, planTierSchema } from '../functions/src/shared/plans.js';
 import { closeMonth } from '../functions/src/usage/close-month.js';
 import { rebuildPlatformDays } from '../functions/src/usage/platform-daily.js';
-import { emulatorConfig } from './lib/emulator-suite.js';
-import { PROJECT_ID } from './lib/paths.js';
+import { useLocalEmulators } from './lib/emulator-suite.js';
 import { STAND_IN_SECRET_KEY } from './lib/stripe.js';
 import { prng } from './lib/prng.js';
 
 export const DEMO_EMAIL = 'demo@keymeter.dev';
 export const DEMO_NAME = 'Demo Developer';
+/** The demo's alert thresholds, in % of the quota: low enough for its usage to reach some. */
+const DEMO_QUOTA_THRESHOLDS = [50, 80, 100];
+const DEMO_CREDIT_PACK: CreditPackId = '10k';
 const DEMO_DAYS = 90;
 const DAY_MS = 86_400_000;
 
@@ -116,14 +122,6 @@ function demoKeySecret(): string {
     }
     return out;
   });
-}
-
-function emulatorEnv(): { authHost: string } {
-  const config = emulatorConfig();
-  process.env.GCLOUD_PROJECT ??= PROJECT_ID;
-  process.env.FIRESTORE_EMULATOR_HOST ??= `${config.firestore.host}:${config.firestore.port}`;
-  process.env.FIREBASE_AUTH_EMULATOR_HOST ??= `${config.auth.host}:${config.auth.port}`;
-  return { authHost: process.env.FIREBASE_AUTH_EMULATOR_HOST };
 }
 
 async function signInWithIdp(authHost: string, providerId: string, claims: object, idToken?: string) {
@@ -218,10 +216,31 @@ async function subscribeDemoAccount(
     current_period_end: FieldValue.delete(),
     cancel_at_period_end: FieldValue.delete(),
   });
-  const checkout = await fetch(`${hostingUrl}/api/dashboard/billing/checkout`, {
+  await payThroughCheckout(
+    hostingUrl,
+    idToken,
+    '/billing/checkout',
+    { plan: 'pro' },
+    async () => (await account.get()).get('plan_tier') === 'pro',
+  );
+  return 'subscribed';
+}
+
+/**
+ * Opens a Checkout Session through the dashboard API, pays it on the stand-in's hosted page and
+ * waits until the webhook has done what `done` checks for.
+ */
+async function payThroughCheckout(
+  hostingUrl: string,
+  idToken: string,
+  route: string,
+  body: object,
+  done: () => Promise<boolean>,
+): Promise<void> {
+  const checkout = await fetch(`${hostingUrl}/api/dashboard${route}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${idToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ plan: 'pro' }),
+    body: JSON.stringify(body),
   });
   if (!checkout.ok) throw new Error(`demo checkout failed: ${checkout.status} ${await checkout.text()}`);
   const { url } = redirectResponseSchema.parse(await checkout.json());
@@ -231,13 +250,64 @@ async function subscribeDemoAccount(
     redirect: 'manual',
   });
   if (paid.status !== 303) throw new Error(`paying the demo checkout failed: ${paid.status}`);
-
   const deadline = Date.now() + 60_000;
-  while ((await account.get()).get('plan_tier') !== 'pro') {
-    if (Date.now() > deadline) throw new Error('the demo subscription webhook did not arrive within 60 s');
+  while (!(await done())) {
+    if (Date.now() > deadline)
+      throw new Error(`the webhook of the demo's ${route} did not arrive within 60 s`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  return 'subscribed';
+}
+
+/** Once, with the stand-in running: the demo account buys the small credit pack, as a customer does. */
+async function buyDemoCredits(uid: string, idToken: string): Promise<boolean> {
+  const hostingUrl = process.env.KEYMETER_HOSTING_URL;
+  if (process.env.KEYMETER_STRIPE_STAND_IN_URL === undefined || hostingUrl === undefined) return false;
+  const account = accountRef(uid);
+  const granted = async () => Number((await account.get()).get('credits_granted') ?? 0) > 0;
+  if (await granted()) return false;
+  await payThroughCheckout(
+    hostingUrl,
+    idToken,
+    '/billing/credits/checkout',
+    { pack: DEMO_CREDIT_PACK },
+    granted,
+  );
+  return true;
+}
+
+/**
+ * The quota alerts the closed months reached, as the lease that crossed each threshold would have
+ * fired them (the seed writes usage directly, past the key check): created once, by their
+ * deterministic ids, and delivered by onAlertFired (a notification, and an email in the catcher).
+ */
+async function fireClosedMonthAlerts(
+  uid: string,
+  monthlyLimit: number,
+  crossings: ReadonlyMap<string, ReadonlyMap<number, { date: string; units: number }>>,
+  open: string,
+): Promise<number> {
+  let fired = 0;
+  for (const [period, reached] of crossings) {
+    if (period >= open) continue;
+    for (const [threshold, { date, units }] of reached) {
+      const doc: AlertDoc = {
+        account_id: uid,
+        kind: 'quota_threshold',
+        threshold,
+        period,
+        key_id: null,
+        meter: 'units',
+        value: units,
+        limit: monthlyLimit,
+        fired_at: Timestamp.fromDate(new Date(`${date}T15:00:00Z`)),
+      };
+      const ref = db().collection(ALERTS).doc(alertId(doc));
+      if ((await ref.get()).exists) continue;
+      await ref.create(doc);
+      fired += 1;
+    }
+  }
+  return fired;
 }
 
 function keyDoc(
@@ -420,7 +490,7 @@ export interface SeedResult {
 
 export async function seedDemo(options: { now?: Date; quiet?: boolean } = {}): Promise<SeedResult> {
   const now = options.now ?? new Date();
-  const { authHost } = emulatorEnv();
+  const authHost = useLocalEmulators().auth;
   const firestore = db();
   const { uid, idToken } = await ensureDemoUser(authHost);
   const userRef = firestore.collection(USERS).doc(uid);
@@ -442,6 +512,10 @@ export async function seedDemo(options: { now?: Date; quiet?: boolean } = {}): P
   const secondsToday = (now.getTime() - Date.parse(`${today}T00:00:00Z`)) / DAY_MS;
   const monthly = new Map<string, number>();
   const lastUsed = new Map<string, Date>();
+  // Per period, the day each alert threshold was crossed and the units used by then.
+  const monthlyLimit = accountLimits(tier).monthly;
+  const crossings = new Map<string, Map<number, { date: string; units: number }>>();
+  const periodUnits = new Map<string, number>();
   let writer = firestore.batch();
   let pending = 0;
   const flush = async () => {
@@ -456,6 +530,18 @@ export async function seedDemo(options: { now?: Date; quiet?: boolean } = {}): P
     const { doc, byKey } = seedDay(uid, date, daysAgo, daysAgo === 0 ? Math.max(0.05, secondsToday) : 1);
     writer.set(firestore.collection(API_USAGE_DAILY).doc(dailyDocId(uid, date)), doc);
     pending += 1;
+    const dayPeriod = date.slice(0, 7);
+    const before = periodUnits.get(dayPeriod) ?? 0;
+    const after = before + doc.total_units;
+    periodUnits.set(dayPeriod, after);
+    for (const threshold of DEMO_QUOTA_THRESHOLDS) {
+      const at = (monthlyLimit * threshold) / 100;
+      if (before < at && after >= at) {
+        const reached = crossings.get(dayPeriod) ?? new Map<number, { date: string; units: number }>();
+        reached.set(threshold, { date, units: after });
+        crossings.set(dayPeriod, reached);
+      }
+    }
     for (const [keyId, billable] of byKey) {
       if (date.startsWith(period)) monthly.set(keyId, (monthly.get(keyId) ?? 0) + billable);
       if (billable > 0)
@@ -528,7 +614,14 @@ export async function seedDemo(options: { now?: Date; quiet?: boolean } = {}): P
     await closeMonth(closing);
   }
 
+  // A re-seed keeps thresholds changed on the Alerts page since.
+  const alertSettings = alertSettingsRef(uid);
+  if (!(await alertSettings.get()).exists)
+    await alertSettings.set({ quota_thresholds: DEMO_QUOTA_THRESHOLDS, updated_at: Timestamp.fromDate(now) });
+  const alertsFired = await fireClosedMonthAlerts(uid, monthlyLimit, crossings, period);
+
   const billing = await subscribeDemoAccount(uid, idToken);
+  const boughtCredits = await buyDemoCredits(uid, idToken);
   const plan = String((await accountRef(uid).get()).get('plan_tier'));
   const result: SeedResult = { uid, email: DEMO_EMAIL, demoKey, keys: keysOut, days: DEMO_DAYS };
   if (options.quiet !== true) {
@@ -542,6 +635,12 @@ export async function seedDemo(options: { now?: Date; quiet?: boolean } = {}): P
     console.log(
       `  ${DEMO_DAYS} days of usage up to ${today} (quota resets ${periodEnd(period).toISOString()}), recent calls on active keys`,
     );
+    if (boughtCredits)
+      console.log(`  bought the ${DEMO_CREDIT_PACK} credit pack through the stand-in's Checkout`);
+    if (alertsFired > 0)
+      console.log(
+        `  ${alertsFired} quota alert(s) of closed months (thresholds ${DEMO_QUOTA_THRESHOLDS.join(', ')}%)`,
+      );
     console.log(`  demo key (Production): ${demoKey}`);
   }
   return result;

@@ -10,8 +10,8 @@ import { repoRoot } from './lib/paths.js';
 import { onShutdownSignal, run } from './lib/processes.js';
 
 const dataDir = path.join(repoRoot, '.emulator-data');
-/** The emulator suite fires no schedules: the overage reporter runs this often instead. */
-const OVERAGE_REPORT_EVERY_MS = 60_000;
+/** The emulator suite fires no schedules: the overage reporter and webhook retries run this often. */
+const SCHEDULES_EVERY_MS = 60_000;
 
 async function main(): Promise<number> {
   // Registered first: a Ctrl-C at any point must stop whatever has started, never orphan it.
@@ -53,13 +53,20 @@ async function main(): Promise<number> {
     throw error;
   }
 
-  // The hourly overage report, every minute here, so the upcoming invoice shows overage soon.
+  // The hourly overage report, every minute here, so the upcoming invoice shows overage soon;
+  // and the webhook retries, every minute as when deployed.
   const stopSchedules = startLocalSchedules([
     {
       name: 'reportOverage',
-      everyMs: OVERAGE_REPORT_EVERY_MS,
+      everyMs: SCHEDULES_EVERY_MS,
       script: 'report-overage',
       idle: /^Overage: 0 meter event\(s\) sent .* 0 left for the next run/,
+    },
+    {
+      name: 'retryWebhookDeliveries',
+      everyMs: SCHEDULES_EVERY_MS,
+      script: 'retry-webhooks',
+      idle: /^Webhooks: 0 due delivery/,
     },
   ]);
 
@@ -99,6 +106,7 @@ Keymeter is running.
               every alert email (Alerts page: thresholds, recipients, webhooks)
   Overage     reported to Stripe's billing meter every minute here (hourly when deployed),
               so it shows on Billing's upcoming invoice; \`npm run report-overage\` at once
+  Webhooks    failed alert webhooks retried every minute (\`npm run retry-webhooks\`)
   Logs        ${stack.suite.logFile}
 
 Press Ctrl-C to stop; data is kept in .emulator-data/ for the next start.`);

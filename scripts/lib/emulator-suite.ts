@@ -62,6 +62,20 @@ export function emulatorConfig(): EmulatorConfig {
   };
 }
 
+/**
+ * Points firebase-admin in this process at the local emulators (unless the environment already
+ * names others), as a script run beside `npm start` or `npm run emulators` needs; returns the
+ * addresses in use.
+ */
+export function useLocalEmulators(): { firestore: string; auth: string } {
+  const config = emulatorConfig();
+  process.env.GCLOUD_PROJECT ??= PROJECT_ID;
+  const firestore =
+    (process.env.FIRESTORE_EMULATOR_HOST ??= `${config.firestore.host}:${config.firestore.port}`);
+  const auth = (process.env.FIREBASE_AUTH_EMULATOR_HOST ??= `${config.auth.host}:${config.auth.port}`);
+  return { firestore, auth };
+}
+
 export function suiteEnv(
   config: EmulatorConfig,
   logFile: string,

@@ -1,5 +1,9 @@
+import { Timestamp } from 'firebase-admin/firestore';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { API_USAGE_DAILY, API_USAGE_MONTHLY, dailyDocId, monthlyDocId } from '../lib/collections.js';
+import { alertId, type AlertDoc } from '../alerts/alert-doc.js';
+import { createNotification } from '../alerts/notifications.js';
+import { alertSettingsRef } from '../alerts/settings.js';
+import { ALERTS, API_USAGE_DAILY, API_USAGE_MONTHLY, dailyDocId, monthlyDocId } from '../lib/collections.js';
 import { accountExportSchema } from '../shared/contracts.js';
 import { errorBodySchema } from '../shared/errors.js';
 import { addDays, utcDate } from '../shared/dates.js';
@@ -93,6 +97,53 @@ describe('GET /me/export', () => {
       expect(exported.usage_monthly.map((month) => month.period)).toEqual(['2025-11', '2025-12', '2026-01']);
     },
   );
+
+  it('carries the alert settings without the webhook secret, and every alert and notification of the account only', async () => {
+    const user = await createTestUser();
+    const other = await createTestUser();
+    const secret = 'whsec_export_test_secret_value';
+    await alertSettingsRef(user.uid).set({
+      quota_thresholds: [50, 90],
+      low_credits_units: 100,
+      email: { enabled: false, recipients: [] },
+      webhook: { url: 'https://hooks.example.com/keymeter', secret, created_at: Timestamp.now() },
+    });
+    // More alerts than one page of the export, and another account's, which must stay out.
+    const periods = Array.from({ length: EXPORT_PAGE_SIZE + 3 }, (_, i) => `${2000 + i}-01`);
+    const fire = async (accountId: string, period: string, minutes: number): Promise<string> => {
+      const doc: AlertDoc = {
+        account_id: accountId,
+        kind: 'quota_threshold',
+        threshold: 80,
+        period,
+        key_id: null,
+        meter: 'units',
+        value: 80,
+        limit: 100,
+        fired_at: Timestamp.fromMillis(Date.UTC(2026, 0, 1) + minutes * 60_000),
+      };
+      const id = alertId(doc);
+      await adminDb().collection(ALERTS).doc(id).set(doc);
+      await createNotification(id, doc, { title: `80% of ${period}`, body: 'used' }, new Date());
+      return id;
+    };
+    const mine: string[] = [];
+    for (const [i, period] of periods.entries()) mine.push(await fire(user.uid, period, i));
+    await fire(other.uid, '2026-01', 0);
+
+    const exported = accountExportSchema.parse(await json(await dashboardCall(user, '/me/export')));
+    expect(exported.alert_settings).toMatchObject({
+      quota_thresholds: [50, 90],
+      low_credits_units: 100,
+      email: { enabled: false },
+      webhook: { url: 'https://hooks.example.com/keymeter' },
+    });
+    expect(JSON.stringify(exported)).not.toContain(secret);
+    const newestFirst = [...mine].reverse();
+    expect(exported.alerts.map((alert) => alert.id)).toEqual(newestFirst);
+    expect(exported.notifications.map((notification) => notification.id)).toEqual(newestFirst);
+    expect(exported.notifications[0]).toMatchObject({ title: `80% of ${periods.at(-1)}`, read_at: null });
+  });
 
   it('answers 429 rate_limited with Retry-After once a user has used the route’s budget', async () => {
     const user = await createTestUser();

@@ -6,7 +6,10 @@ import { toAccountSummary } from '../accounts/account-doc.js';
 import { streamResponse } from '../http/stream.js';
 import { readKeyDoc, toApiKey } from '../keys/key-doc.js';
 import { db } from '../lib/firebase.js';
-import { API_KEYS, API_USAGE_DAILY, API_USAGE_MONTHLY, CREDIT_LEDGER } from '../lib/collections.js';
+import { ALERTS, API_KEYS, API_USAGE_DAILY, API_USAGE_MONTHLY, CREDIT_LEDGER } from '../lib/collections.js';
+import { alertDocSchema, toFiredAlert } from '../alerts/alert-doc.js';
+import { notificationDocSchema, notificationsCollection, toNotification } from '../alerts/notifications.js';
+import { readAlertSettings, toAlertSettings } from '../alerts/settings.js';
 import { creditEntrySchema } from '../billing/credit-ledger.js';
 import { toLedgerEntry } from '../billing/get-credits.js';
 import type { AccountExport } from '../shared/contracts.js';
@@ -52,22 +55,23 @@ async function writeArray<T>(
 
 /**
  * GET /me/export: everything Keymeter keeps about the user and their personal account, as one
- * JSON document (AccountExport), streamed: keys, daily and monthly usage and the credit ledger
- * are read page by page, so memory and the reads in flight stay bounded whatever the account's
- * age. Daily usage is the
- * account's figures (the per-key detail stays in the usage CSV export).
+ * JSON document (AccountExport), streamed: keys, daily and monthly usage, the credit ledger,
+ * fired alerts and notifications are read page by page, so memory and the reads in flight stay
+ * bounded whatever the account's age. Daily usage is the account's figures (the per-key detail
+ * stays in the usage CSV export).
  */
 export async function exportAccount(req: Request, res: Response): Promise<void> {
   const user = userOf(res);
   takeRouteBudget(res, 'GET /me/export');
-  const profile = await ensureProfile(user);
+  const accountId = user.uid;
+  const [profile, alertSettings] = await Promise.all([ensureProfile(user), readAlertSettings(accountId)]);
   const firestore = db();
   const now = new Date();
-  const accountId = user.uid;
-  const head: Pick<AccountExport, 'exported_at' | 'profile' | 'account'> = {
+  const head: Pick<AccountExport, 'exported_at' | 'profile' | 'account' | 'alert_settings'> = {
     exported_at: now.toISOString(),
     profile: toProfile(user, profile.user),
     account: toAccountSummary(accountId, profile.account, 'owner'),
+    alert_settings: toAlertSettings(alertSettings),
   };
   const keys = firestore
     .collection(API_KEYS)
@@ -88,6 +92,13 @@ export async function exportAccount(req: Request, res: Response): Promise<void> 
     .collection(CREDIT_LEDGER)
     .where('account_id', '==', accountId)
     .orderBy('at', 'desc');
+  const alerts = firestore
+    .collection(ALERTS)
+    .where('account_id', '==', accountId)
+    .orderBy('fired_at', 'desc');
+  const notifications = notificationsCollection()
+    .where('account_id', '==', accountId)
+    .orderBy('created_at', 'desc');
 
   await streamResponse(req, res, 'GET /me/export', async (write) => {
     res.status(200);
@@ -120,6 +131,16 @@ export async function exportAccount(req: Request, res: Response): Promise<void> 
     await writeArray(write, credits, (doc): AccountExport['credit_ledger'][number] | null => {
       const entry = creditEntrySchema.safeParse(doc.data());
       return entry.success ? toLedgerEntry(doc.id, entry.data, true) : null;
+    });
+    await write(',"alerts":');
+    await writeArray(write, alerts, (doc): AccountExport['alerts'][number] | null => {
+      const alert = alertDocSchema.safeParse(doc.data());
+      return alert.success ? toFiredAlert(doc.id, alert.data) : null;
+    });
+    await write(',"notifications":');
+    await writeArray(write, notifications, (doc): AccountExport['notifications'][number] | null => {
+      const notification = notificationDocSchema.safeParse(doc.data());
+      return notification.success ? toNotification(doc.id, notification.data) : null;
     });
     await write('}');
   });

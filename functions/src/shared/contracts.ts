@@ -485,32 +485,6 @@ export const adminStatsResponseSchema = z.object({
 export type AdminStatsResponse = z.infer<typeof adminStatsResponseSchema>;
 
 // ---------------------------------------------------------------------------------------------
-// Data export (Settings → "export my data")
-
-export const accountExportSchema = z.object({
-  exported_at: timestampSchema,
-  profile: meResponseSchema.shape.user,
-  account: accountSummarySchema,
-  keys: z.array(apiKeySchema),
-  usage_daily: z.array(
-    dailyPointSchema.extend({
-      by_endpoint: z.record(z.string(), z.number()),
-      by_status: z.record(z.string(), z.number()),
-    }),
-  ),
-  usage_monthly: z.array(
-    z.object({
-      period: periodSchema,
-      requests: z.number().int().nonnegative(),
-      units: z.number().int().nonnegative(),
-      errors: z.number().int().nonnegative(),
-    }),
-  ),
-  credit_ledger: z.array(creditLedgerEntrySchema),
-});
-export type AccountExport = z.infer<typeof accountExportSchema>;
-
-// ---------------------------------------------------------------------------------------------
 // Alerts and notifications
 
 /** What can fire: a share of the quota, a credit balance, the spend cap, a key's monthly cap. */
@@ -695,6 +669,36 @@ export const notificationSchema = z.object({
   read_at: timestampSchema.nullable(),
 });
 export type Notification = z.infer<typeof notificationSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Data export (Settings → "export my data")
+
+export const accountExportSchema = z.object({
+  exported_at: timestampSchema,
+  profile: meResponseSchema.shape.user,
+  account: accountSummarySchema,
+  keys: z.array(apiKeySchema),
+  usage_daily: z.array(
+    dailyPointSchema.extend({
+      by_endpoint: z.record(z.string(), z.number()),
+      by_status: z.record(z.string(), z.number()),
+    }),
+  ),
+  usage_monthly: z.array(
+    z.object({
+      period: periodSchema,
+      requests: z.number().int().nonnegative(),
+      units: z.number().int().nonnegative(),
+      errors: z.number().int().nonnegative(),
+    }),
+  ),
+  credit_ledger: z.array(creditLedgerEntrySchema),
+  /** Never the webhook's secret. */
+  alert_settings: alertSettingsSchema,
+  alerts: z.array(firedAlertSchema),
+  notifications: z.array(notificationSchema),
+});
+export type AccountExport = z.infer<typeof accountExportSchema>;
 
 export const RECENT_NOTIFICATIONS_LIMIT = 50;
 export const MARK_READ_MAX_IDS = 100;

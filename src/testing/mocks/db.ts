@@ -362,5 +362,14 @@ export function buildAccountExport(): AccountExport {
     usage_daily: [],
     usage_monthly: [],
     credit_ledger: [],
+    alert_settings: {
+      quota_thresholds: [80, 100],
+      low_credits_units: null,
+      email: { enabled: true, recipients: [] },
+      webhook: null,
+      updated_at: null,
+    },
+    alerts: [],
+    notifications: [],
   });
 }
