@@ -104,6 +104,62 @@ export async function grantCredits(tx: Transaction, grant: CreditGrant): Promise
   return true;
 }
 
+export function creditAdjustmentRef(id: string): DocumentReference {
+  return db().collection(CREDIT_LEDGER).doc(`adjustment_${id}`);
+}
+
+export interface CreditAdjustment {
+  accountId: string;
+  id: string;
+  units: number;
+  reason: string;
+}
+
+export type AdjustmentOutcome =
+  | { kind: 'applied' | 'exists'; entry: CreditEntry & { id: string }; balance: number }
+  | { kind: 'no_account' | 'id_taken' }
+  | { kind: 'below_zero'; balance: number };
+
+/**
+ * Applies an operator's correction once (its id names the entry), in one transaction with the
+ * account's `credits_granted`. A negative one may take the balance to zero and no further:
+ * credits already used are not taken back. Units that instances hold leased already
+ * (budget-ledger.ts) stay spendable, so after a negative adjustment `credits_used` can pass
+ * `credits_granted` by at most those; the balance then reads zero and nothing more is leased.
+ */
+export async function adjustCredits(
+  tx: Transaction,
+  adjustment: CreditAdjustment,
+): Promise<AdjustmentOutcome> {
+  const entryRef = creditAdjustmentRef(adjustment.id);
+  const [entry, account] = await tx.getAll(entryRef, accountRef(adjustment.accountId));
+  if (account?.exists !== true) return { kind: 'no_account' };
+  const balance = Math.max(
+    0,
+    Number(account.get('credits_granted') ?? 0) - Number(account.get('credits_used') ?? 0),
+  );
+  if (entry?.exists === true) {
+    const existing = creditEntrySchema.parse(entry.data());
+    const same =
+      existing.kind === 'adjustment' &&
+      existing.account_id === adjustment.accountId &&
+      existing.units === adjustment.units &&
+      existing.reason === adjustment.reason;
+    return same ? { kind: 'exists', entry: { ...existing, id: entryRef.id }, balance } : { kind: 'id_taken' };
+  }
+  if (balance + adjustment.units < 0) return { kind: 'below_zero', balance };
+  const created: CreditEntry = {
+    kind: 'adjustment',
+    account_id: adjustment.accountId,
+    units: adjustment.units,
+    reason: adjustment.reason,
+    at: Timestamp.now(),
+  };
+  tx.create(entryRef, created);
+  tx.update(accountRef(adjustment.accountId), { credits_granted: FieldValue.increment(adjustment.units) });
+  return { kind: 'applied', entry: { ...created, id: entryRef.id }, balance: balance + adjustment.units };
+}
+
 /** An account's most recent ledger entries, newest first. */
 export async function recentCreditEntries(
   accountId: string,

@@ -5,6 +5,7 @@ import { exportAccount } from '../account/export-account.js';
 import { getMe, getSummary } from '../account/get-me.js';
 import { listAccounts } from '../account/list-accounts.js';
 import { memberAccount, personalAccount } from '../accounts/access.js';
+import { postCreditAdjustment } from '../admin/adjust-credits.js';
 import { adminStats } from '../admin/admin-stats.js';
 import { deleteWebhook } from '../alerts/delete-webhook.js';
 import { getAlerts } from '../alerts/get-alerts.js';
@@ -39,6 +40,7 @@ import {
   billingSettingsRequestSchema,
   changePlanRequestSchema,
   checkoutRequestSchema,
+  creditAdjustmentRequestSchema,
   creditsCheckoutRequestSchema,
   createKeyRequestSchema,
   exportQuerySchema,
@@ -62,6 +64,12 @@ export const USER_ROUTES: readonly Route[] = [
   { method: 'GET', path: '/me/export', input: {}, handler: exportAccount },
   { method: 'GET', path: '/accounts', input: {}, handler: listAccounts },
   { method: 'GET', path: '/admin/stats', input: { query: adminStatsQuerySchema }, handler: adminStats },
+  {
+    method: 'POST',
+    path: '/admin/accounts/:account_id/credits/adjustments',
+    input: { body: creditAdjustmentRequestSchema },
+    handler: postCreditAdjustment,
+  },
 ];
 
 /**

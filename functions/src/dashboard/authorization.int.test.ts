@@ -22,7 +22,7 @@ import {
   type TestUser,
 } from '../test-support/emulators.js';
 import { createKeyViaApi } from '../test-support/fixtures.js';
-import { API_KEYS } from '../lib/collections.js';
+import { ACCOUNTS, API_KEYS, CREDIT_LEDGER } from '../lib/collections.js';
 import { ACCOUNT_PREFIX, ACCOUNT_ROUTES, DASHBOARD_ROUTES } from './app.js';
 
 interface RouteCase {
@@ -157,6 +157,12 @@ const USER_CASES: Record<string, RouteCase> = {
     path: '/admin/stats',
     admin: true,
     malformed: { query: 'from=last-week', field: 'query.from' },
+  },
+  'POST /admin/accounts/:account_id/credits/adjustments': {
+    path: '/admin/accounts/{account}/credits/adjustments',
+    admin: true,
+    body: { id: 'authz-suite-1', units: 5, reason: 'goodwill' },
+    malformed: { body: { id: 'authz-suite-1', units: 0, reason: 'goodwill' }, field: 'units' },
   },
 };
 
@@ -441,6 +447,20 @@ describe('operator routes', () => {
     const response = await dashboardCall(owner, '/admin/stats');
     expect(response.status).toBe(403);
     expect((await errorOf(response)).code).toBe('forbidden');
+  });
+
+  it('lets no account without the admin claim adjust credits, not even its own', async () => {
+    const response = await dashboardCall(owner, `/admin/accounts/${owner.uid}/credits/adjustments`, {
+      method: 'POST',
+      body: { id: 'self-service-1', units: 1_000_000, reason: 'free credits' },
+    });
+    expect(response.status).toBe(403);
+    expect((await errorOf(response)).code).toBe('forbidden');
+    const account = await adminDb().collection(ACCOUNTS).doc(owner.uid).get();
+    expect(account.get('credits_granted') ?? 0).toBe(0);
+    expect((await adminDb().collection(CREDIT_LEDGER).where('account_id', '==', owner.uid).get()).size).toBe(
+      0,
+    );
   });
 });
 

@@ -64,6 +64,14 @@ export const log = {
   }): void {
     emit('INFO', 'key_updated', fields);
   },
+  creditsAdjusted(fields: {
+    account_id: string;
+    operator_uid: string;
+    units: number;
+    entry_id: string;
+  }): void {
+    emit('INFO', 'credits_adjusted', fields);
+  },
   keyRevoked(fields: { account_id: string; user_id: string; key_id: string }): void {
     emit('INFO', 'key_revoked', fields);
   },

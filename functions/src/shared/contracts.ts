@@ -340,6 +340,34 @@ export const creditLedgerEntrySchema = z.object({
 export type CreditLedgerEntry = z.infer<typeof creditLedgerEntrySchema>;
 
 export const RECENT_CREDIT_ENTRIES_LIMIT = 50;
+/** Far above any balance, and still exact as a double. */
+export const CREDIT_ADJUSTMENT_MAX_UNITS = 1_000_000_000_000;
+
+/**
+ * `POST /admin/accounts/:account_id/credits/adjustments` (operators): a correction to an
+ * account's credits, positive or negative, with the reason shown in its ledger. `id`, chosen by
+ * the client once per adjustment, makes a retried request apply it once.
+ */
+export const creditAdjustmentRequestSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'an id of 8 to 64 letters, digits, - or _'),
+  units: z
+    .number()
+    .int()
+    .min(-CREDIT_ADJUSTMENT_MAX_UNITS)
+    .max(CREDIT_ADJUSTMENT_MAX_UNITS)
+    .refine((units) => units !== 0, 'an adjustment changes the balance'),
+  reason: z.string().trim().min(3, 'a reason of at least 3 characters').max(200),
+});
+export type CreditAdjustmentRequest = z.infer<typeof creditAdjustmentRequestSchema>;
+
+export const creditAdjustmentResponseSchema = z.object({
+  entry: creditLedgerEntrySchema,
+  /** The account's balance after it. */
+  balance: z.number().int().nonnegative(),
+  /** False when this id had been applied already (a retry): nothing changed. */
+  applied: z.boolean(),
+});
+export type CreditAdjustmentResponse = z.infer<typeof creditAdjustmentResponseSchema>;
 
 /** `GET /billing/credits`: the balance and the newest ledger entries. */
 export const creditsResponseSchema = z.object({

@@ -16,6 +16,8 @@ import {
   rollKeyResponseSchema,
   statsQuerySchema,
   updateKeyRequestSchema,
+  creditAdjustmentRequestSchema,
+  creditAdjustmentResponseSchema,
 } from '@shared/contracts';
 import { addDays } from '@shared/dates';
 import { errorBodySchema, ERROR_STATUS, type ErrorCode } from '@shared/errors';
@@ -263,6 +265,37 @@ export const handlers = [
     route(() =>
       db.profile.is_admin ? HttpResponse.json(buildAdminStats()) : apiError('forbidden', 'admin only'),
     ),
+  ),
+
+  http.post(
+    `${API}/admin/accounts/:accountId/credits/adjustments`,
+    route(({ params, body }) => {
+      const parsed = creditAdjustmentRequestSchema.safeParse(body);
+      if (!parsed.success) return invalid(parsed.error);
+      if (!db.profile.is_admin) return apiError('forbidden', 'admin only');
+      if (params.accountId !== db.account.id) return apiError('not_found', 'No such account.');
+      const balance = db.account.credits_balance + parsed.data.units;
+      if (balance < 0)
+        return apiError('conflict', `The balance is ${db.account.credits_balance} units.`, 'units');
+      db.account.credits_balance = balance;
+      return respond(
+        creditAdjustmentResponseSchema,
+        {
+          entry: {
+            id: `adjustment_${parsed.data.id}`,
+            kind: 'adjustment',
+            units: parsed.data.units,
+            at: new Date().toISOString(),
+            date: null,
+            amount_cents: null,
+            reason: parsed.data.reason,
+          },
+          balance,
+          applied: true,
+        },
+        201,
+      );
+    }),
   ),
 
   http.post(

@@ -9,6 +9,7 @@ import { StatCard } from '@/components/ui/stat-card';
 import { Table, TBody, TD, TH, THead, TR } from '@/components/ui/table';
 import { formatDay, formatNumber, formatPercent, planName } from '@/lib/format';
 import { useAdminStats } from '@/features/admin/api/get-admin-stats';
+import { CreditAdjustmentCard } from '@/features/admin/components/credit-adjustment-card';
 import { RevenueCards } from '@/features/admin/components/revenue-card';
 
 export function AdminOverview() {
@@ -137,6 +138,8 @@ export function AdminOverview() {
           )}
         </div>
       </Card>
+
+      <CreditAdjustmentCard />
     </div>
   );
 }
