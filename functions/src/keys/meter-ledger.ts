@@ -40,7 +40,7 @@ function parseSubject(subjectId: string): { accountId: string; meter: MeterName 
   return { accountId, meter: meter.data };
 }
 
-function allowanceOf(limit: MeterLimit | null): Allowance {
+function meterAllowance(limit: MeterLimit | null): Allowance {
   return {
     limits: { monthly: limit?.monthly ?? UNLIMITED, per_minute: limit?.per_minute ?? UNLIMITED },
     creditsGranted: 0,
@@ -62,7 +62,7 @@ export async function leaseMeterBudget(ask: LeaseAsk): Promise<LeaseGrant> {
     const stored = budgetDocSchema.safeParse(budget?.data() ?? {});
     const settled = settleLease(
       { ...ask, key: undefined },
-      allowanceOf(limit),
+      meterAllowance(limit),
       stored.success ? stored.data : budgetDocSchema.parse({}),
       budgetDocSchema.parse({}),
     );
