@@ -5,7 +5,19 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const FEATURES = ['keys', 'usage', 'billing', 'settings', 'admin', 'overview', 'auth', 'alerts'];
+const FEATURES = [
+  'keys',
+  'usage',
+  'billing',
+  'settings',
+  'admin',
+  'overview',
+  'auth',
+  'alerts',
+  'docs',
+  'team',
+  'audit-log',
+];
 
 /**
  * The functions' rooms, floor by floor from the ground up (STYLE.md, "Layers, not circles"). A

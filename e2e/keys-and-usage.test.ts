@@ -139,7 +139,9 @@ describe('usage', () => {
     await waitForLoaded(tab.page);
     await region(tab.page, 'Calls').getByText('1', { exact: true }).waitFor();
     expect(await region(tab.page, 'Error rate').textContent()).toContain('0%');
-    expect(await tab.page.getByRole('figure').textContent()).toContain('1 call and 0 errors');
+    expect(await tab.page.getByRole('figure', { name: /^Calls per day/ }).textContent()).toContain(
+      '1 call and 0 errors',
+    );
     const requests = tab.page.getByRole('table', { name: 'Recent requests' });
     const rows = requests.getByRole('row');
     expect(await rows.count()).toBe(2);

@@ -107,7 +107,8 @@ describe('screenshots', () => {
     );
     await capture('usage', async () => {
       await open('/usage', 'Usage')();
-      await page.getByRole('figure').waitFor();
+      await page.getByRole('figure', { name: /^Calls per day/ }).waitFor();
+      await page.getByRole('figure', { name: /^Latency per day/ }).waitFor();
     });
     await capture('usage-one-key', async () => {
       await open('/usage?key=demo-production&range=7d', 'Usage')();

@@ -10,8 +10,11 @@ import {
   MEMBERS,
   CREDIT_LEDGER,
   NOTIFICATIONS,
+  AUDIT_LOG,
+  TEAM_SLUGS,
   USERS,
 } from '../functions/src/lib/collections.js';
+import { DEMO_OPERATOR, DEMO_TEAM_NAME, DEMO_TEAM_SLUG, DEMO_TEAMMATE } from './seed-demo-team.js';
 import { CREDIT_PACKS } from '../functions/src/shared/credit-packs.js';
 import { PLANS } from '../functions/src/shared/plans.js';
 import { meResponseSchema, statsResponseSchema } from '../functions/src/shared/contracts.js';
@@ -87,9 +90,11 @@ describe('seedDemo', () => {
     expect(second.uid).toBe(first.uid);
     expect(second.demoKey).toBe(first.demoKey);
     expect(await counts(first.uid)).toEqual(afterFirst);
-    expect(afterFirst).toMatchObject({ keys: 6, days: 90, users: 1, accounts: 1, members: 1 });
+    // The demo user's and, from the demo team, Ada's profiles and personal accounts, and the team.
+    expect(afterFirst).toMatchObject({ keys: 6, days: 90, users: 2, accounts: 3, members: 1 });
     expect(afterFirst.total).toBeGreaterThan(50_000);
-    expect((await adminAuth().listUsers()).users).toHaveLength(1);
+    // The demo user, Ada and the operator.
+    expect((await adminAuth().listUsers()).users).toHaveLength(3);
   });
 
   it('signs the demo user in with Google and GitHub, listed in the emulator’s account chooser', async () => {
@@ -118,6 +123,54 @@ describe('seedDemo', () => {
     expect(me.account).toMatchObject({ id: uid, role: 'owner', plan_tier: 'pro' });
     expect(me.usage.units).toBeGreaterThan(0);
     expect(me.usage.keys.map((key) => key.label)).toContain('Production');
+  });
+
+  it('seeds the demo team with a second member, their keys, usage and audit log, and an operator, once', async () => {
+    const { uid } = await seedDemo({ quiet: true });
+    await seedDemo({ quiet: true });
+    const slug = await adminDb().collection(TEAM_SLUGS).doc(DEMO_TEAM_SLUG).get();
+    const teamId = String(slug.get('account_id'));
+    const team = await adminDb().collection(ACCOUNTS).doc(teamId).get();
+    expect(team.data()).toMatchObject({
+      kind: 'team',
+      name: DEMO_TEAM_NAME,
+      slug: DEMO_TEAM_SLUG,
+      member_count: 2,
+    });
+    const members = await team.ref.collection(MEMBERS).get();
+    const ada = await adminAuth().getUserByEmail(DEMO_TEAMMATE.email);
+    expect(Object.fromEntries(members.docs.map((doc) => [doc.id, doc.get('role')]))).toEqual({
+      [uid]: 'owner',
+      [ada.uid]: 'admin',
+    });
+    const keys = await adminDb().collection(API_KEYS).where('account_id', '==', teamId).get();
+    expect(keys.docs.map((doc) => [doc.get('label'), doc.get('created_by')]).sort()).toEqual([
+      ['Nightly ETL', ada.uid],
+      ['Team backend', uid],
+    ]);
+    const audit = await adminDb().collection(AUDIT_LOG).where('account_id', '==', teamId).get();
+    expect(audit.docs.map((doc) => doc.get('action')).sort()).toEqual([
+      'invitation.created',
+      'key.created',
+      'key.created',
+      'member.joined',
+      'team.created',
+    ]);
+    // The calls are folded into the team's day by the usage trigger.
+    await waitForDoc(
+      adminDb()
+        .collection(API_USAGE_DAILY)
+        .doc(`${teamId}_${utcDate(new Date())}`),
+      (data) => Number(data?.total_requests ?? 0) >= 8,
+    );
+    const operator = await adminAuth().getUserByEmail(DEMO_OPERATOR.email);
+    expect(operator.customClaims).toMatchObject({ admin: true });
+    const chooser = await fetch(
+      `http://${AUTH_HOST}/emulator/auth/handler?apiKey=demo&providerId=google.com`,
+    );
+    const listed = await chooser.text();
+    for (const email of [DEMO_TEAMMATE.email, DEMO_OPERATOR.email])
+      expect(listed).toContain(encodeURIComponent(email));
   });
 
   it('fires the quota alerts the closed months reached, once each, and delivers them in-app', async () => {

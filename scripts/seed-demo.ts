@@ -31,9 +31,26 @@ import {
 import { redirectResponseSchema, type Scope } from '../functions/src/shared/contracts.js';
 import type { CreditPackId } from '../functions/src/shared/credit-packs.js';
 import { addDays, periodEnd, previousPeriod, utcDate, utcPeriod } from '../functions/src/shared/dates.js';
+import { addLatency, mergeHistogram, type LatencyHistogram } from '../functions/src/shared/latency.js';
 import { accountLimits, planTierSchema } from '../functions/src/shared/plans.js';
 import { closeMonth } from '../functions/src/usage/close-month.js';
+import {
+  addMinute,
+  encodeMinutes,
+  MINUTES_PER_DAY,
+  noMinutes,
+  union,
+  type MinuteSet,
+} from '../functions/src/usage/minute-bitmap.js';
 import { rebuildPlatformDays } from '../functions/src/usage/platform-daily.js';
+import { signInWithIdp } from './lib/auth-emulator.js';
+import {
+  DEMO_OPERATOR,
+  DEMO_TEAM_NAME,
+  DEMO_TEAM_SLUG,
+  DEMO_TEAMMATE,
+  seedDemoTeam,
+} from './seed-demo-team.js';
 import { useLocalEmulators } from './lib/emulator-suite.js';
 import { STAND_IN_SECRET_KEY } from './lib/stripe.js';
 import { prng } from './lib/prng.js';
@@ -122,33 +139,6 @@ function demoKeySecret(): string {
     }
     return out;
   });
-}
-
-async function signInWithIdp(authHost: string, providerId: string, claims: object, idToken?: string) {
-  const response = await fetch(
-    `http://${authHost}/identitytoolkit.googleapis.com/v1/accounts:signInWithIdp?key=demo`,
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        postBody: `providerId=${providerId}&id_token=${encodeURIComponent(JSON.stringify(claims))}`,
-        requestUri: 'http://localhost',
-        returnSecureToken: true,
-        ...(idToken === undefined ? {} : { idToken }),
-      }),
-    },
-  );
-  const body = (await response.json()) as {
-    localId?: string;
-    idToken?: string;
-    error?: { message?: string };
-  };
-  if (!response.ok || body.localId === undefined || body.idToken === undefined) {
-    throw new Error(
-      `Auth emulator sign-in with ${providerId} failed: ${body.error?.message ?? response.status}`,
-    );
-  }
-  return { uid: body.localId, idToken: body.idToken };
 }
 
 /**
@@ -361,8 +351,53 @@ function bump(map: Record<string, number>, name: string, by: number): void {
   if (by > 0) map[name] = (map[name] ?? 0) + by;
 }
 
+/** A key's latency histograms and minute bitmaps for one seeded day (daily-doc.ts). */
+interface DayTiming {
+  latency: LatencyHistogram;
+  byEndpoint: Record<string, LatencyHistogram>;
+  callMinutes: MinuteSet;
+  serverErrorMinutes: MinuteSet;
+}
+
+function dayTiming(): DayTiming {
+  return { latency: {}, byEndpoint: {}, callMinutes: noMinutes(), serverErrorMinutes: noMinutes() };
+}
+
+/**
+ * Latencies and minutes for `n` calls of a group: log-normal around the group's mean with a slow
+ * tail (1 in 50 calls four times slower), so p95 and p99 sit well above p50 as in real traffic;
+ * calls spread over the minutes of the day seeded so far. 5xx come in bursts, as outages do: an
+ * incident's within its 45-minute window, an ordinary day's within its few blips.
+ */
+function seedTiming(
+  timing: DayTiming,
+  draw: () => number,
+  group: { endpoint: string; serverError: boolean; calls: number; meanMs: number },
+  window: { minutes: number; incidentStart: number | null; blips: readonly number[] },
+): void {
+  const sigma = 0.45;
+  const median = group.meanMs / Math.exp((sigma * sigma) / 2);
+  const byEndpoint = (timing.byEndpoint[group.endpoint] ??= {});
+  for (let i = 0; i < group.calls; i += 1) {
+    const normal = Math.sqrt(-2 * Math.log(1 - draw())) * Math.cos(2 * Math.PI * draw());
+    const latency = median * Math.exp(sigma * normal) * (draw() < 0.02 ? 4 : 1);
+    addLatency(timing.latency, latency);
+    addLatency(byEndpoint, latency);
+    const minute = !group.serverError
+      ? Math.floor(draw() * window.minutes)
+      : window.incidentStart !== null
+        ? Math.min(window.minutes - 1, window.incidentStart + Math.floor(draw() * 45))
+        : (window.blips[Math.floor(draw() * window.blips.length)] ?? 0);
+    addMinute(timing.callMinutes, minute);
+    if (group.serverError) addMinute(timing.serverErrorMinutes, minute);
+  }
+}
+
 function seedDay(uid: string, date: string, daysAgo: number, dayFraction: number): DaySeed {
   const rand = random(`keymeter demo ${date}`);
+  // Latencies and minutes from a stream of their own: the day's counts stay what they were.
+  const draw = random(`keymeter demo latency ${date}`);
+  const minutes = Math.max(1, Math.min(MINUTES_PER_DAY, Math.floor(MINUTES_PER_DAY * dayFraction)));
   const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
   const weekly = weekday === 0 ? 0.35 : weekday === 6 ? 0.45 : 1;
   const growth = 1 + (DEMO_DAYS - daysAgo) * 0.006;
@@ -381,6 +416,10 @@ function seedDay(uid: string, date: string, daysAgo: number, dayFraction: number
     requests_by_key: {} as Record<string, number>,
     key_stats: {} as Record<string, DocumentData>,
   };
+  const incidentStart = incident ? Math.floor(draw() * Math.max(1, minutes - 45)) : null;
+  const blips = Array.from({ length: 1 + Math.floor(draw() * 2) }, () => Math.floor(draw() * minutes));
+  const day = dayTiming();
+  let keyEndpoints = 0;
   const byKey = new Map<string, number>();
   for (const spec of KEYS) {
     if (daysAgo > spec.createdDaysAgo) continue;
@@ -396,6 +435,7 @@ function seedDay(uid: string, date: string, daysAgo: number, dayFraction: number
       by_endpoint: {} as Record<string, number>,
       by_status: {} as Record<string, number>,
     };
+    const timing = dayTiming();
     let remaining = calls;
     ENDPOINTS.forEach(({ endpoint, share, latency, cost }, index) => {
       const count =
@@ -420,7 +460,14 @@ function seedDay(uid: string, date: string, daysAgo: number, dayFraction: number
       for (const [status, n] of Object.entries(byStatus)) {
         if (n <= 0) continue;
         const errors = Number(status) >= 400 ? n : 0;
-        const latencySum = Math.round(n * (status === '401' || status === '429' ? 3 : avgLatency));
+        const meanMs = status === '401' || status === '429' ? 3 : avgLatency;
+        const latencySum = Math.round(n * meanMs);
+        seedTiming(
+          timing,
+          draw,
+          { endpoint, serverError: Number(status) >= 500, calls: n, meanMs },
+          { minutes, incidentStart, blips },
+        );
         const units = unitsOf(status, n, cost);
         stats.requests += n;
         stats.units += units;
@@ -436,11 +483,33 @@ function seedDay(uid: string, date: string, daysAgo: number, dayFraction: number
         doc.latency_ms_sum += latencySum;
       }
     });
-    doc.key_stats[spec.id] = stats;
+    doc.key_stats[spec.id] = {
+      ...stats,
+      latency_buckets: timing.latency,
+      latency_buckets_by_endpoint: timing.byEndpoint,
+      call_minutes: encodeMinutes(timing.callMinutes),
+      server_error_minutes: encodeMinutes(timing.serverErrorMinutes),
+    };
+    keyEndpoints += Object.keys(timing.byEndpoint).length;
+    mergeHistogram(day.latency, timing.latency);
+    for (const [endpoint, histogram] of Object.entries(timing.byEndpoint))
+      mergeHistogram((day.byEndpoint[endpoint] ??= {}), histogram);
+    day.callMinutes = union(day.callMinutes, timing.callMinutes);
+    day.serverErrorMinutes = union(day.serverErrorMinutes, timing.serverErrorMinutes);
     bump(doc.requests_by_key, spec.id, stats.requests);
     byKey.set(spec.id, stats.units);
   }
-  return { doc, byKey };
+  return {
+    doc: {
+      ...doc,
+      latency_buckets: day.latency,
+      latency_buckets_by_endpoint: day.byEndpoint,
+      latency_key_endpoints: keyEndpoints,
+      call_minutes: encodeMinutes(day.callMinutes),
+      server_error_minutes: encodeMinutes(day.serverErrorMinutes),
+    },
+    byKey,
+  };
 }
 
 /** A few recent calls per active key, as already-folded usage batches (foldUsage skips them). */
@@ -622,6 +691,9 @@ export async function seedDemo(options: { now?: Date; quiet?: boolean } = {}): P
 
   const billing = await subscribeDemoAccount(uid, idToken);
   const boughtCredits = await buyDemoCredits(uid, idToken);
+  const hostingUrl = process.env.KEYMETER_HOSTING_URL;
+  const team =
+    hostingUrl === undefined ? null : await seedDemoTeam({ authHost, hostingUrl, ownerIdToken: idToken });
   const plan = String((await accountRef(uid).get()).get('plan_tier'));
   const result: SeedResult = { uid, email: DEMO_EMAIL, demoKey, keys: keysOut, days: DEMO_DAYS };
   if (options.quiet !== true) {
@@ -640,6 +712,11 @@ export async function seedDemo(options: { now?: Date; quiet?: boolean } = {}): P
     if (alertsFired > 0)
       console.log(
         `  ${alertsFired} quota alert(s) of closed months (thresholds ${DEMO_QUOTA_THRESHOLDS.join(', ')}%)`,
+      );
+    if (team !== null)
+      console.log(
+        `  the team "${DEMO_TEAM_NAME}" (/dashboard/t/${DEMO_TEAM_SLUG}) with ${DEMO_TEAMMATE.name} (${DEMO_TEAMMATE.email}) as admin` +
+          `; the operator ${DEMO_OPERATOR.email} (admin claim) sees the Admin page`,
       );
     console.log(`  demo key (Production): ${demoKey}`);
   }

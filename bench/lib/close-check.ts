@@ -7,6 +7,7 @@
  */
 import { FieldPath, type Firestore, type Query, type QueryDocumentSnapshot } from 'firebase-admin/firestore';
 import { ACCOUNT_DAY_FIELDS } from '../../functions/src/usage/daily-doc.js';
+import { countMinutes, decodeMinutes } from '../../functions/src/usage/minute-bitmap.js';
 import type { FixtureKey } from './usage-fixtures.js';
 
 export interface CloseExpectation {
@@ -39,6 +40,10 @@ interface Sums {
   total_requests: number;
   error_count: number;
   latency_ms_sum: number;
+  /** Bucket by bucket (a month keeps the account's histogram, not per endpoint). */
+  latency_buckets: Record<string, number>;
+  minutes_with_calls: number;
+  minutes_with_server_errors: number;
   requests_by_endpoint: Record<string, number>;
   requests_by_status: Record<string, number>;
   requests_by_key: Record<string, number>;
@@ -97,6 +102,9 @@ export async function checkClose(firestore: Firestore, expected: CloseExpectatio
       total_requests: 0,
       error_count: 0,
       latency_ms_sum: 0,
+      latency_buckets: {},
+      minutes_with_calls: 0,
+      minutes_with_server_errors: 0,
       requests_by_endpoint: {},
       requests_by_status: {},
       requests_by_key: {},
@@ -106,7 +114,14 @@ export async function checkClose(firestore: Firestore, expected: CloseExpectatio
     sum.total_requests += total;
     sum.error_count += Number(doc.get('error_count') ?? 0);
     sum.latency_ms_sum += Number(doc.get('latency_ms_sum') ?? 0);
-    for (const field of ['requests_by_endpoint', 'requests_by_status', 'requests_by_key'] as const) {
+    sum.minutes_with_calls += countMinutes(decodeMinutes(doc.get('call_minutes')));
+    sum.minutes_with_server_errors += countMinutes(decodeMinutes(doc.get('server_error_minutes')));
+    for (const field of [
+      'latency_buckets',
+      'requests_by_endpoint',
+      'requests_by_status',
+      'requests_by_key',
+    ] as const) {
       for (const [name, value] of Object.entries(counts(doc.get(field))))
         sum[field][name] = (sum[field][name] ?? 0) + value;
     }
@@ -134,6 +149,9 @@ export async function checkClose(firestore: Firestore, expected: CloseExpectatio
       got('total_requests') === (sum?.total_requests ?? 0) &&
       got('error_count') === (sum?.error_count ?? 0) &&
       got('latency_ms_sum') === (sum?.latency_ms_sum ?? 0) &&
+      got('minutes_with_calls') === (sum?.minutes_with_calls ?? 0) &&
+      got('minutes_with_server_errors') === (sum?.minutes_with_server_errors ?? 0) &&
+      sameCounts(counts(doc.get('latency_buckets')), sum?.latency_buckets ?? {}) &&
       sameCounts(counts(doc.get('requests_by_endpoint')), sum?.requests_by_endpoint ?? {}) &&
       sameCounts(counts(doc.get('requests_by_status')), sum?.requests_by_status ?? {}) &&
       sameCounts(counts(doc.get('requests_by_key')), sum?.requests_by_key ?? {});

@@ -13,6 +13,7 @@
 import './lib/global-options.js';
 import { onRequest } from 'firebase-functions/v2/https';
 import { createApiApp } from './api/app.js';
+import { MAIL_SECRETS } from './alerts/mail.js';
 import { CHECKOUT_SECRETS } from './billing/config.js';
 import { createDashboardApp } from './dashboard/app.js';
 
@@ -22,7 +23,8 @@ export const api = onRequest(
   createApiApp(),
 );
 export const dashboardApi = onRequest(
-  { invoker: 'public', timeoutSeconds: 60, secrets: CHECKOUT_SECRETS },
+  // Mail: team invitations are emailed from the dashboard's API.
+  { invoker: 'public', timeoutSeconds: 60, secrets: [...CHECKOUT_SECRETS, ...MAIL_SECRETS] },
   createDashboardApp(),
 );
 export { foldUsage } from './usage/fold-usage.js';

@@ -4,8 +4,13 @@ import { paths, signInPath } from '@/config/paths';
 import { useAuth } from '@/lib/auth';
 import { FullPageSpinner } from '@/app/full-page-spinner';
 import { NotFoundRoute } from '@/app/routes/not-found';
+import { LinkOutcomeToast } from '@/features/auth/components/link-outcome-toast';
+import { VerifyEmailScreen } from '@/features/auth/components/verify-email-screen';
 
-/** Signed-out visitors go to sign-in, which brings them back here afterwards. */
+/**
+ * Signed-out visitors go to sign-in, which brings them back here afterwards. An email sign-in
+ * with an unverified address gets the "verify your email" screen instead of the dashboard.
+ */
 export function RequireAuth({ children }: { children: ReactNode }) {
   const { state } = useAuth();
   const location = useLocation();
@@ -15,7 +20,13 @@ export function RequireAuth({ children }: { children: ReactNode }) {
     if (state.reason) return <Navigate to={paths.signIn} replace state={{ reason: state.reason }} />;
     return <Navigate to={signInPath(`${location.pathname}${location.search}`)} replace />;
   }
-  return children;
+  if (state.user.needsEmailVerification) return <VerifyEmailScreen email={state.user.email} />;
+  return (
+    <>
+      <LinkOutcomeToast />
+      {children}
+    </>
+  );
 }
 
 /** Pages only operators (the `admin` claim) may see; to anyone else they do not exist. */

@@ -23,6 +23,14 @@ export function apiPath(path: string, query?: Query): string {
   return `${API_BASE}${path}${search ? `?${search}` : ''}`;
 }
 
+/**
+ * An account-scoped route for the account `accountId`: the unprefixed route for the personal
+ * account (null), `/accounts/:id/…` for a team, which answers 404 to anyone not a member.
+ */
+export function accountPath(accountId: string | null, path: string): string {
+  return accountId === null ? path : `/accounts/${encodeURIComponent(accountId)}${path}`;
+}
+
 async function send(path: string, options: RequestOptions, forceRefresh: boolean): Promise<Response> {
   const token = await getIdToken(forceRefresh);
   if (!token) {

@@ -7,6 +7,7 @@ import { resetDb } from '@/testing/mocks/db';
 import { resetTestAuth } from '@/testing/mocks/firebase';
 import { apiLog } from '@/testing/mocks/handlers';
 import { server } from '@/testing/mocks/server';
+import { resetTeamDb } from '@/testing/mocks/team';
 
 vi.mock('@/lib/firebase', () => import('@/testing/mocks/firebase'));
 
@@ -63,6 +64,7 @@ afterEach(() => {
   resetDb();
   resetAlertsDb();
   resetBillingDb();
+  resetTeamDb();
   apiLog.length = 0;
   vi.clearAllMocks();
 });

@@ -246,9 +246,9 @@ describe('GET /accounts', () => {
 
     const listed = accountsResponseSchema.parse(await json(await dashboardCall(user, '/accounts')));
     expect(listed.accounts).toEqual([
-      { id: user.uid, kind: 'personal', name: 'Ada Lovelace', role: 'owner', plan_tier: 'free' },
-      { id: alpha, kind: 'team', name: 'Alpha Labs', role: 'admin', plan_tier: 'free' },
-      { id: zeta, kind: 'team', name: 'Zeta Works', role: 'viewer', plan_tier: 'enterprise' },
+      { id: user.uid, kind: 'personal', name: 'Ada Lovelace', role: 'owner', plan_tier: 'free', slug: null },
+      { id: alpha, kind: 'team', name: 'Alpha Labs', role: 'admin', plan_tier: 'free', slug: null },
+      { id: zeta, kind: 'team', name: 'Zeta Works', role: 'viewer', plan_tier: 'enterprise', slug: null },
     ]);
     // Created on first use, like /me.
     expect((await adminDb().collection(ACCOUNTS).doc(user.uid).get()).exists).toBe(true);
@@ -363,7 +363,7 @@ describe('DELETE /me', () => {
     // Production verifies ID tokens by signature and expiry; the Auth emulator also looks the user
     // up. The same uid again, with no password (so no `validSince`), makes the emulator accept the
     // old token as production would without a revocation check: what refuses it now must be ours.
-    await adminAuth().createUser({ uid: user.uid, email: user.email });
+    await adminAuth().createUser({ uid: user.uid, email: user.email, emailVerified: true });
     await expect(adminAuth().verifyIdToken(user.idToken)).resolves.toMatchObject({ uid: user.uid });
 
     for (const [path, options] of [

@@ -36,6 +36,8 @@ describe('GET /me/export', () => {
           total_units: i + 1,
           error_count: 0,
           latency_ms_sum: 2 * (i + 1),
+          // Every call took 2 ms: latency bucket 1, (1, 2] ms.
+          latency_buckets: { '1': i + 1 },
           requests_by_endpoint: { 'GET /v1/time': i + 1 },
           requests_by_status: { '200': i + 1 },
           requests_by_key: { someKey: i + 1 },
@@ -90,7 +92,15 @@ describe('GET /me/export', () => {
         requests: days,
         units: days,
         errors: 0,
+        server_errors: 0,
         avg_latency_ms: 2,
+        p50_ms: 2,
+        p95_ms: 2,
+        p99_ms: 2,
+        // Seeded without minute bitmaps, as days folded before they were kept.
+        minutes_with_calls: 0,
+        minutes_with_server_errors: 0,
+        availability: null,
         by_endpoint: { 'GET /v1/time': days },
         by_status: { '200': days },
       });

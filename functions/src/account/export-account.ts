@@ -14,6 +14,7 @@ import { creditEntrySchema } from '../billing/credit-ledger.js';
 import { toLedgerEntry } from '../billing/get-credits.js';
 import type { AccountExport } from '../shared/contracts.js';
 import { ACCOUNT_DAY_FIELDS, readDailyDoc } from '../usage/daily-doc.js';
+import { MONTHLY_POINT_FIELDS, toMonthlyPoint } from '../usage/monthly-point.js';
 import { dailyPoint, dayTotals } from '../usage/stats-series.js';
 import { ensureProfile, toProfile } from '../accounts/profile.js';
 
@@ -87,7 +88,7 @@ export async function exportAccount(req: Request, res: Response): Promise<void> 
     .collection(API_USAGE_MONTHLY)
     .where('account_id', '==', accountId)
     .orderBy(FieldPath.documentId())
-    .select('period', 'total_requests', 'total_units', 'error_count');
+    .select(...MONTHLY_POINT_FIELDS);
   const credits = firestore
     .collection(CREDIT_LEDGER)
     .where('account_id', '==', accountId)
@@ -120,12 +121,9 @@ export async function exportAccount(req: Request, res: Response): Promise<void> 
       };
     });
     await write(',"usage_monthly":');
-    await writeArray(write, monthly, (doc): AccountExport['usage_monthly'][number] => ({
-      period: String(doc.get('period')),
-      requests: Number(doc.get('total_requests') ?? 0),
-      units: Number(doc.get('total_units') ?? 0),
-      errors: Number(doc.get('error_count') ?? 0),
-    }));
+    await writeArray(write, monthly, (doc): AccountExport['usage_monthly'][number] =>
+      toMonthlyPoint(doc.data()),
+    );
     // The holder's own export: what each pack cost is theirs to see.
     await write(',"credit_ledger":');
     await writeArray(write, credits, (doc): AccountExport['credit_ledger'][number] | null => {

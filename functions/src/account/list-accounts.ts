@@ -36,7 +36,14 @@ export async function listAccounts(_req: Request, res: Response): Promise<void> 
     // A membership left behind by an account being deleted names no account.
     if (!snapshot.exists || role === undefined) continue;
     const doc = readAccountDoc(snapshot.data());
-    others.push({ id: snapshot.id, kind: doc.kind, name: doc.name, role, plan_tier: doc.plan_tier });
+    others.push({
+      id: snapshot.id,
+      kind: doc.kind,
+      name: doc.name,
+      role,
+      plan_tier: doc.plan_tier,
+      slug: doc.slug ?? null,
+    });
   }
   others.sort((a, b) => a.name.localeCompare(b.name) || (a.id < b.id ? -1 : 1));
   const personal = profile.account;
@@ -48,6 +55,7 @@ export async function listAccounts(_req: Request, res: Response): Promise<void> 
         name: personal.name,
         role: 'owner',
         plan_tier: personal.plan_tier,
+        slug: null,
       },
       ...others,
     ],

@@ -63,3 +63,14 @@ export function accountFor(res: Response, permission: Permission): AccountAccess
     throw new ApiError('forbidden', `Your role in this account (${account.role}) does not allow this.`);
   return account;
 }
+
+/** A team's request: as accountFor, and a personal account (which has one member) is a 409. */
+export function teamFor(res: Response, permission: Permission): AccountAccess {
+  const account = accountFor(res, permission);
+  if (account.doc.kind !== 'team')
+    throw new ApiError(
+      'conflict',
+      'A personal account has no other members. Create a team to invite people.',
+    );
+  return account;
+}

@@ -61,6 +61,8 @@ export const accountDocSchema = z.object({
     .default({ overage: 'stop', spend_cap_cents: null }),
   /** The uid of the user whose personal account this is. */
   owner_uid: z.string().optional(),
+  /** Members, counted in the transactions that add and remove them: the seats in use. */
+  member_count: z.number().int().positive().default(1),
   created_at: timestamp,
   updated_at: timestamp.optional(),
 });
@@ -79,6 +81,11 @@ export function accountRef(accountId: string): DocumentReference {
 
 export function memberRef(accountId: string, uid: string): DocumentReference {
   return accountRef(accountId).collection(MEMBERS).doc(uid);
+}
+
+/** Members the account may have: its plan's seats for a team, one for a personal account. */
+export function seatLimitOf(doc: AccountDoc): number {
+  return doc.kind === 'team' ? PLANS[doc.plan_tier].seats : 1;
 }
 
 export function readAccountDoc(data: unknown): AccountDoc {

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { requestSource } from '../accounts/audit-log.js';
 import { ApiError, notFound } from '../http/api-error.js';
 import { assertAdmin, userOf } from '../http/auth.js';
 import { bodyOf } from '../http/routes.js';
@@ -20,7 +21,13 @@ export async function postCreditAdjustment(req: Request, res: Response): Promise
   const accountId = uidSchema.safeParse(req.params.account_id);
   if (!accountId.success) throw notFound('account');
   const outcome = await db().runTransaction((tx) =>
-    adjustCredits(tx, { accountId: accountId.data, id: body.id, units: body.units, reason: body.reason }),
+    adjustCredits(tx, {
+      accountId: accountId.data,
+      id: body.id,
+      units: body.units,
+      reason: body.reason,
+      source: requestSource(req, res),
+    }),
   );
   switch (outcome.kind) {
     case 'no_account':

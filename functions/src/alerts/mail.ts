@@ -213,3 +213,26 @@ export async function sendAlertMail(
     return 'failed';
   }
 }
+
+export type PlainMailOutcome = 'sent' | 'not_configured' | 'failed';
+
+/**
+ * One message through the same SMTP path as the alerts, with no once-only record: for mail a
+ * person asked for and can ask for again (an invitation). Says when mail is not configured, so
+ * the caller can hand the link over another way.
+ */
+export async function sendPlainMail(message: {
+  to: string;
+  subject: string;
+  text: string;
+}): Promise<PlainMailOutcome> {
+  const config = mailConfig();
+  if (!config.ok) return 'not_configured';
+  try {
+    await transportFor(config.config).sendMail({ from: config.config.from, ...message });
+    return 'sent';
+  } catch (error) {
+    log.plainMailFailed({ subject: message.subject }, error);
+    return 'failed';
+  }
+}

@@ -1,6 +1,7 @@
 import { Timestamp } from 'firebase-admin/firestore';
 import type { Request, Response } from 'express';
 import { accountFor } from '../accounts/access.js';
+import { recordAudit, requestSource } from '../accounts/audit-log.js';
 import { ApiError } from '../http/api-error.js';
 import { userOf } from '../http/auth.js';
 import { bodyOf } from '../http/routes.js';
@@ -44,7 +45,7 @@ async function checkResolvedNow(url: URL): Promise<void> {
  * secret each time. The answer is the only place the secret is ever shown; deliveries still
  * pending are signed with it from now on.
  */
-export async function registerWebhook(_req: Request, res: Response): Promise<void> {
+export async function registerWebhook(req: Request, res: Response): Promise<void> {
   const user = userOf(res);
   const account = accountFor(res, 'manage_alerts');
   const { url } = bodyOf(res, registerWebhookRequestSchema);
@@ -55,6 +56,7 @@ export async function registerWebhook(_req: Request, res: Response): Promise<voi
   const secret = newWebhookSecret();
   const createdAt = Timestamp.now();
   const ref = alertSettingsRef(account.id);
+  const source = requestSource(req, res);
   await db().runTransaction(async (tx) => {
     const current = parseAlertSettings((await tx.get(ref)).data());
     tx.set(ref, {
@@ -63,6 +65,11 @@ export async function registerWebhook(_req: Request, res: Response): Promise<voi
       email: current.email,
       webhook: { url, secret, created_at: createdAt },
       updated_at: createdAt,
+    });
+    // The host only: a URL's path or query may carry the receiver's own token.
+    recordAudit(tx, { id: account.id, plan_tier: account.doc.plan_tier }, source, {
+      action: 'alerts.webhook_registered',
+      target: { type: 'alerts', id: account.id, label: parsedUrl.host },
     });
   });
   log.webhookRegistered({ account_id: account.id, user_id: user.uid, host: parsedUrl.host });

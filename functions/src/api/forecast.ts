@@ -1,41 +1,25 @@
 /** GET /v1/forecast?city=&days=: a made-up but stable forecast (same city and date, same weather). */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { parseQuery } from '../http/parse.js';
-import type { ApiHandler } from '../keys/with-api-key.js';
 import { addDays, utcDate } from '../shared/dates.js';
+import { SKIES, type ForecastDay, type ForecastResponse } from '../shared/v1-contracts.js';
 
 export const FORECAST_MAX_DAYS = 7;
 
 export const forecastQuerySchema = z.strictObject({
-  city: z.string().trim().min(1, 'city is required').max(64, 'city is at most 64 characters'),
+  city: z.string().trim().min(1, 'city is required').max(64, 'city is at most 64 characters').meta({
+    description: 'Any city name; the same city and day always get the same weather.',
+    example: 'Lisbon',
+  }),
   days: z
     .string()
     .regex(/^\d{1,2}$/, 'days is a whole number')
     .transform(Number)
     .pipe(z.number().int().min(1).max(FORECAST_MAX_DAYS))
-    .default(3),
+    .default(3)
+    .meta({ description: `Days to forecast, 1 to ${FORECAST_MAX_DAYS} (default 3).`, example: '3' }),
 });
-
-const SKIES = [
-  'sunny',
-  'partly cloudy',
-  'cloudy',
-  'light rain',
-  'showers',
-  'windy',
-  'fog',
-  'thunderstorms',
-] as const;
-
-export interface ForecastDay {
-  date: string;
-  summary: (typeof SKIES)[number];
-  temp_min_c: number;
-  temp_max_c: number;
-  precipitation_mm: number;
-  wind_kph: number;
-}
+export type ForecastQuery = z.output<typeof forecastQuerySchema>;
 
 function seeded(city: string, date: string): Buffer {
   return createHash('sha256').update(`${city.toLowerCase()}|${date}`).digest();
@@ -57,15 +41,12 @@ export function forecastFor(city: string, date: string): ForecastDay {
   };
 }
 
-export const getForecast: ApiHandler = (req) => {
-  const query = parseQuery(req, forecastQuerySchema);
-  const today = utcDate(new Date());
+export function forecast(query: ForecastQuery, now = new Date()): ForecastResponse {
+  const today = utcDate(now);
   return {
-    body: {
-      city: query.city,
-      units: 'metric',
-      source: 'Keymeter demo data',
-      days: Array.from({ length: query.days }, (_, index) => forecastFor(query.city, addDays(today, index))),
-    },
+    city: query.city,
+    units: 'metric',
+    source: 'Keymeter demo data',
+    days: Array.from({ length: query.days }, (_, index) => forecastFor(query.city, addDays(today, index))),
   };
-};
+}

@@ -6,16 +6,19 @@
  * Checks are offline and deterministic (syntax, a short list of disposable domains): demo data,
  * not a deliverability service.
  */
-import type { Request } from 'express';
 import { z } from 'zod';
-import { parseBody } from '../http/parse.js';
-import type { ApiHandler } from '../keys/with-api-key.js';
+import type { EmailVerdict, VerifyEmailsResponse } from '../shared/v1-contracts.js';
 
 export const MAX_EMAILS_PER_CALL = 100;
 
 export const verifyEmailsRequestSchema = z.strictObject({
-  emails: z.array(z.string().max(254)).min(1).max(MAX_EMAILS_PER_CALL),
+  emails: z
+    .array(z.string().max(254))
+    .min(1)
+    .max(MAX_EMAILS_PER_CALL)
+    .meta({ example: ['ada@example.com', 'someone@mailinator.com'] }),
 });
+export type VerifyEmailsRequest = z.output<typeof verifyEmailsRequestSchema>;
 
 const DISPOSABLE_DOMAINS = new Set([
   'mailinator.com',
@@ -27,22 +30,19 @@ const DISPOSABLE_DOMAINS = new Set([
 // One @, no spaces, a dot in the domain: what a form checks, not RFC 5322.
 const EMAIL_PATTERN = /^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$/;
 
-export type EmailVerdict = 'valid' | 'invalid_syntax' | 'disposable';
-
 export function verdictOf(email: string): EmailVerdict {
   if (!EMAIL_PATTERN.test(email)) return 'invalid_syntax';
   const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
   return DISPOSABLE_DOMAINS.has(domain) ? 'disposable' : 'valid';
 }
 
-/** The call's cost: one unit per address sent. A malformed body is a 400 (and costs nothing). */
-export async function emailsCost(req: Request): Promise<number> {
-  return (await parseBody(req, verifyEmailsRequestSchema)).emails.length;
+/** The call's cost: one unit per address sent. */
+export function emailsCost(body: VerifyEmailsRequest): number {
+  return body.emails.length;
 }
 
-export const postVerifyEmails: ApiHandler = async (req) => {
-  const { emails } = await parseBody(req, verifyEmailsRequestSchema);
+export function verifyEmails({ emails }: VerifyEmailsRequest): VerifyEmailsResponse {
   const distinct = [...new Set(emails.map((email) => email.trim().toLowerCase()))];
   const results = distinct.map((email) => ({ email, result: verdictOf(email) }));
-  return { body: { results, units: distinct.length }, units: distinct.length };
-};
+  return { results, units: distinct.length };
+}

@@ -15,38 +15,36 @@ import { clientAddress } from '../keys/client-throttle.js';
 import { keyChecker } from '../keys/api-key-runtime.js';
 import type { LimitFigures } from '../keys/limits.js';
 import { awaitFlush, MAX_CALL_COST, recordCall, refuseKeyInQuery } from '../keys/with-api-key.js';
-import { SCOPES, scopeSchema, type Scope } from '../shared/contracts.js';
-import type { ErrorCode } from '../shared/errors.js';
+import { SCOPES, scopeSchema } from '../shared/contracts.js';
+import type { VerifyKeyResponse } from '../shared/v1-contracts.js';
 import { endpointNameSchema } from '../usage/usage-bounds.js';
 
 export const VERIFY_ENDPOINT = 'POST /v1/keys/verify';
 
 export const verifyKeyRequestSchema = z.strictObject({
-  key: z.string().min(1, 'key is required').max(256),
-  endpoint: endpointNameSchema.optional(),
-  scopes: z.array(scopeSchema).max(SCOPES.length).optional(),
-  cost: z.number().int().min(0).max(MAX_CALL_COST).default(1),
+  key: z
+    .string()
+    .min(1, 'key is required')
+    .max(256)
+    .meta({ description: 'The key your caller presented.', example: 'sk_live_…' }),
+  endpoint: endpointNameSchema
+    .optional()
+    .meta({ description: 'What the call is metered under, `METHOD /path`.', example: 'GET /orders' }),
+  scopes: z
+    .array(scopeSchema)
+    .max(SCOPES.length)
+    .optional()
+    .meta({ description: 'Scopes the key must hold.' }),
+  cost: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_CALL_COST)
+    .default(1)
+    .meta({ description: 'Units the call spends of the quota; 0 counts the call only.' }),
 });
 
-interface LimitView {
-  limit: number;
-  remaining: number;
-  /** Unix time in seconds, as in the X-RateLimit-Reset header. */
-  reset: number;
-}
-
-export interface VerifyKeyResponse {
-  valid: boolean;
-  code: 'valid' | ErrorCode;
-  message: string | null;
-  key_id: string | null;
-  owner: string | null;
-  scopes: Scope[];
-  /** Units the call was charged: the cost when valid, else 0. */
-  units: number;
-  ratelimit: LimitView | null;
-  quota: LimitView | null;
-}
+type LimitView = NonNullable<VerifyKeyResponse['quota']>;
 
 function view(limits: LimitFigures | null, which: keyof LimitFigures): LimitView | null {
   if (limits === null) return null;

@@ -9,10 +9,12 @@ import {
   meResponseSchema,
   upcomingInvoiceResponseSchema,
 } from '../shared/contracts.js';
+import { AUDIT_LOG } from '../lib/collections.js';
 import { errorBodySchema } from '../shared/errors.js';
 import { insertTeamAccount } from '../test-support/accounts.js';
 import { accountRef, subscribe, waitForAccount } from '../test-support/billing.js';
 import {
+  adminDb,
   clearEmulators,
   createTestUser,
   dashboardCall,
@@ -133,6 +135,22 @@ describe('cancel at period end, and resume', () => {
         plan_tier: 'pro',
         cancel_at_period_end: false,
       });
+
+      // Audited once each, by whoever landed the change: Stripe's webhook moved the plan; the
+      // holder's requests set the subscription to end and to renew (the webhooks found them done).
+      const audit = await adminDb().collection(AUDIT_LOG).where('account_id', '==', user.uid).get();
+      const entries = audit.docs
+        .map((doc) => ({
+          at: doc.get('at').toMillis() as number,
+          entry: `${doc.get('action')} ${doc.get('actor_id')}`,
+        }))
+        .sort((a, b) => a.at - b.at)
+        .map(({ entry }) => entry);
+      expect(entries).toEqual([
+        'billing.plan_changed stripe',
+        `billing.cancel_requested ${user.uid}`,
+        `billing.resumed ${user.uid}`,
+      ]);
     },
   );
 

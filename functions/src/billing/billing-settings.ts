@@ -1,6 +1,7 @@
 import { FieldValue } from 'firebase-admin/firestore';
 import type { Request, Response } from 'express';
 import { accountFor } from '../accounts/access.js';
+import { recordAudit, requestSource } from '../accounts/audit-log.js';
 import { accountRef, readAccountDoc } from '../accounts/account-doc.js';
 import { ApiError } from '../http/api-error.js';
 import { userOf } from '../http/auth.js';
@@ -32,10 +33,11 @@ function overageUnavailable(tier: PlanTier): ApiError {
  */
 export const putBillingSettings = billingRoute(
   'PUT /billing/settings',
-  async (_req: Request, res: Response) => {
+  async (req: Request, res: Response) => {
     const user = userOf(res);
     const account = accountFor(res, 'manage_billing');
     const settings = bodyOf(res, billingSettingsRequestSchema);
+    const source = requestSource(req, res);
     const plan = account.doc.plan_tier;
 
     if (settings.overage === 'allow') {
@@ -64,6 +66,11 @@ export const putBillingSettings = billingRoute(
       tx.update(ref, {
         billing_settings: { overage: settings.overage, spend_cap_cents: settings.spend_cap_cents },
         updated_at: FieldValue.serverTimestamp(),
+      });
+      recordAudit(tx, { id: account.id, plan_tier: now.plan_tier }, source, {
+        action: 'billing.settings_changed',
+        target: { type: 'account', id: account.id },
+        details: { overage: settings.overage, spend_cap_cents: settings.spend_cap_cents },
       });
     });
     log.billingSettingsUpdated({

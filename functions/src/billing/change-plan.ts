@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { accountFor } from '../accounts/access.js';
+import { requestSource } from '../accounts/audit-log.js';
 import { ApiError } from '../http/api-error.js';
 import { userOf } from '../http/auth.js';
 import { bodyOf } from '../http/routes.js';
@@ -21,7 +22,7 @@ import { syncAccountState } from './sync-account.js';
  * items itself: the plan's price, and the overage price to the new plan's, in one update.
  * Stripe prorates as it does by default; the account moves as the webhook sync would.
  */
-export const changePlan = billingRoute('POST /billing/plan', async (_req: Request, res: Response) => {
+export const changePlan = billingRoute('POST /billing/plan', async (req: Request, res: Response) => {
   const user = userOf(res);
   const account = accountFor(res, 'manage_billing');
   const { plan } = bodyOf(res, changePlanRequestSchema);
@@ -47,6 +48,6 @@ export const changePlan = billingRoute('POST /billing/plan', async (_req: Reques
     from: current.plan_tier,
     to: plan,
   });
-  await syncAccountState(stripe, config.prices, account.id, customerId);
+  await syncAccountState(stripe, config.prices, account.id, customerId, requestSource(req, res));
   res.json(await accountAfter(account));
 });

@@ -4,6 +4,7 @@
  * `unavailable` and one log event names the parameters at fault (never their values).
  */
 import { defineSecret, defineString } from 'firebase-functions/params';
+import { appUrlParam, appUrlSchema, httpUrl } from '../lib/app-url.js';
 import { z } from 'zod';
 import { ApiError } from '../http/api-error.js';
 import { log } from '../lib/log.js';
@@ -22,9 +23,6 @@ const proPriceId = defineString('STRIPE_PRICE_PRO', {
 });
 const enterprisePriceId = defineString('STRIPE_PRICE_ENTERPRISE', {
   description: 'Stripe price id of the Enterprise plan (price_…)',
-});
-const appUrl = defineString('APP_URL', {
-  description: 'Public URL of the dashboard host, e.g. https://keymeter.web.app (no trailing slash)',
 });
 const stripeApiBaseUrl = defineString('STRIPE_API_BASE_URL', {
   default: '',
@@ -106,24 +104,6 @@ const priceIdSchema = z
   .string()
   .min(1, { message: 'not set', abort: true })
   .regex(/^price_[A-Za-z0-9_]+$/, 'not a Stripe price id (price_…)');
-
-const httpUrl = (value: string): URL | undefined => {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
-  } catch {
-    return undefined;
-  }
-};
-
-const appUrlSchema = z
-  .string()
-  .min(1, { message: 'not set', abort: true })
-  .refine((value) => {
-    const url = httpUrl(value);
-    return url !== undefined && url.pathname === '/' && url.search === '' && url.hash === '';
-  }, 'not an http(s) origin such as https://keymeter.web.app')
-  .transform((value) => value.replace(/\/+$/, ''));
 
 const apiBaseSchema = z
   .string()
@@ -308,7 +288,7 @@ function readParams(): Partial<RawBillingParams> {
     STRIPE_PRICE_PRO: proPriceId.value(),
     STRIPE_PRICE_ENTERPRISE: enterprisePriceId.value(),
     STRIPE_API_BASE_URL: stripeApiBaseUrl.value(),
-    APP_URL: appUrl.value(),
+    APP_URL: appUrlParam.value(),
     STRIPE_PRICE_PRO_OVERAGE: proOveragePriceId.value(),
     STRIPE_PRICE_ENTERPRISE_OVERAGE: enterpriseOveragePriceId.value(),
     STRIPE_METER_EVENT_NAME: meterEventName.value(),

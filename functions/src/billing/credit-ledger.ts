@@ -19,6 +19,8 @@ import {
 } from 'firebase-admin/firestore';
 import { z } from 'zod';
 import { accountRef } from '../accounts/account-doc.js';
+import { recordAudit, type AuditSource } from '../accounts/audit-log.js';
+import { planTierSchema } from '../shared/plans.js';
 import { db } from '../lib/firebase.js';
 import { CREDIT_LEDGER } from '../lib/collections.js';
 import { isoDateSchema } from '../shared/dates.js';
@@ -113,6 +115,8 @@ export interface CreditAdjustment {
   id: string;
   units: number;
   reason: string;
+  /** The operator's request. */
+  source: AuditSource;
 }
 
 export type AdjustmentOutcome =
@@ -157,6 +161,19 @@ export async function adjustCredits(
   };
   tx.create(entryRef, created);
   tx.update(accountRef(adjustment.accountId), { credits_granted: FieldValue.increment(adjustment.units) });
+  recordAudit(
+    tx,
+    {
+      id: adjustment.accountId,
+      plan_tier: planTierSchema.catch('free').parse(account.get('plan_tier') ?? 'free'),
+    },
+    { ...adjustment.source, actorId: `operator:${adjustment.source.actorId}` },
+    {
+      action: 'billing.credits_adjusted',
+      target: { type: 'credits', id: entryRef.id },
+      details: { units: adjustment.units, reason: adjustment.reason },
+    },
+  );
   return { kind: 'applied', entry: { ...created, id: entryRef.id }, balance: balance + adjustment.units };
 }
 

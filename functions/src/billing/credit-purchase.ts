@@ -8,6 +8,8 @@
  * `checkout.session.completed` delivered three times, `checkout.session.async_payment_succeeded`
  * for the same session, or any of them in any order, add the units once.
  */
+import { recordAudit, STRIPE_SOURCE } from '../accounts/audit-log.js';
+import { planTierSchema } from '../shared/plans.js';
 import type Stripe from 'stripe';
 import { z } from 'zod';
 import { accountRef } from '../accounts/account-doc.js';
@@ -137,6 +139,17 @@ export async function applyCreditPurchase(
       price: sale.price,
     });
     tx.create(eventRef, eventMarker(event, customerId, accountId, done ? 'applied' : 'duplicate'));
+    if (done)
+      recordAudit(
+        tx,
+        { id: accountId, plan_tier: planTierSchema.catch('free').parse(account.get('plan_tier') ?? 'free') },
+        STRIPE_SOURCE,
+        {
+          action: 'billing.credits_bought',
+          target: { type: 'credits', id: sessionId },
+          details: { pack: sale.pack, units: sale.units, amount_cents: sale.amountCents },
+        },
+      );
     return done;
   });
   if (granted === true) {

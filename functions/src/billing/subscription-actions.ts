@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type Stripe from 'stripe';
 import { accountFor, type AccountAccess } from '../accounts/access.js';
+import { requestSource } from '../accounts/audit-log.js';
 import { accountRef, readAccountDoc, toAccountSummary } from '../accounts/account-doc.js';
 import { ApiError } from '../http/api-error.js';
 import { userOf } from '../http/auth.js';
@@ -57,7 +58,7 @@ export async function accountAfter(account: AccountAccess): Promise<BillingAccou
  * already in changes nothing and answers the account.
  */
 function cancelAtPeriodEnd(route: string, cancel: boolean) {
-  return billingRoute(route, async (_req: Request, res: Response) => {
+  return billingRoute(route, async (req: Request, res: Response) => {
     const user = userOf(res);
     const account = accountFor(res, 'manage_billing');
     const config = checkoutConfig();
@@ -75,7 +76,7 @@ function cancelAtPeriodEnd(route: string, cancel: boolean) {
         cancel_at_period_end: cancel,
       });
     }
-    await syncAccountState(stripe, config.prices, account.id, customerId);
+    await syncAccountState(stripe, config.prices, account.id, customerId, requestSource(req, res));
     res.json(await accountAfter(account));
   });
 }

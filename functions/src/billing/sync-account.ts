@@ -11,10 +11,12 @@
  * again. So the last write reflects Stripe's newest state whatever order the events arrive in,
  * and the marker makes a redelivered event a no-op.
  */
-import { FieldValue, Timestamp, type DocumentSnapshot } from 'firebase-admin/firestore';
+import { FieldValue, Timestamp, type DocumentSnapshot, type Transaction } from 'firebase-admin/firestore';
 import Stripe from 'stripe';
 import { accountRef, memberRef } from '../accounts/account-doc.js';
+import { recordAudit, STRIPE_SOURCE, type AuditSource } from '../accounts/audit-log.js';
 import { createPersonalAccount } from '../accounts/profile.js';
+import { planTierSchema } from '../shared/plans.js';
 import { db } from '../lib/firebase.js';
 import { ACCOUNTS, STRIPE_EVENTS, USERS } from '../lib/collections.js';
 import type { BillingState } from './billing-state.js';
@@ -124,6 +126,38 @@ function accountFields(state: BillingState, customerId: string) {
   };
 }
 
+/**
+ * The audit entries of a billing state change, in the transaction that writes it: a plan moved,
+ * or a subscription set to end or to renew again. Whichever of the dashboard's sync and the
+ * webhook's lands first records it; the other finds nothing changed.
+ */
+function auditBillingChange(
+  tx: Transaction,
+  accountId: string,
+  before: DocumentSnapshot,
+  state: BillingState,
+  source: AuditSource,
+): void {
+  const from = planTierSchema.catch('free').parse(before.get('plan_tier') ?? 'free');
+  const account = { id: accountId, plan_tier: state.plan_tier };
+  const target = { type: 'subscription' as const, id: state.stripe_subscription_id ?? accountId };
+  if (from !== state.plan_tier)
+    recordAudit(tx, account, source, {
+      action: 'billing.plan_changed',
+      target,
+      details: { from, to: state.plan_tier, status: state.subscription_status },
+    });
+  const wasEnding = before.get('cancel_at_period_end') === true;
+  if (state.plan_tier !== 'free' && wasEnding !== state.cancel_at_period_end)
+    recordAudit(tx, account, source, {
+      action: state.cancel_at_period_end ? 'billing.cancel_requested' : 'billing.resumed',
+      target,
+      details: {
+        period_end: state.current_period_end === null ? null : state.current_period_end.toISOString(),
+      },
+    });
+}
+
 /** The `stripe_events/{event_id}` marker of an event, whatever it changed. */
 export function eventMarker(
   event: StripeEventRef,
@@ -156,6 +190,7 @@ export async function syncAccountState(
   prices: PriceIds,
   accountId: string,
   customerId: string,
+  source: AuditSource,
 ): Promise<BillingState> {
   const firestore = db();
   const ref = accountRef(accountId);
@@ -166,6 +201,7 @@ export async function syncAccountState(
       const account = await tx.get(ref);
       if (!account.exists || billingVersion(account) !== version) return false;
       tx.update(ref, { ...accountFields(state, customerId), billing_version: version + 1 });
+      auditBillingChange(tx, accountId, account, state, source);
       return true;
     });
     if (written) return state;
@@ -227,6 +263,7 @@ export async function syncAccountFromStripe(
       if (seenNow?.exists === true) return { outcome: 'duplicate', accountId };
       if (accountNow?.exists !== true || billingVersion(accountNow) !== version) return 'stale';
       tx.update(ref, { ...accountFields(state, customerId), billing_version: version + 1 });
+      auditBillingChange(tx, accountId, accountNow, state, STRIPE_SOURCE);
       tx.create(eventRef, marker('applied', accountId));
       return { outcome: 'applied', accountId, state };
     });

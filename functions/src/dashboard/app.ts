@@ -3,7 +3,19 @@ import express, { type Express } from 'express';
 import { deleteAccount } from '../account/delete-account.js';
 import { exportAccount } from '../account/export-account.js';
 import { getMe, getSummary } from '../account/get-me.js';
+import { createTeam } from '../account/create-team.js';
+import { deleteTeam } from '../account/delete-team.js';
+import { exportAuditLog } from '../account/export-audit-log.js';
+import { getAuditLog } from '../account/get-audit-log.js';
+import {
+  acceptInvitation,
+  createInvitation,
+  listInvitations,
+  previewInvitation,
+  revokeInvitation,
+} from '../account/invitations.js';
 import { listAccounts } from '../account/list-accounts.js';
+import { listMembers, removeMember, transferOwnership, updateMember } from '../account/members.js';
 import { memberAccount, personalAccount } from '../accounts/access.js';
 import { postCreditAdjustment } from '../admin/adjust-credits.js';
 import { adminStats } from '../admin/admin-stats.js';
@@ -27,6 +39,7 @@ import { requireUser } from '../http/auth.js';
 import { errorMiddleware, notFoundMiddleware } from '../http/errors.js';
 import { limitBodySize } from '../http/json-body.js';
 import { assignRequestId } from '../http/request-id.js';
+import { serveDocument } from '../http/openapi.js';
 import { mountRoutes, type Route } from '../http/routes.js';
 import { setSecurityHeaders } from '../http/security-headers.js';
 import { createKey } from '../keys/create-key.js';
@@ -51,9 +64,18 @@ import {
   statsQuerySchema,
   updateKeyRequestSchema,
 } from '../shared/contracts.js';
+import {
+  auditLogExportQuerySchema,
+  auditLogQuerySchema,
+  createInvitationRequestSchema,
+  createTeamRequestSchema,
+  transferOwnershipRequestSchema,
+  updateMemberRequestSchema,
+} from '../shared/teams.js';
 import { exportUsage } from '../usage/export-usage.js';
 import { getStats } from '../usage/get-stats.js';
 import { recentUsage } from '../usage/recent-usage.js';
+import { dashboardOpenApiDocument } from './openapi.js';
 
 export const DASHBOARD_BASE_PATH = '/api/dashboard';
 
@@ -63,6 +85,9 @@ export const USER_ROUTES: readonly Route[] = [
   { method: 'DELETE', path: '/me', input: {}, handler: deleteAccount },
   { method: 'GET', path: '/me/export', input: {}, handler: exportAccount },
   { method: 'GET', path: '/accounts', input: {}, handler: listAccounts },
+  { method: 'POST', path: '/teams', input: { body: createTeamRequestSchema }, handler: createTeam },
+  { method: 'GET', path: '/invitations/:token/preview', input: {}, handler: previewInvitation },
+  { method: 'POST', path: '/invitations/:token/accept', input: {}, handler: acceptInvitation },
   { method: 'GET', path: '/admin/stats', input: { query: adminStatsQuerySchema }, handler: adminStats },
   {
     method: 'POST',
@@ -131,6 +156,35 @@ export const ACCOUNT_ROUTES: readonly Route[] = [
   { method: 'DELETE', path: '/alerts/webhook', input: {}, handler: deleteWebhook },
   { method: 'POST', path: '/alerts/webhook/test', input: {}, handler: testWebhook },
   { method: 'GET', path: '/alerts/deliveries', input: {}, handler: listDeliveries },
+  { method: 'GET', path: '/members', input: {}, handler: listMembers },
+  {
+    method: 'PATCH',
+    path: '/members/:uid',
+    input: { body: updateMemberRequestSchema },
+    handler: updateMember,
+  },
+  { method: 'DELETE', path: '/members/:uid', input: {}, handler: removeMember },
+  {
+    method: 'POST',
+    path: '/transfer',
+    input: { body: transferOwnershipRequestSchema },
+    handler: transferOwnership,
+  },
+  { method: 'GET', path: '/invitations', input: {}, handler: listInvitations },
+  {
+    method: 'POST',
+    path: '/invitations',
+    input: { body: createInvitationRequestSchema },
+    handler: createInvitation,
+  },
+  { method: 'DELETE', path: '/invitations/:invitation_id', input: {}, handler: revokeInvitation },
+  { method: 'GET', path: '/audit-log', input: { query: auditLogQuerySchema }, handler: getAuditLog },
+  {
+    method: 'GET',
+    path: '/audit-log/export',
+    input: { query: auditLogExportQuerySchema },
+    handler: exportAuditLog,
+  },
   { method: 'GET', path: '/notifications', input: {}, handler: listNotifications },
   {
     method: 'POST',
@@ -142,11 +196,17 @@ export const ACCOUNT_ROUTES: readonly Route[] = [
 
 export const ACCOUNT_PREFIX = '/accounts/:account_id';
 
+/** Routes about a team as a whole, mounted only under ACCOUNT_PREFIX. */
+export const TEAM_ROUTES: readonly Route[] = [{ method: 'DELETE', path: '', input: {}, handler: deleteTeam }];
+
 /** Every dashboard route as mounted; the shared authorisation tests walk this table. */
 export const DASHBOARD_ROUTES: readonly Route[] = [
   ...USER_ROUTES,
   ...ACCOUNT_ROUTES,
-  ...ACCOUNT_ROUTES.map((route) => ({ ...route, path: `${ACCOUNT_PREFIX}${route.path}` })),
+  ...[...ACCOUNT_ROUTES, ...TEAM_ROUTES].map((route) => ({
+    ...route,
+    path: `${ACCOUNT_PREFIX}${route.path}`,
+  })),
 ];
 
 export function createDashboardApp(): Express {
@@ -160,6 +220,11 @@ export function createDashboardApp(): Express {
     next();
   });
 
+  // For the project's developers, before the token check: it describes routes, not anyone's data.
+  app.get(
+    `${DASHBOARD_BASE_PATH}/openapi.json`,
+    serveDocument(() => dashboardOpenApiDocument(DASHBOARD_BASE_PATH, DASHBOARD_ROUTES)),
+  );
   const router = express.Router();
   router.use(requireUser);
   router.use(limitBodySize);
@@ -168,6 +233,11 @@ export function createDashboardApp(): Express {
   // mergeParams: the account routes see `:account_id` of the prefix.
   const memberRoutes = express.Router({ mergeParams: true });
   mountRoutes(memberRoutes, ACCOUNT_ROUTES, memberAccount);
+  mountRoutes(
+    memberRoutes,
+    TEAM_ROUTES.map((route) => ({ ...route, path: '/' })),
+    memberAccount,
+  );
   router.use(ACCOUNT_PREFIX, memberRoutes);
   app.use(DASHBOARD_BASE_PATH, router);
   app.use(notFoundMiddleware);

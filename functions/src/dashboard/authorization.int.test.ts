@@ -21,9 +21,11 @@ import {
   json,
   type TestUser,
 } from '../test-support/emulators.js';
-import { createKeyViaApi } from '../test-support/fixtures.js';
-import { ACCOUNTS, API_KEYS, CREDIT_LEDGER } from '../lib/collections.js';
-import { ACCOUNT_PREFIX, ACCOUNT_ROUTES, DASHBOARD_ROUTES } from './app.js';
+import { insertTeamAccount } from '../test-support/accounts.js';
+import { createKeyViaApi, insertKey } from '../test-support/fixtures.js';
+import type { Permission, Role } from '../shared/roles.js';
+import { ACCOUNTS, API_KEYS, CREDIT_LEDGER, MEMBERS } from '../lib/collections.js';
+import { ACCOUNT_PREFIX, ACCOUNT_ROUTES, DASHBOARD_ROUTES, TEAM_ROUTES } from './app.js';
 
 interface RouteCase {
   /** Concrete path; `{own}` and `{foreign}` stand for the caller's and another account's key id. */
@@ -146,6 +148,47 @@ const ACCOUNT_CASES: Record<string, RouteCase> = {
     body: { all: true },
     malformed: { body: { ids: [] }, field: 'ids' },
   },
+  'GET /members': { path: '/members', malformed: { query: 'role=owner', field: 'query.role' } },
+  'PATCH /members/:uid': {
+    path: '/members/{member}',
+    body: { role: 'viewer' },
+    malformed: { body: { role: 'owner' }, field: 'role' },
+  },
+  'DELETE /members/:uid': {
+    path: '/members/{member}',
+    malformed: { body: { reason: 'gone' }, field: 'reason' },
+  },
+  'POST /transfer': {
+    path: '/transfer',
+    body: { uid: '{member}' },
+    malformed: { body: { uid: '' }, field: 'uid' },
+  },
+  'GET /invitations': { path: '/invitations', malformed: { query: 'status=all', field: 'query.status' } },
+  'POST /invitations': {
+    path: '/invitations',
+    body: { email: 'invitee@example.test', role: 'member' },
+    malformed: { body: { email: 'not-an-address', role: 'member' }, field: 'email' },
+  },
+  'DELETE /invitations/:invitation_id': {
+    path: `/invitations/${'a'.repeat(64)}`,
+    malformed: { body: { reason: 'spam' }, field: 'reason' },
+  },
+  'GET /audit-log': {
+    path: '/audit-log',
+    malformed: { query: 'action=key.deleted', field: 'query.action' },
+  },
+  'GET /audit-log/export': {
+    path: '/audit-log/export',
+    malformed: { query: 'from=yesterday', field: 'query.from' },
+  },
+};
+
+/** Mounted under the account prefix only. */
+const TEAM_CASES: Record<string, RouteCase> = {
+  [`DELETE ${ACCOUNT_PREFIX}`]: {
+    path: '/accounts/{account}',
+    malformed: { body: { confirm: true }, field: 'confirm' },
+  },
 };
 
 const USER_CASES: Record<string, RouteCase> = {
@@ -164,6 +207,19 @@ const USER_CASES: Record<string, RouteCase> = {
     body: { id: 'authz-suite-1', units: 5, reason: 'goodwill' },
     malformed: { body: { id: 'authz-suite-1', units: 0, reason: 'goodwill' }, field: 'units' },
   },
+  'POST /teams': {
+    path: '/teams',
+    body: { name: 'Authorised Team' },
+    malformed: { body: { name: '' }, field: 'name' },
+  },
+  'GET /invitations/:token/preview': {
+    path: `/invitations/${'A'.repeat(43)}/preview`,
+    malformed: { query: 'email=x', field: 'query.email' },
+  },
+  'POST /invitations/:token/accept': {
+    path: `/invitations/${'A'.repeat(43)}/accept`,
+    malformed: { body: { role: 'owner' }, field: 'role' },
+  },
 };
 
 /** `{account}` stands for the caller's own account id (a personal account's id is its uid). */
@@ -171,6 +227,7 @@ const ACCOUNT_PREFIX_PATH = '/accounts/{account}';
 
 const CASES: Record<string, RouteCase> = {
   ...USER_CASES,
+  ...TEAM_CASES,
   ...ACCOUNT_CASES,
   ...Object.fromEntries(
     Object.entries(ACCOUNT_CASES).map(([name, routeCase]) => {
@@ -251,7 +308,11 @@ beforeAll(async () => {
 });
 
 function fill(path: string, account = owner.uid): string {
-  return path.replace('{account}', account).replace('{own}', ownKeyId).replace('{foreign}', foreignKeyId);
+  return path
+    .replace('{account}', account)
+    .replace('{own}', ownKeyId)
+    .replace('{foreign}', foreignKeyId)
+    .replace('{member}', other.uid);
 }
 
 function withQuery(path: string, query: string | undefined): string {
@@ -404,7 +465,7 @@ describe("another account's key id", () => {
 });
 
 describe("another account's id in the path", () => {
-  const prefixed = ACCOUNT_ROUTES.map((route) => ({
+  const prefixed = [...ACCOUNT_ROUTES, ...TEAM_ROUTES].map((route) => ({
     name: `${route.method} ${ACCOUNT_PREFIX}${route.path}`,
     method: route.method,
   }));
@@ -470,5 +531,172 @@ describe('unknown routes and methods', () => {
     const response = await dashboardCall(owner, '/keys', { method: 'DELETE' });
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('GET, POST, HEAD');
+  });
+});
+
+/**
+ * The role matrix: every account-scoped route, called in a team by each of its roles, by a
+ * member removed from it and by someone who never was one. A role the route's permission
+ * (shared/roles.ts) does not include gets 403 and changes nothing; a role it includes is let
+ * through (whatever the route then answers); the other two get the 404 of an unknown account.
+ * The expected permission of each route is written out here, not read from the code under test.
+ */
+const ROUTE_PERMISSION: Record<string, Permission | 'own_key' | 'member'> = {
+  'GET /summary': 'read_usage',
+  'GET /keys': 'read_keys',
+  'POST /keys': 'manage_own_keys',
+  'PATCH /keys/:id': 'own_key',
+  'POST /keys/:id/revoke': 'own_key',
+  'POST /keys/:id/roll': 'own_key',
+  'GET /stats': 'read_usage',
+  'GET /usage/recent': 'read_usage',
+  'GET /usage/export': 'read_usage',
+  'POST /billing/checkout': 'manage_billing',
+  'POST /billing/portal': 'manage_billing',
+  'POST /billing/credits/checkout': 'manage_billing',
+  'GET /billing/credits': 'read_usage',
+  'GET /credits': 'read_usage',
+  'GET /billing/invoices': 'manage_billing',
+  'GET /billing/upcoming': 'manage_billing',
+  'POST /billing/plan': 'manage_billing',
+  'POST /billing/cancel': 'manage_billing',
+  'POST /billing/resume': 'manage_billing',
+  'PUT /billing/settings': 'manage_billing',
+  'GET /alerts': 'read_usage',
+  'PUT /alerts/settings': 'manage_alerts',
+  'PUT /alerts/webhook': 'manage_alerts',
+  'DELETE /alerts/webhook': 'manage_alerts',
+  'POST /alerts/webhook/test': 'manage_alerts',
+  'GET /alerts/deliveries': 'read_usage',
+  'GET /notifications': 'read_usage',
+  'POST /notifications/read': 'read_usage',
+  'GET /members': 'read_members',
+  'PATCH /members/:uid': 'manage_members',
+  'DELETE /members/:uid': 'manage_members',
+  'POST /transfer': 'transfer_ownership',
+  'GET /invitations': 'manage_members',
+  'POST /invitations': 'manage_members',
+  'DELETE /invitations/:invitation_id': 'manage_members',
+  'GET /audit-log': 'read_audit_log',
+  'GET /audit-log/export': 'read_audit_log',
+  '': 'delete_account',
+};
+
+/** Who may do what, as SPEC.md's Accounts section says, independent of shared/roles.ts. */
+const EXPECTED_GRANTS: Record<Role, readonly (Permission | 'own_key')[]> = {
+  owner: [
+    'read_usage',
+    'read_keys',
+    'manage_own_keys',
+    'own_key',
+    'manage_all_keys',
+    'manage_billing',
+    'manage_alerts',
+    'read_members',
+    'manage_members',
+    'read_audit_log',
+    'transfer_ownership',
+    'delete_account',
+  ],
+  admin: [
+    'read_usage',
+    'read_keys',
+    'manage_own_keys',
+    'own_key',
+    'manage_all_keys',
+    'manage_alerts',
+    'read_members',
+    'manage_members',
+    'read_audit_log',
+  ],
+  // The matrix's key was created by the member.
+  member: ['read_usage', 'read_keys', 'manage_own_keys', 'own_key', 'read_members'],
+  viewer: ['read_usage', 'read_keys', 'read_members'],
+};
+
+describe('the role matrix of a team', () => {
+  const callers = ['owner', 'admin', 'member', 'viewer', 'removed', 'outsider'] as const;
+  const routes = [...ACCOUNT_ROUTES, ...TEAM_ROUTES].map((route) => ({
+    name: `${route.method} ${route.path}`,
+    route,
+  }));
+
+  it('has a permission for every account-scoped route', () => {
+    expect(Object.keys(ROUTE_PERMISSION).sort()).toEqual(
+      routes.map(({ route }) => (route.path === '' ? '' : `${route.method} ${route.path}`)).sort(),
+    );
+  });
+
+  let people: Record<(typeof callers)[number], TestUser>;
+  let target: TestUser;
+  beforeAll(async () => {
+    const [o, a, m, v, r, x, t] = await Promise.all(Array.from({ length: 7 }, () => createTestUser()));
+    if (!o || !a || !m || !v || !r || !x || !t) throw new Error('test users');
+    people = { owner: o, admin: a, member: m, viewer: v, removed: r, outsider: x };
+    target = t;
+  });
+
+  it.each(routes)('$name: each role as expected, in a fresh team for each caller', async ({ route }) => {
+    const key = route.path === '' ? '' : `${route.method} ${route.path}`;
+    const permission = ROUTE_PERMISSION[key];
+    const routeCase =
+      CASES[
+        route.path === '' ? `DELETE ${ACCOUNT_PREFIX}` : `${route.method} ${ACCOUNT_PREFIX}${route.path}`
+      ];
+    if (permission === undefined || routeCase === undefined) throw new Error(`no case for ${key}`);
+    for (const caller of callers) {
+      const team = await insertTeamAccount([
+        [people.owner, 'owner'],
+        [people.admin, 'admin'],
+        [people.member, 'member'],
+        [people.viewer, 'viewer'],
+        [target, 'member'],
+        [people.removed, 'member'],
+      ]);
+      const memberKey = await insertKey(team, { label: 'the member’s', createdBy: people.member.uid });
+      // Removed through the API, as an admin would, just before their request.
+      if (caller === 'removed')
+        expect(
+          (
+            await dashboardCall(people.admin, `/accounts/${team}/members/${people.removed.uid}`, {
+              method: 'DELETE',
+            })
+          ).status,
+        ).toBe(204);
+      const members = () => adminDb().collection(ACCOUNTS).doc(team).collection(MEMBERS).get();
+      const membersBefore = (await members()).size;
+      const path = routeCase.path
+        .replace('{account}', team)
+        .replace('{own}', memberKey.id)
+        .replace('{member}', target.uid);
+      const body = route.path === '/transfer' ? { uid: target.uid } : routeCase.body;
+      const response = await dashboardCall(people[caller], path, {
+        method: route.method,
+        ...(body === undefined ? {} : { body }),
+      });
+      const status = response.status;
+      const expected =
+        caller === 'removed' || caller === 'outsider'
+          ? 'not_found'
+          : permission === 'member' || EXPECTED_GRANTS[caller].includes(permission)
+            ? 'allowed'
+            : 'forbidden';
+      const text = await response.text();
+      const label = `${caller} → ${status} ${text}`;
+      const noAccount = status === 404 && text.includes('"No such account."');
+      if (expected === 'not_found') expect(noAccount, label).toBe(true);
+      else if (expected === 'forbidden') expect(status, label).toBe(403);
+      // Let through: whatever the route answers then (a 404 for a webhook or invitation the
+      // fresh team does not have is the route's own), but not a refusal of the caller.
+      else expect(status === 401 || status === 403 || noAccount, label).toBe(false);
+      if (expected !== 'allowed') {
+        // Refused: the team, its members and the key are as they were.
+        expect((await adminDb().collection(ACCOUNTS).doc(team).get()).exists).toBe(true);
+        expect((await members()).size).toBe(membersBefore);
+        const stored = await adminDb().collection(API_KEYS).doc(memberKey.id).get();
+        expect(stored.get('is_active')).toBe(true);
+        expect(stored.get('label')).toBe('the member’s');
+      }
+    }
   });
 });

@@ -62,7 +62,7 @@ describe('dashboard responses satisfy shared/contracts.ts', () => {
     expect(me.account).toMatchObject({ id: user.uid, kind: 'personal', role: 'owner', plan_tier: 'free' });
     const accounts = await parsed(await dashboardCall(user, '/accounts'), accountsResponseSchema);
     expect(accounts.accounts).toEqual([
-      { id: user.uid, kind: 'personal', name: me.account.name, role: 'owner', plan_tier: 'free' },
+      { id: user.uid, kind: 'personal', name: me.account.name, role: 'owner', plan_tier: 'free', slug: null },
     ]);
 
     const created = await parsed(

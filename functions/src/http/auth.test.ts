@@ -117,6 +117,7 @@ function claims(overrides: Record<string, unknown> = {}): Record<string, unknown
     sub: 'victim-uid',
     user_id: 'victim-uid',
     email: 'victim@example.test',
+    email_verified: true,
     firebase: { identities: {}, sign_in_provider: 'password' },
     ...overrides,
   };
@@ -244,5 +245,57 @@ describe('requireUser: revoked and disabled accounts', () => {
       const token = rs256({ kid: GOOGLE_KID }, claims({ sub: uid, user_id: uid }), google.privateKey);
       expect(await whoami(token), uid).toEqual(REFUSED);
     }
+  });
+});
+
+describe('requireUser: email sign-ins must have a verified address', () => {
+  const NOT_VERIFIED = {
+    status: 403,
+    body: {
+      error: {
+        code: 'email_not_verified',
+        message: 'Verify your email address first: open the link we emailed you, then try again.',
+        request_id: expect.any(String),
+      },
+    },
+  };
+
+  function signed(overrides: Record<string, unknown>): string {
+    return rs256({ kid: GOOGLE_KID }, claims(overrides), google.privateKey);
+  }
+
+  it('accepts a password or email-link sign-in once the address is verified', async () => {
+    for (const provider of ['password', 'emailLink']) {
+      const answer = await whoami(signed({ firebase: { identities: {}, sign_in_provider: provider } }));
+      expect(answer.status, provider).toBe(200);
+      expect(answer.body, provider).toMatchObject({ uid: 'victim-uid', emailVerified: true });
+    }
+  });
+
+  it('refuses a genuine password sign-in whose address is unverified or unstated', async () => {
+    for (const emailVerified of [false, undefined, 'true', 1]) {
+      expect(await whoami(signed({ email_verified: emailVerified })), String(emailVerified)).toEqual(
+        NOT_VERIFIED,
+      );
+    }
+  });
+
+  it('refuses an email-link sign-in without a verified address, and one with no address at all', async () => {
+    const emailLink = { identities: {}, sign_in_provider: 'emailLink' };
+    expect(await whoami(signed({ firebase: emailLink, email_verified: false }))).toEqual(NOT_VERIFIED);
+    expect(await whoami(signed({ email: undefined }))).toEqual(NOT_VERIFIED);
+  });
+
+  it('lets a provider sign-in through whatever its address, and says whether it is verified', async () => {
+    // GitHub addresses are not verified by Firebase; the provider account itself is the credential.
+    const github = { identities: { 'github.com': ['42'] }, sign_in_provider: 'github.com' };
+    const answer = await whoami(signed({ firebase: github, email_verified: false }));
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ uid: 'victim-uid', emailVerified: false });
+  });
+
+  it('refuses a signed token that names no sign-in provider', async () => {
+    expect(await whoami(signed({ firebase: { identities: {} } }))).toEqual(REFUSED);
+    expect(await whoami(signed({ firebase: undefined }))).toEqual(REFUSED);
   });
 });

@@ -47,10 +47,13 @@ describe('RouteLimits', () => {
   it('limits every expensive dashboard route', () => {
     expect(Object.keys(DASHBOARD_ROUTE_LIMITS).sort()).toEqual([
       'GET /admin/stats',
+      'GET /audit-log/export',
       'GET /me/export',
       'GET /stats',
       'GET /usage/export',
       'GET /usage/recent',
+      'POST /invitations',
+      'POST /teams',
     ]);
     const h = new RouteLimits(DASHBOARD_ROUTE_LIMITS, () => 0);
     for (let i = 0; i < DASHBOARD_ROUTE_LIMITS['GET /me/export'].limit; i += 1)

@@ -25,6 +25,9 @@ export const DASHBOARD_ROUTE_LIMITS = {
   'GET /usage/export': { limit: 10, windowMs: MINUTE_MS },
   'GET /me/export': { limit: 5, windowMs: 10 * MINUTE_MS },
   'GET /admin/stats': { limit: 30, windowMs: MINUTE_MS },
+  'GET /audit-log/export': { limit: 10, windowMs: MINUTE_MS },
+  'POST /invitations': { limit: 20, windowMs: MINUTE_MS },
+  'POST /teams': { limit: 10, windowMs: MINUTE_MS },
 } as const satisfies Record<string, RouteLimit>;
 
 export type LimitedRoute = keyof typeof DASHBOARD_ROUTE_LIMITS;

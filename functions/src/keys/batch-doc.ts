@@ -67,6 +67,11 @@ export function isErrorStatus(status: number): boolean {
   return status >= 400;
 }
 
+/** A 5xx: the API's fault, not the caller's; what availability counts against. */
+export function isServerErrorStatus(status: number): boolean {
+  return status >= 500;
+}
+
 export function toBatchDoc(batch: UsageBatch): DocumentData {
   const times = batch.calls.map((call) => call.at.getTime());
   const last = Math.max(...times);

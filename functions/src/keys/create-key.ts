@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { accountFor } from '../accounts/access.js';
+import { recordAudit, requestSource } from '../accounts/audit-log.js';
 import { userOf } from '../http/auth.js';
 import { bodyOf } from '../http/routes.js';
 import { db } from '../lib/firebase.js';
@@ -13,7 +14,7 @@ import { assertBelowKeyCap } from './owned-key.js';
 const DAY_MS = 86_400_000;
 
 /** POST /keys: the only response besides a roll that carries the key's plaintext. */
-export async function createKey(_req: Request, res: Response): Promise<void> {
+export async function createKey(req: Request, res: Response): Promise<void> {
   const user = userOf(res);
   const account = accountFor(res, 'manage_own_keys');
   const body = bodyOf(res, createKeyRequestSchema);
@@ -33,6 +34,11 @@ export async function createKey(_req: Request, res: Response): Promise<void> {
         : { expiresAt: new Date(now.getTime() + body.expires_in_days * DAY_MS) }),
     });
     tx.create(ref, key.data);
+    recordAudit(tx, { id: account.id, plan_tier: account.doc.plan_tier }, requestSource(req, res), {
+      action: 'key.created',
+      target: { type: 'key', id: ref.id, label: body.label },
+      details: { key_prefix: readKeyDoc(key.data).key_prefix, scopes: body.scopes.join(' ') },
+    });
     return key;
   });
   const doc = readKeyDoc(created.data);

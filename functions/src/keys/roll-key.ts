@@ -2,6 +2,7 @@ import { Timestamp } from 'firebase-admin/firestore';
 import type { Request, Response } from 'express';
 import { ApiError } from '../http/api-error.js';
 import { accountFor } from '../accounts/access.js';
+import { recordAudit, requestSource } from '../accounts/audit-log.js';
 import { userOf } from '../http/auth.js';
 import { bodyOf } from '../http/routes.js';
 import { db } from '../lib/firebase.js';
@@ -30,6 +31,7 @@ export async function rollKey(req: Request, res: Response): Promise<void> {
   const firestore = db();
   const newRef = firestore.collection(API_KEYS).doc();
   const now = new Date();
+  const source = requestSource(req, res);
 
   const result = await firestore.runTransaction(async (tx) => {
     const current = await readOwnedKey(owned.id, account, tx);
@@ -58,6 +60,11 @@ export async function rollKey(req: Request, res: Response): Promise<void> {
     // The new expiry may be now (a grace period of 0): instances must re-read the old key.
     const revocation = keyRevocationWrite(current.id, 'rolled');
     tx.set(revocation.ref, revocation.data);
+    recordAudit(tx, { id: account.id, plan_tier: account.doc.plan_tier }, source, {
+      action: 'key.rolled',
+      target: { type: 'key', id: current.id, label: current.doc.label },
+      details: { new_key_id: newRef.id, grace_period_hours: body.grace_period_hours },
+    });
     return {
       secret: created.secret,
       created: readKeyDoc(created.data),

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { accountFor } from '../accounts/access.js';
+import { recordAudit, requestSource } from '../accounts/audit-log.js';
 import { userOf } from '../http/auth.js';
 import { bodyOf } from '../http/routes.js';
 import { db } from '../lib/firebase.js';
@@ -26,6 +27,7 @@ export async function updateKey(req: Request, res: Response): Promise<void> {
     ...(body.cap_per_minute === undefined ? {} : { cap_per_minute: body.cap_per_minute }),
   };
   const firestore = db();
+  const source = requestSource(req, res);
   const updated = await firestore.runTransaction(async (tx) => {
     const current = await readOwnedKey(owned.id, account, tx);
     const lineage =
@@ -42,6 +44,23 @@ export async function updateKey(req: Request, res: Response): Promise<void> {
     const change = { ...(body.label === undefined ? {} : { label: body.label }), ...caps };
     tx.update(current.ref, change);
     for (const linked of lineage) tx.update(linked.ref, caps);
+    const audit = { id: account.id, plan_tier: account.doc.plan_tier };
+    const target = { type: 'key' as const, id: current.id, label: change.label ?? current.doc.label };
+    if (body.label !== undefined && body.label !== current.doc.label)
+      recordAudit(tx, audit, source, {
+        action: 'key.renamed',
+        target,
+        details: { from: current.doc.label, to: body.label },
+      });
+    if (Object.keys(caps).length > 0)
+      recordAudit(tx, audit, source, {
+        action: 'key.caps_changed',
+        target,
+        details: {
+          ...(caps.cap_monthly === undefined ? {} : { cap_monthly: caps.cap_monthly }),
+          ...(caps.cap_per_minute === undefined ? {} : { cap_per_minute: caps.cap_per_minute }),
+        },
+      });
     return { ...current.doc, ...change };
   });
   log.keyUpdated({ account_id: account.id, user_id: user.uid, key_id: owned.id, fields: Object.keys(body) });

@@ -40,3 +40,10 @@ export const NOTIFICATIONS = 'notifications';
 export const ALERT_EMAILS = 'alert_emails';
 /** `webhook_deliveries/{id}`: one signed webhook event, its retries and their log (TTL `expire_at`). */
 export const WEBHOOK_DELIVERIES = 'webhook_deliveries';
+
+/** `audit_log/{entry_id}`: who changed what in an account, written with the change (TTL `expire_at`). */
+export const AUDIT_LOG = 'audit_log';
+/** `invitations/{sha256(token)}`: an invitation to a team; the token itself is never stored. */
+export const INVITATIONS = 'invitations';
+/** `team_slugs/{slug}`: which team a slug names, so two teams never share one. */
+export const TEAM_SLUGS = 'team_slugs';

@@ -215,6 +215,37 @@ export const log = {
   alertMailFailed(fields: { alert_id: string; account_id: string }, error: unknown): void {
     emit('ERROR', 'alert_mail_failed', { ...fields, ...describeError(error) });
   },
+  plainMailFailed(fields: { subject: string }, error: unknown): void {
+    emit('ERROR', 'mail_failed', { ...fields, ...describeError(error) });
+  },
+  teamCreated(fields: { account_id: string; user_id: string; slug: string }): void {
+    emit('INFO', 'team_created', fields);
+  },
+  teamDeleted(fields: { account_id: string; user_id: string; keys: number; documents: number }): void {
+    emit('INFO', 'team_deleted', fields);
+  },
+  membershipChanged(fields: {
+    account_id: string;
+    user_id: string;
+    member_uid: string;
+    change: 'role' | 'removed' | 'left' | 'joined' | 'owner';
+    role: string | null;
+  }): void {
+    emit('INFO', 'membership_changed', fields);
+  },
+  /**
+   * Where mail is not configured, the invitation link (its token is single-use, 7 days) is
+   * logged for whoever runs the system to hand over; with mail it is never logged.
+   */
+  invitationCreated(fields: {
+    account_id: string;
+    invitation_id: string;
+    role: string;
+    delivery: 'email' | 'link_only';
+    url: string | null;
+  }): void {
+    emit('INFO', 'invitation_created', fields);
+  },
   mailNotConfigured(fields: { problems: readonly string[] }): void {
     emit('WARNING', 'mail_not_configured', fields);
   },

@@ -197,7 +197,9 @@ export type AccountResponse = z.infer<typeof accountResponseSchema>;
 /** `GET /accounts`: every account the caller belongs to, personal first. */
 export const accountsResponseSchema = z.object({
   accounts: z.array(
-    accountSummarySchema.pick({ id: true, kind: true, name: true, role: true, plan_tier: true }),
+    accountSummarySchema.pick({ id: true, kind: true, name: true, role: true, plan_tier: true }).extend({
+      /** A team's, for dashboard URLs; null for the personal account. */ slug: z.string().nullable(),
+    }),
   ),
 });
 export type AccountsResponse = z.infer<typeof accountsResponseSchema>;
@@ -256,6 +258,37 @@ export const dailyPointSchema = z.object({
 });
 export type DailyPoint = z.infer<typeof dailyPointSchema>;
 
+/**
+ * Latency percentiles in ms from the fixed histogram buckets of shared/latency.ts: each is the
+ * upper bound of the bucket holding that rank ("p95 150" means at least 95% of the calls took at
+ * most 150 ms). Null without calls, or for days folded before latency histograms were kept.
+ */
+const latencyPercentilesShape = {
+  p50_ms: z.number().nonnegative().nullable(),
+  p95_ms: z.number().nonnegative().nullable(),
+  p99_ms: z.number().nonnegative().nullable(),
+};
+
+/**
+ * Availability: the share of minutes with at least one call in which no call was answered 5xx
+ * (minutes without calls say nothing either way); null without such minutes.
+ */
+const availabilityShape = {
+  /** Minutes (UTC) with at least one call, and of them those with at least one 5xx answer. */
+  minutes_with_calls: z.number().int().nonnegative(),
+  minutes_with_server_errors: z.number().int().nonnegative(),
+  availability: z.number().min(0).max(1).nullable(),
+};
+
+/** A day of one account's (or key's) usage, with its latency and availability. */
+export const usageDayPointSchema = dailyPointSchema.extend({
+  /** Of `errors`, those answered 5xx. */
+  server_errors: z.number().int().nonnegative(),
+  ...latencyPercentilesShape,
+  ...availabilityShape,
+});
+export type UsageDayPoint = z.infer<typeof usageDayPointSchema>;
+
 export const statsResponseSchema = z.object({
   from: isoDateSchema,
   to: isoDateSchema,
@@ -266,12 +299,19 @@ export const statsResponseSchema = z.object({
     errors: z.number().int().nonnegative(),
     /** errors / requests, 0 when there were no requests. */
     error_rate: z.number().min(0).max(1),
+    /** Calls answered below 400 (1xx–3xx) / requests: 1 − error_rate; null without requests. */
+    success_rate: z.number().min(0).max(1).nullable(),
+    server_errors: z.number().int().nonnegative(),
     avg_latency_ms: z.number().nonnegative().nullable(),
+    ...latencyPercentilesShape,
+    ...availabilityShape,
   }),
   /** One point per day of the range, zero-filled, oldest first. */
-  daily: z.array(dailyPointSchema),
-  /** Endpoints as `METHOD /path`, most requested first. */
-  by_endpoint: z.array(z.object({ endpoint: z.string(), requests: z.number().int().nonnegative() })),
+  daily: z.array(usageDayPointSchema),
+  /** Endpoints as `METHOD /path`, most requested first, with their latency over the range. */
+  by_endpoint: z.array(
+    z.object({ endpoint: z.string(), requests: z.number().int().nonnegative(), ...latencyPercentilesShape }),
+  ),
   /** HTTP status codes as strings, most frequent first. */
   by_status: z.array(z.object({ status: z.string(), requests: z.number().int().nonnegative() })),
 });
@@ -302,6 +342,13 @@ export const USAGE_EXPORT_COLUMNS = [
   'units',
   'errors',
   'avg_latency_ms',
+  'server_errors',
+  'p50_ms',
+  'p95_ms',
+  'p99_ms',
+  'minutes_with_calls',
+  'minutes_with_server_errors',
+  'availability',
 ] as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -707,7 +754,7 @@ export const accountExportSchema = z.object({
   account: accountSummarySchema,
   keys: z.array(apiKeySchema),
   usage_daily: z.array(
-    dailyPointSchema.extend({
+    usageDayPointSchema.extend({
       by_endpoint: z.record(z.string(), z.number()),
       by_status: z.record(z.string(), z.number()),
     }),
@@ -718,6 +765,9 @@ export const accountExportSchema = z.object({
       requests: z.number().int().nonnegative(),
       units: z.number().int().nonnegative(),
       errors: z.number().int().nonnegative(),
+      server_errors: z.number().int().nonnegative(),
+      ...latencyPercentilesShape,
+      ...availabilityShape,
     }),
   ),
   credit_ledger: z.array(creditLedgerEntrySchema),

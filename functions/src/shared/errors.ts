@@ -22,6 +22,8 @@ export const ERROR_STATUS = {
   // Dashboard API (Firebase ID token)
   unauthenticated: 401,
   forbidden: 403,
+  /** Signed in with an email address (password or email link) that is not verified yet. */
+  email_not_verified: 403,
   // Shared
   invalid_request: 400,
   invalid_json: 400,
@@ -36,6 +38,14 @@ export const ERROR_STATUS = {
   no_billing_account: 400,
   /** Cancel or resume asked of an account without a subscription to change. */
   no_subscription: 409,
+  /** A team's seats are all taken (members and pending invitations): a bigger plan has more. */
+  seat_limit_reached: 409,
+  /** An invitation past its 7 days, or already accepted, or revoked: ask for a new one. */
+  invitation_expired: 410,
+  invitation_used: 410,
+  invitation_revoked: 410,
+  /** The invitation is for another address than the signed-in user's verified one. */
+  invitation_email_mismatch: 403,
   invalid_signature: 400,
   internal: 500,
   unavailable: 503,

@@ -42,6 +42,10 @@ export interface Plan {
   overage_cents_per_1000: number | null;
   /** Limits of named meters; a meter the plan does not name is not limited. */
   meters: Readonly<Partial<Record<MeterName, MeterLimit>>>;
+  /** Members a team account on this plan may have, the owner included (a personal account has one). */
+  seats: number;
+  /** Days an audit log entry is kept (the `expire_at` TTL of `audit_log`). */
+  audit_retention_days: number;
   features: readonly string[];
 }
 
@@ -55,7 +59,9 @@ export const PLANS: Readonly<Record<PlanTier, Plan>> = {
     price_cents_per_month: 0,
     overage_cents_per_1000: null,
     meters: { emails_verified: { monthly: 200, per_minute: null } },
-    features: ['1,000 units per month', '10 calls per minute', 'Community support'],
+    seats: 3,
+    audit_retention_days: 30,
+    features: ['1,000 units per month', '10 calls per minute', '3 team seats', 'Community support'],
   },
   pro: {
     tier: 'pro',
@@ -65,7 +71,9 @@ export const PLANS: Readonly<Record<PlanTier, Plan>> = {
     price_cents_per_month: 2_900,
     overage_cents_per_1000: 50,
     meters: { emails_verified: { monthly: 20_000, per_minute: 2_000 } },
-    features: ['100,000 units per month', '600 calls per minute', 'Email support'],
+    seats: 10,
+    audit_retention_days: 90,
+    features: ['100,000 units per month', '600 calls per minute', '10 team seats', 'Email support'],
   },
   enterprise: {
     tier: 'enterprise',
@@ -75,7 +83,9 @@ export const PLANS: Readonly<Record<PlanTier, Plan>> = {
     price_cents_per_month: 49_900,
     overage_cents_per_1000: 20,
     meters: { emails_verified: { monthly: 1_000_000, per_minute: null } },
-    features: ['5,000,000 units per month', '6,000 calls per minute', 'Priority support'],
+    seats: 50,
+    audit_retention_days: 365,
+    features: ['5,000,000 units per month', '6,000 calls per minute', '50 team seats', 'Priority support'],
   },
 };
 

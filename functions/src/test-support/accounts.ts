@@ -17,6 +17,7 @@ export async function insertTeamAccount(
     kind: 'team',
     name: options.name ?? 'Analytical Engines',
     plan_tier: options.plan_tier ?? 'free',
+    member_count: members.length,
     created_at: now,
   });
   for (const [user, role] of members)

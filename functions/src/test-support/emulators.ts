@@ -73,8 +73,10 @@ export async function createTestUser(options: { admin?: boolean; name?: string }
   userCount += 1;
   const email = `user${userCount}-${Date.now()}@example.test`;
   const password = 'correct horse battery staple';
+  // Verified: the dashboard API refuses a password sign-in whose address is not (requireUser).
   const created = await adminAuth().createUser({
     email,
+    emailVerified: true,
     password,
     displayName: options.name ?? `Test User ${userCount}`,
   });

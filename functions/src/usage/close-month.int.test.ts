@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { FieldValue, Timestamp, type DocumentData, type DocumentReference } from 'firebase-admin/firestore';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { toBatchDoc } from '../keys/batch-doc.js';
+import { LATENCY_BOUNDS_MS } from '../shared/latency.js';
 import {
   API_KEYS,
   API_USAGE_DAILY,
@@ -213,6 +214,12 @@ describe('closeMonth: exact', () => {
     // More late usage on the same day is not a second day.
     await folded(await foldBatch(key.id, quiet.uid, new Date('2025-08-31T23:59:59Z'), 2));
     expect(await monthly(quiet.uid, '2025-08')).toMatchObject({ total_requests: 5, days_with_usage: 1 });
+    // Its latency too (10 ms calls), and its minute once: both batches fell in 23:59.
+    expect(await monthly(quiet.uid, '2025-08')).toMatchObject({
+      latency_buckets: { [String(LATENCY_BOUNDS_MS.indexOf(10))]: 5 },
+      minutes_with_calls: 1,
+      minutes_with_server_errors: 0,
+    });
     expect(await keyState(key.id)).toEqual({ monthly_usage: 0, usage_period: '2025-09' });
     await expectMonthlyEqualsDays('2025-08');
   });

@@ -41,7 +41,9 @@ import {
 } from '../lib/collections.js';
 import { log } from '../lib/log.js';
 import { addDays, periodEnd, periodSchema, utcDate, utcPeriod } from '../shared/dates.js';
+import { mergeHistogram, type LatencyHistogram } from '../shared/latency.js';
 import { ACCOUNT_DAY_FIELDS, readDailyDoc, type DailyDoc } from './daily-doc.js';
+import { countMinutes, decodeMinutes } from './minute-bitmap.js';
 
 /** One progress document per closed period. */
 export const USAGE_CLOSES = 'usage_closes';
@@ -75,6 +77,11 @@ export interface MonthlyTotals {
   meter_units: Record<string, number>;
   error_count: number;
   latency_ms_sum: number;
+  /** The days' latency histograms merged (not per endpoint: a month's endpoints are unbounded). */
+  latency_buckets: LatencyHistogram;
+  /** Sums of the days' minutes with a call and with a 5xx (minute-bitmap.ts). */
+  minutes_with_calls: number;
+  minutes_with_server_errors: number;
   requests_by_endpoint: Record<string, number>;
   requests_by_status: Record<string, number>;
   requests_by_key: Record<string, number>;
@@ -96,6 +103,9 @@ export function sumDays(accountId: string, period: string, days: readonly DailyD
     meter_units: {},
     error_count: 0,
     latency_ms_sum: 0,
+    latency_buckets: {},
+    minutes_with_calls: 0,
+    minutes_with_server_errors: 0,
     requests_by_endpoint: {},
     requests_by_status: {},
     requests_by_key: {},
@@ -109,6 +119,9 @@ export function sumDays(accountId: string, period: string, days: readonly DailyD
     addInto(totals.meter_units, day.meter_units);
     totals.error_count += day.error_count;
     totals.latency_ms_sum += day.latency_ms_sum;
+    mergeHistogram(totals.latency_buckets, day.latency_buckets);
+    totals.minutes_with_calls += countMinutes(decodeMinutes(day.call_minutes));
+    totals.minutes_with_server_errors += countMinutes(decodeMinutes(day.server_error_minutes));
     addInto(totals.requests_by_endpoint, day.requests_by_endpoint);
     addInto(totals.requests_by_status, day.requests_by_status);
     addInto(totals.requests_by_key, day.requests_by_key);
@@ -138,6 +151,9 @@ const monthlyDocSchema = z.object({
   meter_units: countMap,
   error_count: z.number().default(0),
   latency_ms_sum: z.number().default(0),
+  latency_buckets: countMap,
+  minutes_with_calls: z.number().default(0),
+  minutes_with_server_errors: z.number().default(0),
   requests_by_endpoint: countMap,
   requests_by_status: countMap,
   requests_by_key: countMap,
@@ -165,6 +181,9 @@ export function equalsTotals(stored: DocumentData | undefined, totals: MonthlyTo
     sameCounts(doc.meter_units, totals.meter_units) &&
     doc.error_count === totals.error_count &&
     doc.latency_ms_sum === totals.latency_ms_sum &&
+    sameCounts(doc.latency_buckets, totals.latency_buckets) &&
+    doc.minutes_with_calls === totals.minutes_with_calls &&
+    doc.minutes_with_server_errors === totals.minutes_with_server_errors &&
     doc.days_with_usage === totals.days_with_usage &&
     sameCounts(doc.requests_by_endpoint, totals.requests_by_endpoint) &&
     sameCounts(doc.requests_by_status, totals.requests_by_status) &&
@@ -173,6 +192,9 @@ export function equalsTotals(stored: DocumentData | undefined, totals: MonthlyTo
 }
 
 type MonthlyOutcome = 'written' | 'unchanged' | 'repaired' | 'no_usage';
+
+/** What a month is summed from: the account's day figures but its per-endpoint histograms. */
+const MONTH_DAY_FIELDS = ACCOUNT_DAY_FIELDS.filter((field) => field !== 'latency_buckets_by_endpoint');
 
 /**
  * `live`: one of the account's keys could be used during the period, so usage of it may still
@@ -187,7 +209,7 @@ async function closeAccountMonth(account: string, period: string, live: boolean)
   return firestore.runTransaction(async (tx): Promise<MonthlyOutcome> => {
     // Missing days are read too: their locks make a fold that creates one wait for, or abort, us.
     const [monthly, ...daySnaps] = await tx.getAll(monthlyRef, ...dayRefs, {
-      fieldMask: [...ACCOUNT_DAY_FIELDS, 'days_with_usage'],
+      fieldMask: [...MONTH_DAY_FIELDS, 'days_with_usage'],
     });
     const days = daySnaps.filter((snap) => snap.exists).map((snap) => readDailyDoc(snap.data()));
     const totals = sumDays(account, period, days);

@@ -12,7 +12,7 @@ import { exportQuerySchema, USAGE_EXPORT_COLUMNS } from '../shared/contracts.js'
 import { csvRow } from './csv.js';
 import { readDailyDoc } from './daily-doc.js';
 import { accountDaysQuery } from './daily-queries.js';
-import { averageLatency } from './stats-series.js';
+import { dailyPoint, dayTotals } from './stats-series.js';
 import { OTHER } from './usage-bounds.js';
 
 /** The row of the calls of a day's keys beyond its key budget (usage-bounds.ts). */
@@ -28,7 +28,8 @@ async function keyLabels(accountId: string): Promise<Map<string, string>> {
 
 /**
  * GET /usage/export?from&to&key_id: CSV with one row per day and key that had calls, streamed
- * page by page so a year of usage never sits in memory at once.
+ * page by page so a year of usage never sits in memory at once. Latency percentiles and
+ * availability are the key's for the day, as GET /stats defines them (shared/contracts.ts).
  */
 export async function exportUsage(req: Request, res: Response): Promise<void> {
   const account = accountFor(res, 'read_usage');
@@ -56,17 +57,24 @@ export async function exportUsage(req: Request, res: Response): Promise<void> {
           .filter((keyId) => query.key_id === undefined || keyId === query.key_id)
           .sort();
         for (const keyId of keyIds) {
-          const stats = day.key_stats[keyId];
-          if (stats === undefined || stats.requests === 0) continue;
+          const point = dailyPoint(day.date, dayTotals(day, keyId));
+          if (point.requests === 0) continue;
           res.write(
             csvRow([
               day.date,
               keyId,
               labels.get(keyId) ?? (keyId === OTHER ? OTHER_KEYS_LABEL : ''),
-              stats.requests,
-              stats.units,
-              stats.errors,
-              averageLatency(stats.latency_ms_sum, stats.requests),
+              point.requests,
+              point.units,
+              point.errors,
+              point.avg_latency_ms,
+              point.server_errors,
+              point.p50_ms,
+              point.p95_ms,
+              point.p99_ms,
+              point.minutes_with_calls,
+              point.minutes_with_server_errors,
+              point.availability,
             ]),
           );
         }

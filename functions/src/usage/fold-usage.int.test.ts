@@ -10,15 +10,20 @@ import {
   API_USAGE_PLATFORM_DAILY,
   dailyDocId,
 } from '../lib/collections.js';
-import { previousPeriod, utcDate, utcPeriod } from '../shared/dates.js';
+import { statsResponseSchema } from '../shared/contracts.js';
+import { addDays, previousPeriod, utcDate, utcPeriod } from '../shared/dates.js';
+import { LATENCY_BOUNDS_MS } from '../shared/latency.js';
+import { redeliverCreated } from '../test-support/cloud-events.js';
 import { documentSize } from '../test-support/document-size.js';
 import {
   adminDb,
   apiCall,
   clearEmulators,
   createTestUser,
+  dashboardCall,
   json,
   waitForDoc,
+  waitForLog,
 } from '../test-support/emulators.js';
 import { insertKey } from '../test-support/fixtures.js';
 import { timeCall as call, usageBatch } from '../test-support/usage.js';
@@ -229,5 +234,155 @@ describe('foldUsage: daily documents stay bounded whatever callers send', () => 
     // The keys' own counters are exact whichever bucket their day's calls went to.
     const counters = await Promise.all(keys.map((key) => adminDb().collection(API_KEYS).doc(key.id).get()));
     expect(counters.map((doc) => doc.get('monthly_usage'))).toEqual(keys.map(() => 2));
+  });
+});
+
+describe('foldUsage: latency histograms and availability', () => {
+  const bucket = (bound: number) => String(LATENCY_BOUNDS_MS.indexOf(bound));
+  /** Calls at `minute` of `date` (UTC), `latency` ms each. */
+  const callsAt = (date: string, minute: number, n: number, overrides: Partial<UsageCall>) =>
+    Array.from({ length: n }, (_, i) =>
+      call(new Date(Date.parse(`${date}T00:00:00Z`) + minute * 60_000 + i * 100), overrides),
+    );
+
+  it('folds known latencies into exact bucket counts, answers their percentiles and availability, and a redelivered batch changes nothing', async () => {
+    const user = await createTestUser();
+    const [first, second] = await Promise.all([insertKey(user.uid), insertKey(user.uid)]);
+    if (first === undefined || second === undefined) throw new Error('no keys');
+    const date = addDays(utcDate(new Date()), -1);
+    // 100 calls of the first key: 50 at 4 ms (minute 600), 45 at 40 ms (601), 4 at 120 ms of
+    // which 2 answered 500 (602), 1 at 900 ms (603).
+    const batch = usageBatch(first.id, user.uid, [
+      ...callsAt(date, 600, 50, { latency_ms: 4 }),
+      ...callsAt(date, 601, 45, { endpoint: 'POST /v1/convert', method: 'POST', latency_ms: 40 }),
+      ...callsAt(date, 602, 2, { endpoint: 'GET /v1/forecast', latency_ms: 120 }),
+      ...callsAt(date, 602, 2, { endpoint: 'GET /v1/forecast', latency_ms: 120, status: 500 }),
+      ...callsAt(date, 603, 1, { endpoint: 'GET /v1/forecast', latency_ms: 900 }),
+    ]);
+    const batchRef = adminDb().collection(API_USAGE_EVENTS).doc(batch.id);
+    await batchRef.create(toBatchDoc(batch));
+    await waitForDoc(batchRef, (data) => data?.folded_at !== undefined);
+
+    const dayRef = adminDb().collection(API_USAGE_DAILY).doc(dailyDocId(user.uid, date));
+    const folded = (await dayRef.get()).data();
+    expect(folded?.latency_buckets).toEqual({
+      [bucket(5)]: 50,
+      [bucket(50)]: 45,
+      [bucket(150)]: 4,
+      [bucket(1_000)]: 1,
+    });
+    expect(folded?.latency_buckets_by_endpoint).toEqual({
+      'GET /v1/time': { [bucket(5)]: 50 },
+      'POST /v1/convert': { [bucket(50)]: 45 },
+      'GET /v1/forecast': { [bucket(150)]: 4, [bucket(1_000)]: 1 },
+    });
+    expect(folded?.key_stats[first.id].latency_buckets).toEqual(folded?.latency_buckets);
+    expect(folded?.key_stats[first.id].latency_buckets_by_endpoint).toEqual(
+      folded?.latency_buckets_by_endpoint,
+    );
+    expect(folded?.latency_key_endpoints).toBe(3);
+
+    const stats = async (query = '') =>
+      statsResponseSchema.parse(
+        await json(await dashboardCall(user, `/stats?from=${date}&to=${date}${query}`)),
+      );
+    const once = await stats();
+    expect(once.totals).toMatchObject({
+      requests: 100,
+      errors: 2,
+      server_errors: 2,
+      success_rate: 0.98,
+      p50_ms: 5,
+      p95_ms: 50,
+      p99_ms: 150,
+      minutes_with_calls: 4,
+      minutes_with_server_errors: 1,
+      availability: 0.75,
+    });
+    expect(once.daily[0]).toMatchObject({ p50_ms: 5, p95_ms: 50, p99_ms: 150, availability: 0.75 });
+    expect(once.by_endpoint).toEqual([
+      { endpoint: 'GET /v1/time', requests: 50, p50_ms: 5, p95_ms: 5, p99_ms: 5 },
+      { endpoint: 'POST /v1/convert', requests: 45, p50_ms: 50, p95_ms: 50, p99_ms: 50 },
+      { endpoint: 'GET /v1/forecast', requests: 5, p50_ms: 150, p95_ms: 1_000, p99_ms: 1_000 },
+    ]);
+
+    // The same batch delivered again: foldUsage sees its marker, and nothing moves.
+    const delivered = await redeliverCreated('foldUsage', await batchRef.get());
+    expect(delivered.status).toBe(200);
+    await waitForLog((log) =>
+      log
+        .split('\n')
+        .some(
+          (line) => line.includes('"reason":"already_folded"') && line.includes(`"batch_id":"${batch.id}"`),
+        ),
+    );
+    expect((await dayRef.get()).data()).toEqual(folded);
+    expect(await stats()).toEqual(once);
+
+    // Another key on the same day: 10 calls at 4 ms in minute 602, and a 503 in minute 700.
+    await writeBatchAndWait(second.id, user.uid, [
+      ...callsAt(date, 602, 10, { latency_ms: 4 }),
+      ...callsAt(date, 700, 1, { latency_ms: 3, status: 503 }),
+    ]);
+    // Minutes are a union over keys: 600–603 and 700 have calls; 602 and 700 a 5xx.
+    const both = await stats();
+    expect(both.totals).toMatchObject({
+      requests: 111,
+      server_errors: 3,
+      minutes_with_calls: 5,
+      minutes_with_server_errors: 2,
+      availability: 0.6,
+      p50_ms: 5,
+      p99_ms: 150,
+    });
+    expect((await stats(`&key_id=${second.id}`)).totals).toMatchObject({
+      requests: 11,
+      p50_ms: 5,
+      p99_ms: 5,
+      minutes_with_calls: 2,
+      minutes_with_server_errors: 1,
+      availability: 0.5,
+    });
+    expect((await stats(`&key_id=${first.id}`)).totals).toMatchObject({ availability: 0.75, p95_ms: 50 });
+
+    // The CSV carries the same figures per key.
+    const csv = (await (await dashboardCall(user, `/usage/export?from=${date}&to=${date}`)).text()).split(
+      '\r\n',
+    );
+    const header = csv[0]?.split(',') ?? [];
+    const row = (keyId: string) => {
+      const cells = csv.find((line) => line.includes(`,${keyId},`))?.split(',') ?? [];
+      return Object.fromEntries(header.map((name, i) => [name, cells[i]]));
+    };
+    expect(row(first.id)).toMatchObject({
+      requests: '100',
+      server_errors: '2',
+      p50_ms: '5',
+      p95_ms: '50',
+      p99_ms: '150',
+      minutes_with_calls: '4',
+      minutes_with_server_errors: '1',
+      availability: '0.75',
+    });
+    expect(row(second.id)).toMatchObject({ p99_ms: '5', availability: '0.5' });
+  });
+
+  it('keeps the day’s meter units when a batch without meters is folded after one with', async () => {
+    const user = await createTestUser();
+    const key = await insertKey(user.uid);
+    const at = new Date(Date.now() - 60_000);
+    const metered = { ...usageBatch(key.id, user.uid, [call(at)]), meter_units: { emails_verified: 3 } };
+    const meteredRef = adminDb().collection(API_USAGE_EVENTS).doc(metered.id);
+    await meteredRef.create(toBatchDoc(metered));
+    await waitForDoc(meteredRef, (data) => data?.folded_at !== undefined);
+    await writeBatchAndWait(key.id, user.uid, [call(at)]);
+    const day = (
+      await adminDb()
+        .collection(API_USAGE_DAILY)
+        .doc(dailyDocId(user.uid, utcDate(at)))
+        .get()
+    ).data();
+    expect(day?.total_requests).toBe(2);
+    expect(day?.meter_units).toEqual({ emails_verified: 3 });
   });
 });

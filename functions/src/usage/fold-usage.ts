@@ -8,7 +8,9 @@
  * increments commute, the key's period only moves forward and `last_used_at` only grows, so the
  * order of delivery does not matter either. The same transaction reads which endpoints,
  * statuses and keys the daily document already holds, so the caps of usage-bounds.ts hold
- * exactly however many folds of one account run at once.
+ * exactly however many folds of one account run at once, and the minute bitmaps it ORs into
+ * (minute-bitmap.ts). Latency histograms are built here from the batch's calls, each of which
+ * carries its latency and time: the API's hot path only appends the call to its buffer.
  */
 import { FieldValue, Timestamp } from 'firebase-admin/firestore';
 import { onDocumentCreated } from 'firebase-functions/v2/firestore';
@@ -25,9 +27,16 @@ import { log } from '../lib/log.js';
 import { accountRef } from '../accounts/account-doc.js';
 import { creditUsageIncrement, creditUsageRef } from '../billing/credit-ledger.js';
 import { batchDocSchema, batchIdentitySchema } from '../keys/batch-doc.js';
-import { accountIncrements, boundToDay, dailyIncrements, summarizeCalls } from './daily-doc.js';
+import {
+  boundToDay,
+  dailyIncrements,
+  dayMinutesOf,
+  foldReadMask,
+  monthlyIncrements,
+  summarizeCalls,
+} from './daily-doc.js';
 import { platformDayRef, platformIncrements } from './platform-daily.js';
-import { DAY_NAME_FIELDS, dayNamesOf } from './usage-bounds.js';
+import { dayNamesOf } from './usage-bounds.js';
 
 export type FoldOutcome = 'folded' | 'already_folded' | 'missing' | 'key_deleted' | 'invalid';
 
@@ -64,9 +73,10 @@ export async function foldUsageBatch(
         return 'key_deleted';
       }
 
-      // Only the names and the total: key_stats, the bulk of the document, is not needed here.
+      // The names, the total and the minute bitmaps: key_stats, the bulk of the document, only
+      // for this batch's key.
       const [[dailySnap], [platformSnap], [accountSnap]] = await Promise.all([
-        tx.getAll(dailyRef, { fieldMask: [...DAY_NAME_FIELDS] }),
+        tx.getAll(dailyRef, { fieldMask: foldReadMask(batch.key_id) }),
         tx.getAll(platformRef),
         // Only a batch that spent credits changes the account: its balance.
         batch.credit_units > 0 ? tx.getAll(accountRef(batch.account_id)) : Promise.resolve([undefined]),
@@ -80,14 +90,16 @@ export async function foldUsageBatch(
         overage_units: batch.overage_units,
         meter_units: batch.meter_units,
       };
-      const { key, totals } = boundToDay(dayNamesOf(day), batch.key_id, summary);
+      const bound = boundToDay(dayNamesOf(day), batch.key_id, summary);
+      const { key, totals } = bound;
+      const daily = dailyIncrements(bound, dayMinutesOf(day, key));
       calls = totals.requests;
       tx.set(
         dailyRef,
         {
           account_id: batch.account_id,
           date: batch.date,
-          ...dailyIncrements(key, totals),
+          ...daily.write,
           updated_at: FieldValue.serverTimestamp(),
         },
         { merge: true },
@@ -110,7 +122,7 @@ export async function foldUsageBatch(
         tx.set(
           monthlyRef,
           {
-            ...accountIncrements(key, totals),
+            ...monthlyIncrements(key, totals, daily.added),
             ...(firstOfDay ? { days_with_usage: FieldValue.increment(1) } : {}),
           },
           { merge: true },

@@ -1,11 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { statsQuerySchema, statsResponseSchema } from '../shared/contracts.js';
+import { addLatency, LATENCY_BOUNDS_MS, type LatencyHistogram } from '../shared/latency.js';
 import { readDailyDoc, type DailyDoc } from './daily-doc.js';
+import { addMinute, encodeMinutes, noMinutes } from './minute-bitmap.js';
 import { buildStats, datesInRange } from './stats-series.js';
 
-function day(date: string, overrides: Partial<DailyDoc> = {}): DailyDoc {
+/** A daily document as stored: fields left out read as their defaults. */
+function day(date: string, overrides: Record<string, unknown> = {}): DailyDoc {
   return readDailyDoc({ account_id: 'u1', date, ...overrides });
 }
+
+function histogramOf(latencies: readonly number[]): LatencyHistogram {
+  const histogram: LatencyHistogram = {};
+  for (const latency of latencies) addLatency(histogram, latency);
+  return histogram;
+}
+
+function minutes(...list: number[]): string {
+  const set = noMinutes();
+  for (const minute of list) addMinute(set, minute);
+  return encodeMinutes(set);
+}
+
+const repeat = (latency: number, times: number) => Array.from({ length: times }, () => latency);
+const noLatency = { p50_ms: null, p95_ms: null, p99_ms: null };
+const noMinutesYet = { minutes_with_calls: 0, minutes_with_server_errors: 0, availability: null };
 
 describe('datesInRange', () => {
   it('is inclusive at both ends and crosses month and year boundaries in UTC', () => {
@@ -67,15 +86,36 @@ describe('buildStats', () => {
   it('zero-fills every day of the range, oldest first', () => {
     const stats = buildStats({ from: '2026-10-01', to: '2026-10-03' }, days, null);
     expect(statsResponseSchema.parse(stats)).toEqual(stats);
+    const empty = { requests: 0, units: 0, errors: 0, server_errors: 0, avg_latency_ms: null };
+    // A day folded before latency histograms and minute bitmaps were kept has neither.
     expect(stats.daily).toEqual([
-      { date: '2026-10-01', requests: 0, units: 0, errors: 0, avg_latency_ms: null },
-      { date: '2026-10-02', requests: 10, units: 25, errors: 2, avg_latency_ms: 5 },
-      { date: '2026-10-03', requests: 0, units: 0, errors: 0, avg_latency_ms: null },
+      { date: '2026-10-01', ...empty, ...noLatency, ...noMinutesYet },
+      {
+        date: '2026-10-02',
+        requests: 10,
+        units: 25,
+        errors: 2,
+        server_errors: 0,
+        avg_latency_ms: 5,
+        ...noLatency,
+        ...noMinutesYet,
+      },
+      { date: '2026-10-03', ...empty, ...noLatency, ...noMinutesYet },
     ]);
-    expect(stats.totals).toEqual({ requests: 10, units: 25, errors: 2, error_rate: 0.2, avg_latency_ms: 5 });
+    expect(stats.totals).toEqual({
+      requests: 10,
+      units: 25,
+      errors: 2,
+      error_rate: 0.2,
+      success_rate: 0.8,
+      server_errors: 0,
+      avg_latency_ms: 5,
+      ...noLatency,
+      ...noMinutesYet,
+    });
     expect(stats.by_endpoint).toEqual([
-      { endpoint: 'GET /v1/time', requests: 7 },
-      { endpoint: 'POST /v1/convert', requests: 3 },
+      { endpoint: 'GET /v1/time', requests: 7, ...noLatency },
+      { endpoint: 'POST /v1/convert', requests: 3, ...noLatency },
     ]);
     expect(stats.by_status).toEqual([
       { status: '200', requests: 8 },
@@ -86,13 +126,133 @@ describe('buildStats', () => {
   it('filters by key using the per-key figures', () => {
     const stats = buildStats({ from: '2026-10-02', to: '2026-10-02' }, days, 'k1');
     expect(stats.key_id).toBe('k1');
-    expect(stats.totals).toEqual({ requests: 4, units: 19, errors: 2, error_rate: 0.5, avg_latency_ms: 7.5 });
-    expect(stats.by_endpoint[0]).toEqual({ endpoint: 'POST /v1/convert', requests: 3 });
+    expect(stats.totals).toMatchObject({
+      requests: 4,
+      units: 19,
+      errors: 2,
+      error_rate: 0.5,
+      success_rate: 0.5,
+      avg_latency_ms: 7.5,
+    });
+    expect(stats.by_endpoint[0]).toEqual({ endpoint: 'POST /v1/convert', requests: 3, ...noLatency });
     expect(buildStats({ from: '2026-10-02', to: '2026-10-02' }, days, 'other').totals.requests).toBe(0);
   });
 
   it('answers an error rate of 0 and no latency for an empty range', () => {
     const stats = buildStats({ from: '2026-10-05', to: '2026-10-06' }, new Map(), null);
-    expect(stats.totals).toEqual({ requests: 0, units: 0, errors: 0, error_rate: 0, avg_latency_ms: null });
+    expect(stats.totals).toEqual({
+      requests: 0,
+      units: 0,
+      errors: 0,
+      error_rate: 0,
+      success_rate: null,
+      server_errors: 0,
+      avg_latency_ms: null,
+      ...noLatency,
+      ...noMinutesYet,
+    });
+  });
+});
+
+describe('buildStats: latency percentiles and availability', () => {
+  const bucket = (bound: number) => String(LATENCY_BOUNDS_MS.indexOf(bound));
+  // Day 1: 60 calls of GET /v1/time at 4 ms and 40 of POST /v1/convert at 40 ms, 2 of them 5xx
+  // in minute 2 of the 4 minutes with calls. Day 2: 100 calls at 120 ms in 10 minutes, no 5xx.
+  const days = new Map([
+    [
+      '2026-10-02',
+      day('2026-10-02', {
+        total_requests: 100,
+        error_count: 5,
+        latency_ms_sum: 60 * 4 + 40 * 40,
+        latency_buckets: histogramOf([...repeat(4, 60), ...repeat(40, 40)]),
+        latency_buckets_by_endpoint: {
+          'GET /v1/time': histogramOf(repeat(4, 60)),
+          'POST /v1/convert': histogramOf(repeat(40, 40)),
+        },
+        call_minutes: minutes(0, 1, 2, 3),
+        server_error_minutes: minutes(2),
+        requests_by_endpoint: { 'GET /v1/time': 60, 'POST /v1/convert': 40 },
+        requests_by_status: { '200': 95, '429': 3, '500': 1, '503': 1 },
+        key_stats: {
+          k1: {
+            requests: 40,
+            errors: 2,
+            latency_ms_sum: 40 * 40,
+            by_endpoint: { 'POST /v1/convert': 40 },
+            by_status: { '200': 38, '500': 1, '503': 1 },
+            latency_buckets: histogramOf(repeat(40, 40)),
+            latency_buckets_by_endpoint: { 'POST /v1/convert': histogramOf(repeat(40, 40)) },
+            call_minutes: minutes(2, 3),
+            server_error_minutes: minutes(2),
+          },
+        },
+      }),
+    ],
+    [
+      '2026-10-03',
+      day('2026-10-03', {
+        total_requests: 100,
+        latency_ms_sum: 100 * 120,
+        latency_buckets: histogramOf(repeat(120, 100)),
+        latency_buckets_by_endpoint: { 'GET /v1/time': histogramOf(repeat(120, 100)) },
+        call_minutes: minutes(10, 11, 12, 13, 14, 15, 16, 17, 18, 19),
+        requests_by_endpoint: { 'GET /v1/time': 100 },
+        requests_by_status: { '200': 100 },
+      }),
+    ],
+  ]);
+
+  it('gives each day its percentiles and availability, and the range those of all its calls and minutes', () => {
+    const stats = buildStats({ from: '2026-10-02', to: '2026-10-03' }, days, null);
+    expect(statsResponseSchema.parse(stats)).toEqual(stats);
+    const [first, second] = stats.daily;
+    expect(first).toMatchObject({
+      server_errors: 2,
+      p50_ms: 5,
+      p95_ms: 50,
+      p99_ms: 50,
+      minutes_with_calls: 4,
+      minutes_with_server_errors: 1,
+      availability: 0.75,
+    });
+    expect(second).toMatchObject({ p50_ms: 150, p95_ms: 150, p99_ms: 150, availability: 1 });
+    // 200 calls: 60 ≤ 5 ms, 40 ≤ 50 ms, 100 ≤ 150 ms. Rank 100 is the last 40 ms call.
+    expect(stats.totals).toMatchObject({
+      requests: 200,
+      errors: 5,
+      error_rate: 0.025,
+      success_rate: 0.975,
+      server_errors: 2,
+      p50_ms: 50,
+      p95_ms: 150,
+      p99_ms: 150,
+      minutes_with_calls: 14,
+      minutes_with_server_errors: 1,
+      availability: 13 / 14,
+    });
+    // GET /v1/time: 60 calls ≤ 5 ms and 100 ≤ 150 ms, so its p50 (rank 80) is already 150.
+    expect(stats.by_endpoint).toEqual([
+      { endpoint: 'GET /v1/time', requests: 160, p50_ms: 150, p95_ms: 150, p99_ms: 150 },
+      { endpoint: 'POST /v1/convert', requests: 40, p50_ms: 50, p95_ms: 50, p99_ms: 50 },
+    ]);
+    expect(days.get('2026-10-02')?.latency_buckets).toEqual({ [bucket(5)]: 60, [bucket(50)]: 40 });
+  });
+
+  it("uses the key's own histograms and minutes when filtered by key", () => {
+    const stats = buildStats({ from: '2026-10-02', to: '2026-10-03' }, days, 'k1');
+    expect(stats.totals).toMatchObject({
+      requests: 40,
+      server_errors: 2,
+      p50_ms: 50,
+      p99_ms: 50,
+      minutes_with_calls: 2,
+      minutes_with_server_errors: 1,
+      availability: 0.5,
+    });
+    expect(stats.daily[1]).toMatchObject({ requests: 0, availability: null, p50_ms: null });
+    expect(stats.by_endpoint).toEqual([
+      { endpoint: 'POST /v1/convert', requests: 40, p50_ms: 50, p95_ms: 50, p99_ms: 50 },
+    ]);
   });
 });

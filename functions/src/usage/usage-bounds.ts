@@ -6,7 +6,13 @@
  * decided inside the fold's transaction from the names the document already holds, so
  * concurrent folds cannot overshoot a cap. A name once in stays in for the day.
  *
- * Worst case with these bounds (usage-bounds.test.ts builds it): about 640 KB.
+ * Latency histograms (shared/latency.ts, at most 29 buckets each) follow the same names: one
+ * for the account, one per endpoint and one per key. Per key and endpoint there is one only for
+ * the day's first `key_endpoint_latency` pairs, counted in `latency_key_endpoints` (read in the
+ * same transaction); a key's further endpoints share its `other` histogram. Minute bitmaps
+ * (minute-bitmap.ts) are 240 characters each, two per key and two for the account.
+ *
+ * Worst case with these bounds (usage-bounds.test.ts builds it): about 850 KB of 1,048,576.
  */
 import { z } from 'zod';
 
@@ -23,6 +29,11 @@ export const DAILY_BOUNDS = {
    * keys an account may hold, so keys rolled or replaced during the day still get their own.
    */
   keys: 50,
+  /**
+   * (key, endpoint) pairs per account and day with a latency histogram of their own (about 400
+   * bytes each at worst). Real keys call a handful of endpoints; this covers 25 keys on 10 each.
+   */
+  key_endpoint_latency: 250,
 } as const;
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -49,12 +60,21 @@ const ACCEPTED = {
   endpoints: (name: string) => endpointNameSchema.safeParse(name).success,
   statuses: isStatusName,
   keys: (name: string) => /^[A-Za-z0-9_-]{1,64}$/.test(name) && name !== OTHER,
-} as const satisfies Record<keyof typeof DAILY_BOUNDS, (name: string) => boolean>;
+} as const satisfies Record<Dimension, (name: string) => boolean>;
 
-export type Dimension = keyof typeof DAILY_BOUNDS;
+export type Dimension = 'endpoints' | 'statuses' | 'keys';
 
-/** The names a daily document holds in each dimension, read in the fold's transaction. */
-export type DayNames = Readonly<Record<Dimension, ReadonlySet<string>>>;
+/**
+ * The names a daily document holds in each dimension, read in the fold's transaction, and its
+ * (key, endpoint) latency histograms: how many the day holds, and which endpoints have one for
+ * the keys the fold read (the batch's key and OTHER).
+ */
+export type DayNames = Readonly<Record<Dimension, ReadonlySet<string>>> & {
+  readonly keyEndpointLatency: {
+    readonly count: number;
+    readonly byKey: ReadonlyMap<string, ReadonlySet<string>>;
+  };
+};
 
 function namesOf(value: unknown): Set<string> {
   if (typeof value !== 'object' || value === null) return new Set();
@@ -69,11 +89,22 @@ export const DAY_NAME_FIELDS = [
   'requests_by_key',
 ] as const;
 
+/** The field holding how many (key, endpoint) latency histograms a day has. */
+export const KEY_ENDPOINT_LATENCY_COUNT = 'latency_key_endpoints';
+
 export function dayNamesOf(data: Record<string, unknown> | undefined): DayNames {
+  const keyStats = data?.key_stats;
+  const byKey = new Map<string, ReadonlySet<string>>();
+  if (typeof keyStats === 'object' && keyStats !== null)
+    for (const [key, stats] of Object.entries(keyStats))
+      if (typeof stats === 'object' && stats !== null && 'latency_buckets_by_endpoint' in stats)
+        byKey.set(key, namesOf(stats.latency_buckets_by_endpoint));
+  const count = data?.[KEY_ENDPOINT_LATENCY_COUNT];
   return {
     endpoints: namesOf(data?.requests_by_endpoint),
     statuses: namesOf(data?.requests_by_status),
     keys: namesOf(data?.requests_by_key),
+    keyEndpointLatency: { count: typeof count === 'number' ? count : 0, byKey },
   };
 }
 
@@ -97,18 +128,63 @@ export class NameBudget {
 }
 
 /**
- * Renames the counts of one batch onto the day's budget. The batch's busiest names are placed
- * first, so when a day fills up it is the rare names that end up in `other`.
+ * Where each name of one batch is recorded on the day's budget. The batch's busiest names are
+ * placed first, so when a day fills up it is the rare names that end up in `other`.
  */
+export function placeNames(
+  counts: Readonly<Record<string, number>>,
+  budget: NameBudget,
+): Map<string, string> {
+  const busiestFirst = Object.entries(counts).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  return new Map(busiestFirst.map(([name]) => [name, budget.place(name)]));
+}
+
+/** The counts of one batch renamed onto the day's budget (placeNames). */
 export function placeCounts(
   counts: Readonly<Record<string, number>>,
   budget: NameBudget,
 ): Record<string, number> {
+  return renameCounts(counts, placeNames(counts, budget));
+}
+
+export function renameCounts(
+  counts: Readonly<Record<string, number>>,
+  placement: ReadonlyMap<string, string>,
+): Record<string, number> {
   const placed: Record<string, number> = {};
-  const busiestFirst = Object.entries(counts).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  for (const [name, value] of busiestFirst) {
-    const target = budget.place(name);
+  for (const [name, value] of Object.entries(counts)) {
+    const target = placement.get(name) ?? OTHER;
     placed[target] = (placed[target] ?? 0) + value;
   }
   return placed;
+}
+
+/**
+ * Which of a key's endpoints in one batch (counts by endpoint name, already placed on the day's
+ * endpoint budget) get a latency histogram of their own: those the key already has one for,
+ * then new ones, busiest first, while the day holds fewer than `key_endpoint_latency` pairs; the
+ * rest are recorded under the key's OTHER. OTHER itself takes no slot. `added` is how many
+ * pairs this batch takes.
+ */
+export function placeKeyEndpoints(
+  counts: Readonly<Record<string, number>>,
+  held: ReadonlySet<string>,
+  dayCount: number,
+): { placement: Map<string, string>; added: number } {
+  const placement = new Map<string, string>();
+  let count = dayCount;
+  let added = 0;
+  const busiestFirst = Object.entries(counts).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  for (const [endpoint] of busiestFirst) {
+    if (endpoint === OTHER || held.has(endpoint)) {
+      placement.set(endpoint, endpoint);
+    } else if (count < DAILY_BOUNDS.key_endpoint_latency) {
+      placement.set(endpoint, endpoint);
+      count += 1;
+      added += 1;
+    } else {
+      placement.set(endpoint, OTHER);
+    }
+  }
+  return { placement, added };
 }

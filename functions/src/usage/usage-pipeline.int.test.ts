@@ -218,10 +218,23 @@ describe('usage pipeline: what the dashboard reads', () => {
       await json(await dashboardCall(user, `/stats?from=${today}&to=${today}&key_id=${key.id}`)),
     );
     expect(stats.totals.requests).toBe(60);
+    // Real calls, so real latencies: each endpoint has percentiles, in order.
+    const percentiles = {
+      p50_ms: expect.any(Number),
+      p95_ms: expect.any(Number),
+      p99_ms: expect.any(Number),
+    };
     expect(stats.by_endpoint).toEqual([
-      { endpoint: 'GET /v1/forecast', requests: 30 },
-      { endpoint: 'GET /v1/time', requests: 30 },
+      { endpoint: 'GET /v1/forecast', requests: 30, ...percentiles },
+      { endpoint: 'GET /v1/time', requests: 30, ...percentiles },
     ]);
+    for (const row of [stats.totals, ...stats.by_endpoint]) {
+      expect(row.p50_ms ?? 0).toBeGreaterThan(0);
+      expect(row.p50_ms ?? 0).toBeLessThanOrEqual(row.p95_ms ?? 0);
+      expect(row.p95_ms ?? 0).toBeLessThanOrEqual(row.p99_ms ?? 0);
+    }
+    expect(stats.totals.minutes_with_calls).toBeGreaterThan(0);
+    expect(stats.totals.availability).toBe(1);
   });
 
   it('recent usage without key_id returns the account’s latest calls across its keys, and only its own', async () => {
@@ -261,8 +274,16 @@ describe('usage pipeline: what the dashboard reads', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="keymeter-usage-/);
     const lines = (await response.text()).split('\r\n');
-    expect(lines[0]).toBe('date,key_id,key_label,requests,units,errors,avg_latency_ms');
-    expect(lines[1]).toMatch(new RegExp(`^${today},${key.id},"Label, with ""quotes""",3,3,0,\\d+(\\.\\d)?$`));
+    expect(lines[0]).toBe(
+      'date,key_id,key_label,requests,units,errors,avg_latency_ms,server_errors,p50_ms,p95_ms,p99_ms,' +
+        'minutes_with_calls,minutes_with_server_errors,availability',
+    );
+    // Three calls within seconds: one or two minutes with calls (a minute may turn), none with a 5xx.
+    expect(lines[1]).toMatch(
+      new RegExp(
+        `^${today},${key.id},"Label, with ""quotes""",3,3,0,\\d+(\\.\\d)?,0,\\d+,\\d+,\\d+,[12],0,1$`,
+      ),
+    );
     expect(lines[2]).toBe('');
   });
 });

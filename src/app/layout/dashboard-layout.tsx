@@ -5,21 +5,26 @@ import { Link, Outlet } from 'react-router-dom';
 import { Logo } from '@/components/logo';
 import { overlayClasses } from '@/components/ui/dialog';
 import { paths } from '@/config/paths';
+import { useActiveAccount } from '@/lib/active-account';
+import { useAccountLink } from '@/lib/navigation';
+import { AccountSwitcher } from '@/app/layout/account-switcher';
 import { PlanCard } from '@/app/layout/plan-card';
 import { SidebarNav } from '@/app/layout/sidebar-nav';
 import { UserMenu } from '@/app/layout/user-menu';
 import { NotificationsBell } from '@/features/alerts/components/notifications-bell';
 
 function SidebarContents({ onNavigate }: { onNavigate?: () => void }) {
+  const link = useAccountLink();
   return (
     <div className="flex h-full flex-col gap-6 px-3 py-5">
       <Link
-        to={paths.overview}
+        to={link(paths.overview)}
         onClick={onNavigate}
         className="rounded-md px-3 focus-visible:outline-2 focus-visible:outline-brand-600"
       >
         <Logo />
       </Link>
+      <AccountSwitcher onNavigate={onNavigate} />
       <div className="flex-1 overflow-y-auto">
         <SidebarNav onNavigate={onNavigate} />
       </div>
@@ -32,6 +37,8 @@ function SidebarContents({ onNavigate }: { onNavigate?: () => void }) {
 export function DashboardLayout() {
   const [menuOpen, setMenuOpen] = useState(false);
   const closeMenu = () => setMenuOpen(false);
+  const active = useActiveAccount();
+  const link = useAccountLink();
 
   return (
     <div className="min-h-dvh lg:flex">
@@ -78,7 +85,7 @@ export function DashboardLayout() {
           >
             <Menu className="size-6" aria-hidden />
           </button>
-          <Link to={paths.overview} className="lg:hidden" aria-label="Keymeter overview">
+          <Link to={link(paths.overview)} className="lg:hidden" aria-label="Keymeter overview">
             <Logo withName={false} />
           </Link>
           <div className="flex-1" />
@@ -90,7 +97,8 @@ export function DashboardLayout() {
           tabIndex={-1}
           className="mx-auto max-w-6xl px-4 py-6 focus:outline-none sm:px-6 sm:py-8 lg:px-8"
         >
-          <Outlet />
+          {/* A page of another account starts afresh: no state or placeholder data carries over. */}
+          <Outlet key={active.id ?? 'personal'} />
         </main>
       </div>
     </div>

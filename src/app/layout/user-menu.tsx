@@ -15,12 +15,14 @@ import { paths } from '@/config/paths';
 import { useMe } from '@/lib/api/get-me';
 import { useAuth, useSessionUser } from '@/lib/auth';
 import { planName } from '@/lib/format';
+import { useAccountLink } from '@/lib/navigation';
 
 export function UserMenu() {
   const user = useSessionUser();
   const { signOut } = useAuth();
   const me = useMe();
   const navigate = useNavigate();
+  const link = useAccountLink();
   const name = user.displayName ?? me.data?.user.display_name ?? user.email ?? 'Your account';
   const plan = me.data?.account.plan_tier;
 
@@ -56,11 +58,11 @@ export function UserMenu() {
           )}
         </DropdownMenuLabel>
         <DropdownMenuSeparator />
-        <DropdownMenuItem onSelect={() => navigate(paths.billing)}>
+        <DropdownMenuItem onSelect={() => navigate(link(paths.billing))}>
           <CreditCard className="size-4 text-zinc-400" aria-hidden />
           Billing
         </DropdownMenuItem>
-        <DropdownMenuItem onSelect={() => navigate(paths.settings)}>
+        <DropdownMenuItem onSelect={() => navigate(link(paths.settings))}>
           <Settings className="size-4 text-zinc-400" aria-hidden />
           Settings
         </DropdownMenuItem>

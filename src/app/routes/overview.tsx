@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { PageHeader } from '@/components/ui/page-header';
+import { useActiveAccount } from '@/lib/active-account';
 import { useSessionUser } from '@/lib/auth';
 import { lastDays } from '@/lib/date-range';
 import { useDocumentTitle } from '@/lib/use-document-title';
@@ -16,12 +17,20 @@ function greeting(name: string | null): string {
 export function OverviewRoute() {
   useDocumentTitle('Overview');
   const user = useSessionUser();
+  const account = useActiveAccount();
   // Fixed for the life of the page, so a re-render near midnight doesn't change the query.
   const [range] = useState(() => lastDays(30));
 
   return (
     <>
-      <PageHeader title={greeting(user.displayName)} description="How your API keys are doing this month." />
+      <PageHeader
+        title={greeting(user.displayName)}
+        description={
+          account.kind === 'team'
+            ? `How ${account.name ?? 'the team'}’s API keys are doing this month.`
+            : 'How your API keys are doing this month.'
+        }
+      />
       <div className="space-y-6">
         <OverviewStats range={range} />
         <div className="grid gap-6 lg:grid-cols-5">

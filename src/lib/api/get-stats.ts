@@ -1,25 +1,31 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { statsResponseSchema, type StatsQuery, type StatsResponse } from '@shared/contracts';
-import { apiRequest } from '@/lib/api-client';
+import { accountPath, apiRequest } from '@/lib/api-client';
+import { accountQueryKey, useActiveAccount } from '@/lib/active-account';
 
 export function getStats(
+  accountId: string | null,
   query: StatsQuery,
   { signal }: { signal?: AbortSignal } = {},
 ): Promise<StatsResponse> {
-  return apiRequest('/stats', statsResponseSchema, { query, signal });
+  return apiRequest(accountPath(accountId, '/stats'), statsResponseSchema, { query, signal });
 }
 
-export const statsQueryKeyRoot = ['stats'] as const;
+export function statsQueryKeyRoot(accountId: string | null) {
+  return [...accountQueryKey(accountId), 'stats'] as const;
+}
 
-export function statsQueryOptions(query: StatsQuery) {
+export function statsQueryOptions(accountId: string | null, query: StatsQuery) {
   return queryOptions({
-    queryKey: [...statsQueryKeyRoot, query.from, query.to, query.key_id ?? null] as const,
-    queryFn: ({ signal }) => getStats(query, { signal }),
+    queryKey: [...statsQueryKeyRoot(accountId), query.from, query.to, query.key_id ?? null] as const,
+    queryFn: ({ signal }) => getStats(accountId, query, { signal }),
   });
 }
 
 /** Daily calls, errors and latency over a range, for the account or one key (Overview, Usage). */
 export function useStats(query: StatsQuery) {
-  // Keep the previous range on screen while the next one loads, so charts don't flash.
-  return useQuery({ ...statsQueryOptions(query), placeholderData: keepPreviousData });
+  const { id } = useActiveAccount();
+  // Keep the previous range on screen while the next one loads, so charts don't flash. The page
+  // remounts when the account changes, so this never shows another account's numbers.
+  return useQuery({ ...statsQueryOptions(id, query), placeholderData: keepPreviousData });
 }

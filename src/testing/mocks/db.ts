@@ -17,10 +17,10 @@ import {
   type AccountUsage,
   type AdminStatsResponse,
   type ApiKey,
-  type DailyPoint,
   type MeResponse,
   type StatsQuery,
   type StatsResponse,
+  type UsageDayPoint,
   type UsageEvent,
 } from '@shared/contracts';
 import { addDays, daysBetween, periodEnd, utcPeriod } from '@shared/dates';
@@ -36,10 +36,15 @@ import { TEST_USER } from '@/testing/mocks/firebase';
 
 type Profile = MeResponse['user'];
 
+/** A team account as `GET /accounts` names it; team.ts keeps its members, invitations and log. */
+export type TeamAccount = AccountSummary & { slug: string };
+
 interface Db {
   profile: Profile;
   /** The user's personal account: plan, billing and limits live here, not on the user. */
   account: AccountSummary;
+  /** Teams the user belongs to, its role in each on `role`. Keys say which account they are in. */
+  teams: TeamAccount[];
   /** An operator's overrides of the plan's limits (as on `accounts/{id}.limit_overrides`). */
   limitOverrides: Partial<AccountLimits>;
   /** Calls refused this period (429s): in the account's requests, not in its units. */
@@ -94,6 +99,7 @@ function defaultAccount(): AccountSummary {
 export const db: Db = {
   profile: defaultProfile(),
   account: defaultAccount(),
+  teams: [],
   limitOverrides: {},
   refusedThisPeriod: 0,
   meterUsed: {},
@@ -106,6 +112,7 @@ export const db: Db = {
 export function resetDb(): void {
   db.profile = defaultProfile();
   db.account = defaultAccount();
+  db.teams = [];
   db.limitOverrides = {};
   db.refusedThisPeriod = 0;
   db.meterUsed = {};
@@ -219,25 +226,37 @@ function isUsable(key: ApiKey): boolean {
   return key.status === 'active' || key.status === 'expiring';
 }
 
-export function buildUsage(): AccountUsage {
+/** The account an account-scoped route serves: the personal one unprefixed, else a team by id. */
+export function findAccount(accountId?: string): AccountSummary | undefined {
+  if (accountId === undefined || accountId === db.account.id) return db.account;
+  return db.teams.find((team) => team.id === accountId);
+}
+
+export function keysOf(account: AccountSummary): ApiKey[] {
+  return db.keys.filter((key) => key.account_id === account.id);
+}
+
+export function buildUsage(account: AccountSummary = db.account): AccountUsage {
   const period = utcPeriod(new Date());
-  const usable = db.keys.filter(isUsable);
-  const limits = accountLimits(db.account.plan_tier, db.limitOverrides);
+  const personal = account === db.account;
+  const keys = keysOf(account);
+  const usable = keys.filter(isUsable);
+  const limits = accountLimits(account.plan_tier, personal ? db.limitOverrides : {});
   // Revoked and expired keys' units this period still count against the account.
-  const units = db.keys.reduce((sum, key) => sum + key.monthly_usage, 0);
+  const units = keys.reduce((sum, key) => sum + key.monthly_usage, 0);
   return accountUsageSchema.parse({
     period,
-    requests: units + db.refusedThisPeriod,
+    requests: units + (personal ? db.refusedThisPeriod : 0),
     units,
     quota: limits.monthly,
     per_minute_limit: limits.per_minute,
     resets_at: periodEnd(period).toISOString(),
     meters: METERS.map((meter) => {
-      const limit = meterLimit(db.account.plan_tier, meter);
+      const limit = meterLimit(account.plan_tier, meter);
       return {
         meter,
         label: METER_LABELS[meter],
-        used: db.meterUsed[meter] ?? 0,
+        used: personal ? (db.meterUsed[meter] ?? 0) : 0,
         monthly: limit?.monthly ?? null,
         per_minute: limit?.per_minute ?? null,
       };
@@ -257,21 +276,31 @@ export function buildMe(): MeResponse {
   return meResponseSchema.parse({ user: db.profile, account: db.account, usage: buildUsage() });
 }
 
-export function buildSummary(): AccountResponse {
-  return accountResponseSchema.parse({ account: db.account, usage: buildUsage() });
+export function buildSummary(account: AccountSummary = db.account): AccountResponse {
+  return accountResponseSchema.parse({ account, usage: buildUsage(account) });
 }
 
-function dailyPoints(from: string, to: string, scale: number): DailyPoint[] {
+function dailyPoints(from: string, to: string, scale: number): UsageDayPoint[] {
   return Array.from({ length: daysBetween(from, to) }, (_, index) => {
     const requests = Math.round(db.callsPerDay * scale * (1 + 0.4 * Math.sin(index / 2)));
     const errors = Math.round(requests * 0.04);
+    // Every fifth day had a 5xx, in 2 of its 1,000 minutes with calls.
+    const serverErrors = requests > 0 && index % 5 === 0 ? 2 : 0;
+    const minutes = requests > 0 ? 1_000 : 0;
     return {
       date: addDays(from, index),
       requests,
       // Some of the demo API's calls cost more than a unit (POST /v1/emails/verify).
       units: Math.round(requests * 1.5),
       errors,
+      server_errors: serverErrors,
       avg_latency_ms: requests > 0 ? 60 + (index % 7) * 5 : null,
+      p50_ms: requests > 0 ? 50 : null,
+      p95_ms: requests > 0 ? (index % 7 === 3 ? 300 : 150) : null,
+      p99_ms: requests > 0 ? 500 : null,
+      minutes_with_calls: minutes,
+      minutes_with_server_errors: serverErrors,
+      availability: minutes > 0 ? (minutes - serverErrors) / minutes : null,
     };
   });
 }
@@ -282,7 +311,12 @@ export function buildStats(query: StatsQuery): StatsResponse {
   const units = daily.reduce((sum, point) => sum + point.units, 0);
   const errors = daily.reduce((sum, point) => sum + point.errors, 0);
   const latencySum = daily.reduce((sum, point) => sum + (point.avg_latency_ms ?? 0) * point.requests, 0);
+  const serverErrors = daily.reduce((sum, point) => sum + point.server_errors, 0);
+  const minutes = daily.reduce((sum, point) => sum + point.minutes_with_calls, 0);
+  const errorMinutes = daily.reduce((sum, point) => sum + point.minutes_with_server_errors, 0);
   const split = (share: number) => Math.round(requests * share);
+  const latency = (p50: number, p95: number, p99: number) =>
+    requests > 0 ? { p50_ms: p50, p95_ms: p95, p99_ms: p99 } : { p50_ms: null, p95_ms: null, p99_ms: null };
   return statsResponseSchema.parse({
     from: query.from,
     to: query.to,
@@ -292,15 +326,25 @@ export function buildStats(query: StatsQuery): StatsResponse {
       units,
       errors,
       error_rate: requests > 0 ? errors / requests : 0,
+      success_rate: requests > 0 ? (requests - errors) / requests : null,
+      server_errors: serverErrors,
       avg_latency_ms: requests > 0 ? latencySum / requests : null,
+      ...latency(50, 150, 500),
+      minutes_with_calls: minutes,
+      minutes_with_server_errors: errorMinutes,
+      availability: minutes > 0 ? (minutes - errorMinutes) / minutes : null,
     },
     daily,
     by_endpoint:
       requests > 0
         ? [
-            { endpoint: 'GET /v1/forecast', requests: split(0.55) },
-            { endpoint: 'GET /v1/time', requests: split(0.3) },
-            { endpoint: 'POST /v1/convert', requests: requests - split(0.55) - split(0.3) },
+            { endpoint: 'GET /v1/forecast', requests: split(0.55), ...latency(75, 200, 750) },
+            { endpoint: 'GET /v1/time', requests: split(0.3), ...latency(10, 20, 50) },
+            {
+              endpoint: 'POST /v1/convert',
+              requests: requests - split(0.55) - split(0.3),
+              ...latency(30, 100, 300),
+            },
           ]
         : [],
     by_status:

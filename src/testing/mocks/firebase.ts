@@ -2,9 +2,16 @@
  * A stand-in for `@/lib/firebase` in component tests: a signed-in user by default, sign-in and
  * sign-out that change the session the way Firebase would, and ID tokens the MSW handlers check.
  */
-import type { EmulatorAccount, SessionUser, SignInProvider } from '@/lib/firebase';
+import type {
+  EmulatorAccount,
+  LinkMethod,
+  PendingLink,
+  SessionUser,
+  SignInMethod,
+  SignInProvider,
+} from '@/lib/firebase';
 
-export type { EmulatorAccount, SessionUser, SignInProvider };
+export type { EmulatorAccount, LinkMethod, PendingLink, SessionUser, SignInMethod, SignInProvider };
 
 export const TEST_USER: SessionUser = {
   uid: 'user-ada',
@@ -13,6 +20,7 @@ export const TEST_USER: SessionUser = {
   photoUrl: null,
   providerId: 'google.com',
   isAdmin: false,
+  needsEmailVerification: false,
 };
 
 let current: SessionUser | null = TEST_USER;
@@ -23,6 +31,13 @@ export const authCalls = {
   signOut: 0,
   forcedRefreshes: 0,
   emulatorSignIns: [] as { provider: SignInProvider; account: EmulatorAccount }[],
+  emailLinksSent: [] as { email: string; continueUrl: string }[],
+  emailLinkSignIns: [] as { email: string; href: string }[],
+  passwordSignUps: [] as { email: string; password: string; continueUrl: string }[],
+  passwordResets: [] as { email: string; continueUrl: string }[],
+  verificationEmails: 0,
+  verificationChecks: 0,
+  links: [] as { email: string; method: LinkMethod; password?: string }[],
 };
 
 /** Replaces the session, notifying subscribers like Firebase's onIdTokenChanged does. */
@@ -38,6 +53,16 @@ export function resetTestAuth(user: SessionUser | null = TEST_USER): void {
   authCalls.signOut = 0;
   authCalls.forcedRefreshes = 0;
   authCalls.emulatorSignIns = [];
+  authCalls.emailLinksSent = [];
+  authCalls.emailLinkSignIns = [];
+  authCalls.passwordSignUps = [];
+  authCalls.passwordResets = [];
+  authCalls.verificationEmails = 0;
+  authCalls.verificationChecks = 0;
+  authCalls.links = [];
+  emailAuth.accounts.clear();
+  emailAuth.rememberedEmail = null;
+  emailAuth.verifiedOnNextCheck = false;
   nextSignInError = null;
   offlineEmulator = false;
   emulatorAccounts.google = [];
@@ -137,4 +162,96 @@ export async function signInWithEmulatorAccount(
     displayName: account.displayName,
     providerId: provider === 'github' ? 'github.com' : 'google.com',
   });
+}
+
+// Email sign-in: a small model of Firebase's behaviour, enough for the forms and screens.
+
+/** The email accounts Firebase would know, by address, and what this browser remembers. */
+export const emailAuth = {
+  accounts: new Map<string, { password: string | null; providers: string[] }>(),
+  rememberedEmail: null as string | null,
+  /** Whether the next verification check finds the address verified. */
+  verifiedOnNextCheck: false,
+};
+
+function firebaseError(code: string): { code: string; message: string } {
+  return { code, message: `Firebase: Error (${code}).` };
+}
+
+export async function currentSessionUser(): Promise<SessionUser | null> {
+  return current;
+}
+
+export async function sendEmailSignInLink(email: string, continueUrl: string): Promise<void> {
+  authCalls.emailLinksSent.push({ email, continueUrl });
+  emailAuth.rememberedEmail = email;
+}
+
+export function isEmailSignInLink(href: string): boolean {
+  const url = new URL(href);
+  return url.searchParams.get('mode') === 'signIn' && url.searchParams.has('oobCode');
+}
+
+export function rememberedSignInEmail(): string | null {
+  return emailAuth.rememberedEmail;
+}
+
+export async function completeEmailLinkSignIn(email: string, href: string): Promise<void> {
+  authCalls.emailLinkSignIns.push({ email, href });
+  if (new URL(href).searchParams.get('email') !== email) throw firebaseError('auth/invalid-email');
+  emailAuth.rememberedEmail = null;
+  setTestUser({ ...TEST_USER, email, providerId: 'password' });
+}
+
+export async function signUpWithPassword(
+  email: string,
+  password: string,
+  continueUrl: string,
+): Promise<void> {
+  authCalls.passwordSignUps.push({ email, password, continueUrl });
+  if (emailAuth.accounts.has(email)) throw firebaseError('auth/email-already-in-use');
+  emailAuth.accounts.set(email, { password, providers: ['password'] });
+  setTestUser({ ...TEST_USER, email, providerId: 'password', needsEmailVerification: true });
+}
+
+export async function signInWithPassword(email: string, password: string): Promise<void> {
+  if (emailAuth.accounts.get(email)?.password !== password) throw firebaseError('auth/invalid-credential');
+  setTestUser({ ...TEST_USER, email, providerId: 'password' });
+}
+
+export async function sendPasswordReset(email: string, continueUrl: string): Promise<void> {
+  authCalls.passwordResets.push({ email, continueUrl });
+}
+
+export async function resendEmailVerification(): Promise<void> {
+  authCalls.verificationEmails += 1;
+}
+
+export async function refreshEmailVerification(): Promise<boolean> {
+  authCalls.verificationChecks += 1;
+  if (!current) return false;
+  if (emailAuth.verifiedOnNextCheck) setTestUser({ ...current, needsEmailVerification: false });
+  return emailAuth.verifiedOnNextCheck;
+}
+
+const heldPasswords = new WeakMap<PendingLink, string>();
+
+export async function pendingLinkFromError(): Promise<PendingLink | null> {
+  return null;
+}
+
+export async function pendingPasswordLink(email: string, password: string): Promise<PendingLink> {
+  const link: PendingLink = { email, method: 'password', existingMethods: [] };
+  heldPasswords.set(link, password);
+  return link;
+}
+
+export function sameEmail(a: string | null, b: string | null): boolean {
+  return a !== null && b !== null && a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+export async function linkPendingCredential(link: PendingLink): Promise<void> {
+  if (!current || !sameEmail(current.email, link.email)) throw new Error('signed in with another address');
+  const password = heldPasswords.get(link);
+  authCalls.links.push({ email: link.email, method: link.method, ...(password ? { password } : {}) });
 }

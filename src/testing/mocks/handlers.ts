@@ -3,7 +3,6 @@ import type { z } from 'zod';
 import {
   MAX_ACTIVE_KEYS_PER_ACCOUNT,
   USAGE_EXPORT_COLUMNS,
-  accountsResponseSchema,
   checkoutRequestSchema,
   createKeyRequestSchema,
   createKeyResponseSchema,
@@ -30,7 +29,10 @@ import {
   buildStats,
   buildSummary,
   db,
+  findAccount,
+  keysOf,
 } from '@/testing/mocks/db';
+import type { AccountSummary } from '@shared/contracts';
 
 const API = '/api/dashboard';
 
@@ -62,7 +64,7 @@ function authorised(request: Request): boolean {
 }
 
 /** Wraps a handler with the dashboard API's token check and request logging. */
-function route(
+export function route(
   handle: (input: {
     request: Request;
     params: Record<string, string>;
@@ -86,6 +88,34 @@ function route(
   };
 }
 
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/**
+ * An account-scoped route mounted as the API mounts it: unprefixed for the personal account and
+ * under `/accounts/:accountId` for any account the user belongs to (404 for any other).
+ */
+export function accountRoute(
+  method: Method,
+  path: string,
+  handle: (input: {
+    request: Request;
+    params: Record<string, string>;
+    query: Record<string, string>;
+    body: unknown;
+    account: AccountSummary;
+  }) => Response | Promise<Response>,
+) {
+  const resolver = route((input) => {
+    const account = findAccount(input.params.accountId);
+    if (!account) return apiError('not_found', 'No such account.');
+    return handle({ ...input, account });
+  });
+  return [
+    http[method](`${API}${path}`, resolver),
+    http[method](`${API}/accounts/:accountId${path}`, resolver),
+  ];
+}
+
 function invalid(error: z.ZodError) {
   const issue = error.issues[0];
   return apiError(
@@ -95,8 +125,8 @@ function invalid(error: z.ZodError) {
   );
 }
 
-function findKey(id: string) {
-  return db.keys.find((key) => key.id === id);
+function findKey(account: AccountSummary, id: string) {
+  return keysOf(account).find((key) => key.id === id);
 }
 
 export const handlers = [
@@ -105,147 +135,111 @@ export const handlers = [
     route(() => HttpResponse.json(buildMe())),
   ),
 
-  http.get(
-    `${API}/summary`,
-    route(() => HttpResponse.json(buildSummary())),
+  ...accountRoute('get', '/summary', ({ account }) => HttpResponse.json(buildSummary(account))),
+
+  ...accountRoute('get', '/keys', ({ account }) =>
+    respond(listKeysResponseSchema, { keys: keysOf(account) }),
   ),
 
-  http.get(
-    `${API}/accounts`,
-    route(() =>
-      respond(accountsResponseSchema, {
-        accounts: [
-          {
-            id: db.account.id,
-            kind: db.account.kind,
-            name: db.account.name,
-            role: db.account.role,
-            plan_tier: db.account.plan_tier,
-          },
-        ],
-      }),
-    ),
-  ),
+  ...accountRoute('post', '/keys', ({ body, account }) => {
+    const parsed = createKeyRequestSchema.safeParse(body);
+    if (!parsed.success) return invalid(parsed.error);
+    const active = keysOf(account).filter(
+      (key) => key.status === 'active' || key.status === 'expiring',
+    ).length;
+    if (active >= MAX_ACTIVE_KEYS_PER_ACCOUNT) return apiError('key_limit_reached', 'too many active keys');
+    const secret = buildSecret();
+    const key = buildKey({
+      account_id: account.id,
+      label: parsed.data.label,
+      scopes: parsed.data.scopes,
+      key_prefix: secret.slice(0, 12),
+      key_hint: secret.slice(-4),
+      created_at: new Date().toISOString(),
+      expires_at: parsed.data.expires_in_days
+        ? new Date(Date.now() + parsed.data.expires_in_days * 86_400_000).toISOString()
+        : null,
+    });
+    db.keys.push(key);
+    db.secrets.set(key.id, secret);
+    return respond(createKeyResponseSchema, { key, secret }, 201);
+  }),
 
-  http.get(
-    `${API}/keys`,
-    route(() => respond(listKeysResponseSchema, { keys: db.keys })),
-  ),
+  ...accountRoute('patch', '/keys/:id', ({ params, body, account }) => {
+    const key = findKey(account, params.id ?? '');
+    if (!key) return apiError('not_found', 'no such key');
+    const parsed = updateKeyRequestSchema.safeParse(body);
+    if (!parsed.success) return invalid(parsed.error);
+    // Absent fields stay as they are; a null cap is removed.
+    const { label, cap_monthly, cap_per_minute } = parsed.data;
+    if (label !== undefined) key.label = label;
+    if (cap_monthly !== undefined) key.cap_monthly = cap_monthly;
+    if (cap_per_minute !== undefined) key.cap_per_minute = cap_per_minute;
+    return respond(keyResponseSchema, { key });
+  }),
 
-  http.post(
-    `${API}/keys`,
-    route(({ body }) => {
-      const parsed = createKeyRequestSchema.safeParse(body);
-      if (!parsed.success) return invalid(parsed.error);
-      const active = db.keys.filter((key) => key.status === 'active' || key.status === 'expiring').length;
-      if (active >= MAX_ACTIVE_KEYS_PER_ACCOUNT) return apiError('key_limit_reached', 'too many active keys');
-      const secret = buildSecret();
-      const key = buildKey({
-        label: parsed.data.label,
-        scopes: parsed.data.scopes,
-        key_prefix: secret.slice(0, 12),
-        key_hint: secret.slice(-4),
-        created_at: new Date().toISOString(),
-        expires_at: parsed.data.expires_in_days
-          ? new Date(Date.now() + parsed.data.expires_in_days * 86_400_000).toISOString()
-          : null,
-      });
-      db.keys.push(key);
-      db.secrets.set(key.id, secret);
-      return respond(createKeyResponseSchema, { key, secret }, 201);
-    }),
-  ),
+  ...accountRoute('post', '/keys/:id/revoke', ({ params, account }) => {
+    const key = findKey(account, params.id ?? '');
+    if (!key) return apiError('not_found', 'no such key');
+    key.status = 'revoked';
+    key.revoked_at = new Date().toISOString();
+    return respond(keyResponseSchema, { key });
+  }),
 
-  http.patch(
-    `${API}/keys/:id`,
-    route(({ params, body }) => {
-      const key = findKey(params.id ?? '');
-      if (!key) return apiError('not_found', 'no such key');
-      const parsed = updateKeyRequestSchema.safeParse(body);
-      if (!parsed.success) return invalid(parsed.error);
-      // Absent fields stay as they are; a null cap is removed.
-      const { label, cap_monthly, cap_per_minute } = parsed.data;
-      if (label !== undefined) key.label = label;
-      if (cap_monthly !== undefined) key.cap_monthly = cap_monthly;
-      if (cap_per_minute !== undefined) key.cap_per_minute = cap_per_minute;
-      return respond(keyResponseSchema, { key });
-    }),
-  ),
+  ...accountRoute('post', '/keys/:id/roll', ({ params, body, account }) => {
+    const previous = findKey(account, params.id ?? '');
+    if (!previous) return apiError('not_found', 'no such key');
+    const parsed = rollKeyRequestSchema.safeParse(body ?? {});
+    if (!parsed.success) return invalid(parsed.error);
+    const secret = buildSecret();
+    const key = buildKey({
+      account_id: account.id,
+      label: previous.label,
+      scopes: previous.scopes,
+      // A successor keeps its predecessor's caps (they share one budget).
+      cap_monthly: previous.cap_monthly,
+      cap_per_minute: previous.cap_per_minute,
+      key_prefix: secret.slice(0, 12),
+      key_hint: secret.slice(-4),
+      created_at: new Date().toISOString(),
+    });
+    previous.expires_at = new Date(Date.now() + parsed.data.grace_period_hours * 3_600_000).toISOString();
+    previous.status = parsed.data.grace_period_hours === 0 ? 'expired' : 'expiring';
+    db.keys.push(key);
+    return respond(rollKeyResponseSchema, { key, secret, previous });
+  }),
 
-  http.post(
-    `${API}/keys/:id/revoke`,
-    route(({ params }) => {
-      const key = findKey(params.id ?? '');
-      if (!key) return apiError('not_found', 'no such key');
-      key.status = 'revoked';
-      key.revoked_at = new Date().toISOString();
-      return respond(keyResponseSchema, { key });
-    }),
-  ),
+  ...accountRoute('get', '/stats', ({ query }) => {
+    const parsed = statsQuerySchema.safeParse(query);
+    if (!parsed.success) return invalid(parsed.error);
+    return HttpResponse.json(buildStats(parsed.data));
+  }),
 
-  http.post(
-    `${API}/keys/:id/roll`,
-    route(({ params, body }) => {
-      const previous = findKey(params.id ?? '');
-      if (!previous) return apiError('not_found', 'no such key');
-      const parsed = rollKeyRequestSchema.safeParse(body ?? {});
-      if (!parsed.success) return invalid(parsed.error);
-      const secret = buildSecret();
-      const key = buildKey({
-        label: previous.label,
-        scopes: previous.scopes,
-        // A successor keeps its predecessor's caps (they share one budget).
-        cap_monthly: previous.cap_monthly,
-        cap_per_minute: previous.cap_per_minute,
-        key_prefix: secret.slice(0, 12),
-        key_hint: secret.slice(-4),
-        created_at: new Date().toISOString(),
-      });
-      previous.expires_at = new Date(Date.now() + parsed.data.grace_period_hours * 3_600_000).toISOString();
-      previous.status = parsed.data.grace_period_hours === 0 ? 'expired' : 'expiring';
-      db.keys.push(key);
-      return respond(rollKeyResponseSchema, { key, secret, previous });
-    }),
-  ),
+  ...accountRoute('get', '/usage/recent', ({ query, account }) => {
+    const parsed = recentUsageQuerySchema.safeParse(query);
+    if (!parsed.success) return invalid(parsed.error);
+    const ids = new Set(keysOf(account).map((key) => key.id));
+    const events = db.events
+      .filter((event) => ids.has(event.key_id))
+      .filter((event) => parsed.data.key_id === undefined || event.key_id === parsed.data.key_id)
+      .sort((a, b) => b.at.localeCompare(a.at));
+    return respond(recentUsageResponseSchema, { events });
+  }),
 
-  http.get(
-    `${API}/stats`,
-    route(({ query }) => {
-      const parsed = statsQuerySchema.safeParse(query);
-      if (!parsed.success) return invalid(parsed.error);
-      return HttpResponse.json(buildStats(parsed.data));
-    }),
-  ),
-
-  http.get(
-    `${API}/usage/recent`,
-    route(({ query }) => {
-      const parsed = recentUsageQuerySchema.safeParse(query);
-      if (!parsed.success) return invalid(parsed.error);
-      const events = db.events
-        .filter((event) => parsed.data.key_id === undefined || event.key_id === parsed.data.key_id)
-        .sort((a, b) => b.at.localeCompare(a.at));
-      return respond(recentUsageResponseSchema, { events });
-    }),
-  ),
-
-  http.get(
-    `${API}/usage/export`,
-    route(({ query }) => {
-      const parsed = statsQuerySchema.safeParse(query);
-      if (!parsed.success) return invalid(parsed.error);
-      const rows = db.keys
-        .filter((key) => !parsed.data.key_id || key.id === parsed.data.key_id)
-        .map((key) => [parsed.data.to, key.id, key.label, '10', '1', '50.0'].join(','));
-      const csv = [USAGE_EXPORT_COLUMNS.join(','), ...rows].join('\n');
-      return new HttpResponse(csv, {
-        headers: {
-          'Content-Type': 'text/csv; charset=utf-8',
-          'Content-Disposition': `attachment; filename="usage-${parsed.data.from}-${parsed.data.to}.csv"`,
-        },
-      });
-    }),
-  ),
+  ...accountRoute('get', '/usage/export', ({ query, account }) => {
+    const parsed = statsQuerySchema.safeParse(query);
+    if (!parsed.success) return invalid(parsed.error);
+    const rows = keysOf(account)
+      .filter((key) => !parsed.data.key_id || key.id === parsed.data.key_id)
+      .map((key) => [parsed.data.to, key.id, key.label, '10', '1', '50.0'].join(','));
+    const csv = [USAGE_EXPORT_COLUMNS.join(','), ...rows].join('\n');
+    return new HttpResponse(csv, {
+      headers: {
+        'Content-Type': 'text/csv; charset=utf-8',
+        'Content-Disposition': `attachment; filename="usage-${parsed.data.from}-${parsed.data.to}.csv"`,
+      },
+    });
+  }),
 
   http.get(
     `${API}/me/export`,

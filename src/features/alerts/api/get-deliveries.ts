@@ -1,19 +1,34 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { webhookDeliveriesResponseSchema, type WebhookDelivery } from '@shared/contracts';
-import { apiRequest } from '@/lib/api-client';
+import { accountPath, apiRequest } from '@/lib/api-client';
+import { useActiveAccount } from '@/lib/active-account';
+import { alertsQueryKey } from '@/features/alerts/api/get-alerts';
 
-export async function getDeliveries({ signal }: { signal?: AbortSignal } = {}): Promise<WebhookDelivery[]> {
-  const { deliveries } = await apiRequest('/alerts/deliveries', webhookDeliveriesResponseSchema, { signal });
+export async function getDeliveries(
+  accountId: string | null,
+  { signal }: { signal?: AbortSignal } = {},
+): Promise<WebhookDelivery[]> {
+  const { deliveries } = await apiRequest(
+    accountPath(accountId, '/alerts/deliveries'),
+    webhookDeliveriesResponseSchema,
+    { signal },
+  );
   return deliveries;
 }
 
-export const deliveriesQueryKey = ['alerts', 'deliveries'] as const;
+export function deliveriesQueryKey(accountId: string | null) {
+  return [...alertsQueryKey(accountId), 'deliveries'] as const;
+}
 
-export function deliveriesQueryOptions() {
-  return queryOptions({ queryKey: deliveriesQueryKey, queryFn: getDeliveries });
+export function deliveriesQueryOptions(accountId: string | null) {
+  return queryOptions({
+    queryKey: deliveriesQueryKey(accountId),
+    queryFn: ({ signal }) => getDeliveries(accountId, { signal }),
+  });
 }
 
 /** The latest webhook deliveries with their attempts, newest first. */
 export function useDeliveries() {
-  return useQuery(deliveriesQueryOptions());
+  const { id } = useActiveAccount();
+  return useQuery(deliveriesQueryOptions(id));
 }

@@ -1,25 +1,32 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { notificationsResponseSchema, type NotificationsResponse } from '@shared/contracts';
-import { apiRequest } from '@/lib/api-client';
+import { accountPath, apiRequest } from '@/lib/api-client';
+import { accountQueryKey, useActiveAccount } from '@/lib/active-account';
 
 /** New alerts appear without a reload, at a cost of one request a minute per open tab. */
 export const NOTIFICATIONS_REFRESH_MS = 60_000;
 
-export function getNotifications({ signal }: { signal?: AbortSignal } = {}): Promise<NotificationsResponse> {
-  return apiRequest('/notifications', notificationsResponseSchema, { signal });
+export function getNotifications(
+  accountId: string | null,
+  { signal }: { signal?: AbortSignal } = {},
+): Promise<NotificationsResponse> {
+  return apiRequest(accountPath(accountId, '/notifications'), notificationsResponseSchema, { signal });
 }
 
-export const notificationsQueryKey = ['notifications'] as const;
+export function notificationsQueryKey(accountId: string | null) {
+  return [...accountQueryKey(accountId), 'notifications'] as const;
+}
 
-export function notificationsQueryOptions() {
+export function notificationsQueryOptions(accountId: string | null) {
   return queryOptions({
-    queryKey: notificationsQueryKey,
-    queryFn: getNotifications,
+    queryKey: notificationsQueryKey(accountId),
+    queryFn: ({ signal }) => getNotifications(accountId, { signal }),
     refetchInterval: NOTIFICATIONS_REFRESH_MS,
   });
 }
 
-/** The latest notifications and the unread count (the bell in the layout). */
+/** The active account's latest notifications and the unread count (the bell in the layout). */
 export function useNotifications() {
-  return useQuery(notificationsQueryOptions());
+  const { id } = useActiveAccount();
+  return useQuery(notificationsQueryOptions(id));
 }

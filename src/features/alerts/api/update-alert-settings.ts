@@ -4,21 +4,30 @@ import {
   type AlertSettings,
   type AlertSettingsRequest,
 } from '@shared/contracts';
-import { apiRequest } from '@/lib/api-client';
+import { accountPath, apiRequest } from '@/lib/api-client';
+import { useActiveAccount } from '@/lib/active-account';
 import { alertsQueryKey } from '@/features/alerts/api/get-alerts';
 
-export async function updateAlertSettings(body: AlertSettingsRequest): Promise<AlertSettings> {
-  const { settings } = await apiRequest('/alerts/settings', alertSettingsResponseSchema, {
-    method: 'PUT',
-    body,
-  });
+export async function updateAlertSettings(
+  accountId: string | null,
+  body: AlertSettingsRequest,
+): Promise<AlertSettings> {
+  const { settings } = await apiRequest(
+    accountPath(accountId, '/alerts/settings'),
+    alertSettingsResponseSchema,
+    {
+      method: 'PUT',
+      body,
+    },
+  );
   return settings;
 }
 
 export function useUpdateAlertSettings() {
   const queryClient = useQueryClient();
+  const { id } = useActiveAccount();
   return useMutation({
-    mutationFn: updateAlertSettings,
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: alertsQueryKey }),
+    mutationFn: (body: AlertSettingsRequest) => updateAlertSettings(id, body),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: alertsQueryKey(id) }),
   });
 }

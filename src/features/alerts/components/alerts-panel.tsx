@@ -2,7 +2,7 @@ import { can } from '@shared/roles';
 import { Card } from '@/components/ui/card';
 import { ErrorState } from '@/components/ui/error-state';
 import { LoadingRegion, Skeleton } from '@/components/ui/skeleton';
-import { useMe } from '@/lib/api/get-me';
+import { useSummary } from '@/lib/api/get-summary';
 import { useAlerts } from '@/features/alerts/api/get-alerts';
 import { AlertSettingsCard } from '@/features/alerts/components/alert-settings-card';
 import { DeliveryLog } from '@/features/alerts/components/delivery-log';
@@ -12,8 +12,9 @@ import { WebhookCard } from '@/features/alerts/components/webhook-card';
 /** The Alerts page: settings and channels (changed by owners and admins), then what was sent. */
 export function AlertsPanel() {
   const alerts = useAlerts();
-  const me = useMe();
-  const role = me.data?.account.role;
+  // The server's word on the caller's role in this account, as Billing reads it.
+  const summary = useSummary();
+  const role = summary.data?.account.role;
   const mayManage = role !== undefined && can(role, 'manage_alerts');
 
   if (alerts.isPending)

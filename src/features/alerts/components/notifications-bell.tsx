@@ -13,6 +13,7 @@ import { paths } from '@/config/paths';
 import { describeError } from '@/lib/api-error';
 import { cn } from '@/lib/cn';
 import { formatRelative } from '@/lib/format';
+import { useAccountLink } from '@/lib/navigation';
 import { useMarkNotificationsRead } from '@/features/alerts/api/mark-notifications-read';
 import { useNotifications } from '@/features/alerts/api/get-notifications';
 
@@ -21,6 +22,7 @@ export function NotificationsBell() {
   const notifications = useNotifications();
   const mark = useMarkNotificationsRead();
   const navigate = useNavigate();
+  const link = useAccountLink();
   const notify = useToast();
   const unread = notifications.data?.unread ?? 0;
   const list = notifications.data?.notifications ?? [];
@@ -95,7 +97,7 @@ export function NotificationsBell() {
             Mark all read
           </DropdownMenuItem>
         )}
-        <DropdownMenuItem onSelect={() => navigate(paths.alerts)}>
+        <DropdownMenuItem onSelect={() => navigate(link(paths.alerts))}>
           <Settings2 className="size-4 text-zinc-400" aria-hidden />
           Alert settings
         </DropdownMenuItem>

@@ -1,10 +1,22 @@
 import { AlertCircle, CheckCircle2 } from 'lucide-react';
 import { useEffect, useState } from 'react';
+import { useHref, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
 import { Button } from '@/components/ui/button';
+import { paths, signInPath } from '@/config/paths';
 import { useAuth, type SignOutReason } from '@/lib/auth';
-import { completeRedirectSignIn, needsOfflineEmulatorSignIn, type SignInProvider } from '@/lib/firebase';
+import {
+  completeRedirectSignIn,
+  isEmailSignInLink,
+  needsOfflineEmulatorSignIn,
+  pendingLinkFromError,
+  type SignInProvider,
+} from '@/lib/firebase';
+import { absoluteUrl } from '@/features/auth/email-forms';
 import { describeSignInError } from '@/features/auth/sign-in-errors';
+import { EmailLinkCompletion } from '@/features/auth/components/email-link-completion';
+import { EmailSignIn } from '@/features/auth/components/email-sign-in';
 import { EmulatorAccountChooser } from '@/features/auth/components/emulator-account-chooser';
+import { PendingLinkNotice } from '@/features/auth/components/pending-link-notice';
 import { GitHubIcon, GoogleIcon } from '@/features/auth/components/provider-icons';
 
 const NOTICES: Record<SignOutReason, string> = {
@@ -19,15 +31,30 @@ export function SignInPanel({
   notice: SignOutReason | null;
   usesEmulator: boolean;
 }) {
-  const { signIn } = useAuth();
+  const { signIn, pendingLink, setPendingLink } = useAuth();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const redirect = params.get('redirect');
   const [pending, setPending] = useState<SignInProvider | 'redirect' | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [offlineProvider, setOfflineProvider] = useState<SignInProvider | null>(null);
+  const href = absoluteUrl(useHref({ pathname: location.pathname, search: location.search }));
 
   useEffect(() => {
     // Coming back from a redirect sign-in: success shows up as a session, failure only here.
     completeRedirectSignIn().catch((failure: unknown) => setError(describeSignInError(failure)));
   }, []);
+
+  if (isEmailSignInLink(href)) {
+    return (
+      <EmailLinkCompletion
+        key={href}
+        href={href}
+        onStartOver={() => void navigate(redirect ? signInPath(redirect) : paths.signIn, { replace: true })}
+      />
+    );
+  }
 
   async function start(provider: SignInProvider) {
     setError(null);
@@ -36,8 +63,14 @@ export function SignInPanel({
       const outcome = await signIn(provider);
       if (outcome === 'redirecting') setPending('redirect');
     } catch (failure) {
+      if (needsOfflineEmulatorSignIn(failure)) {
+        setPending(null);
+        setOfflineProvider(provider);
+        return;
+      }
+      const link = await pendingLinkFromError(failure);
       setPending(null);
-      if (needsOfflineEmulatorSignIn(failure)) setOfflineProvider(provider);
+      if (link) setPendingLink(link);
       else setError(describeSignInError(failure));
     }
   }
@@ -47,12 +80,13 @@ export function SignInPanel({
       <h1 className="text-2xl font-semibold tracking-tight text-zinc-900">Sign in to Keymeter</h1>
       <p className="mt-2 text-sm text-zinc-500">Create API keys, watch your usage and manage your plan.</p>
 
-      {notice && !error && (
+      {notice && !error && !pendingLink && (
         <p role="status" className="mt-6 flex gap-2 rounded-lg bg-emerald-50 p-3 text-sm text-emerald-800">
           <CheckCircle2 className="mt-0.5 size-4 shrink-0" aria-hidden />
           {NOTICES[notice]}
         </p>
       )}
+      {pendingLink && <PendingLinkNotice link={pendingLink} onCancel={() => setPendingLink(null)} />}
       {error && (
         <p role="alert" className="mt-6 flex gap-2 rounded-lg bg-rose-50 p-3 text-sm text-rose-800">
           <AlertCircle className="mt-0.5 size-4 shrink-0" aria-hidden />
@@ -87,6 +121,22 @@ export function SignInPanel({
         </p>
       )}
 
+      <div className="my-6 flex items-center gap-3 text-xs font-medium tracking-wide text-zinc-400 uppercase">
+        <span className="h-px flex-1 bg-zinc-200" aria-hidden />
+        or with your email
+        <span className="h-px flex-1 bg-zinc-200" aria-hidden />
+      </div>
+
+      <EmailSignIn
+        // A new pending link starts the form over, filled in with its address.
+        key={pendingLink?.email ?? ''}
+        redirect={redirect}
+        initialEmail={pendingLink?.email ?? ''}
+        initialMode={pendingLink?.existingMethods.includes('password') ? 'password' : 'link'}
+        disabled={pending !== null}
+        onPendingLink={setPendingLink}
+      />
+
       <EmulatorAccountChooser
         provider={offlineProvider}
         onOpenChange={(open) => !open && setOfflineProvider(null)}
@@ -95,7 +145,7 @@ export function SignInPanel({
       {usesEmulator && (
         <p className="mt-8 rounded-lg border border-dashed border-zinc-300 p-3 text-xs text-zinc-500">
           Running against the Firebase Auth emulator: the sign-in window is its test account chooser, so no
-          real Google or GitHub account is used.
+          real Google or GitHub account is used. Emails are not sent: their links are in the emulator’s log.
         </p>
       )}
     </div>

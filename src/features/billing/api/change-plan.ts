@@ -4,15 +4,26 @@ import {
   type BillingAccountResponse,
   type ChangePlanRequest,
 } from '@shared/contracts';
-import { apiRequest } from '@/lib/api-client';
+import { accountPath, apiRequest } from '@/lib/api-client';
+import { useActiveAccount } from '@/lib/active-account';
 import { invalidateSubscription } from '@/features/billing/api/subscription-queries';
 
-export function changePlan(body: ChangePlanRequest): Promise<BillingAccountResponse> {
-  return apiRequest('/billing/plan', billingAccountResponseSchema, { method: 'POST', body });
+export function changePlan(
+  accountId: string | null,
+  body: ChangePlanRequest,
+): Promise<BillingAccountResponse> {
+  return apiRequest(accountPath(accountId, '/billing/plan'), billingAccountResponseSchema, {
+    method: 'POST',
+    body,
+  });
 }
 
 /** Moves a subscription to the other paid plan (the portal cannot, with overage on it). */
 export function useChangePlan() {
   const queryClient = useQueryClient();
-  return useMutation({ mutationFn: changePlan, onSuccess: () => invalidateSubscription(queryClient) });
+  const { id } = useActiveAccount();
+  return useMutation({
+    mutationFn: (body: ChangePlanRequest) => changePlan(id, body),
+    onSuccess: () => invalidateSubscription(queryClient, id),
+  });
 }

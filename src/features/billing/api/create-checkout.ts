@@ -1,9 +1,13 @@
 import { useMutation } from '@tanstack/react-query';
 import { redirectResponseSchema, type CheckoutRequest, type RedirectResponse } from '@shared/contracts';
-import { apiRequest } from '@/lib/api-client';
+import { accountPath, apiRequest } from '@/lib/api-client';
+import { useActiveAccount } from '@/lib/active-account';
 
-export function createCheckout(body: CheckoutRequest): Promise<RedirectResponse> {
-  return apiRequest('/billing/checkout', redirectResponseSchema, { method: 'POST', body });
+export function createCheckout(accountId: string | null, body: CheckoutRequest): Promise<RedirectResponse> {
+  return apiRequest(accountPath(accountId, '/billing/checkout'), redirectResponseSchema, {
+    method: 'POST',
+    body,
+  });
 }
 
 /**
@@ -11,5 +15,6 @@ export function createCheckout(body: CheckoutRequest): Promise<RedirectResponse>
  * Checkout, and the plan changes only when Stripe's webhook says so.
  */
 export function useCreateCheckout() {
-  return useMutation({ mutationFn: createCheckout });
+  const { id } = useActiveAccount();
+  return useMutation({ mutationFn: (body: CheckoutRequest) => createCheckout(id, body) });
 }

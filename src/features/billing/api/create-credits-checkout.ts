@@ -4,10 +4,17 @@ import {
   type CreditsCheckoutRequest,
   type RedirectResponse,
 } from '@shared/contracts';
-import { apiRequest } from '@/lib/api-client';
+import { accountPath, apiRequest } from '@/lib/api-client';
+import { useActiveAccount } from '@/lib/active-account';
 
-export function createCreditsCheckout(body: CreditsCheckoutRequest): Promise<RedirectResponse> {
-  return apiRequest('/billing/credits/checkout', redirectResponseSchema, { method: 'POST', body });
+export function createCreditsCheckout(
+  accountId: string | null,
+  body: CreditsCheckoutRequest,
+): Promise<RedirectResponse> {
+  return apiRequest(accountPath(accountId, '/billing/credits/checkout'), redirectResponseSchema, {
+    method: 'POST',
+    body,
+  });
 }
 
 /**
@@ -15,5 +22,6 @@ export function createCreditsCheckout(body: CreditsCheckoutRequest): Promise<Red
  * the credits arrive when Stripe's webhook says the payment went through.
  */
 export function useCreateCreditsCheckout() {
-  return useMutation({ mutationFn: createCreditsCheckout });
+  const { id } = useActiveAccount();
+  return useMutation({ mutationFn: (body: CreditsCheckoutRequest) => createCreditsCheckout(id, body) });
 }

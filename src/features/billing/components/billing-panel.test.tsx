@@ -34,19 +34,19 @@ function subscribe(overrides: Partial<typeof db.account> = {}) {
 }
 
 function meRequests() {
-  return apiLog.filter((entry) => entry.path === '/me').length;
+  return apiLog.filter((entry) => entry.path === '/summary').length;
 }
 
 describe('billing panel', () => {
   describe('states', () => {
     it('shows a skeleton while the plan loads', async () => {
-      server.use(http.get('/api/dashboard/me', () => delay('infinite')));
+      server.use(http.get('/api/dashboard/summary', () => delay('infinite')));
       renderWithProviders(<BillingPanel />);
       expect(await screen.findByRole('status', { name: 'Loading your plan' })).toBeInTheDocument();
     });
 
     it('shows an error with a retry', async () => {
-      server.use(http.get('/api/dashboard/me', () => apiError('internal', 'down'), { once: true }));
+      server.use(http.get('/api/dashboard/summary', () => apiError('internal', 'down'), { once: true }));
       const { user } = renderWithProviders(<BillingPanel />);
       const alert = await screen.findByRole('alert');
       expect(alert).toHaveTextContent("Couldn't load your plan");
@@ -139,7 +139,7 @@ describe('billing panel', () => {
     });
 
     it('offers the billing portal when the account turns out to have a subscription already', async () => {
-      // Paid in another tab: the webhook has not reached this page's /me yet, Stripe knows.
+      // Paid in another tab: the webhook has not reached this page's summary yet, Stripe knows.
       db.account.has_billing_account = true;
       server.use(
         http.post('/api/dashboard/billing/checkout', () =>

@@ -9,7 +9,8 @@ import { Card } from '@/components/ui/card';
 import { ErrorState } from '@/components/ui/error-state';
 import { Notice } from '@/components/ui/notice';
 import { LoadingRegion, Skeleton } from '@/components/ui/skeleton';
-import { meQueryOptions } from '@/lib/api/get-me';
+import { useActiveAccount } from '@/lib/active-account';
+import { summaryQueryOptions } from '@/lib/api/get-summary';
 import { leaveTo } from '@/lib/navigation';
 import { useChangePlan } from '@/features/billing/api/change-plan';
 import { useCreateCheckout } from '@/features/billing/api/create-checkout';
@@ -55,8 +56,9 @@ export function BillingPanel({
     return () => clearTimeout(timer);
   }, [awaitingUpgrade, confirmation.timeoutMs]);
 
+  const { id: accountId } = useActiveAccount();
   const me = useQuery({
-    ...meQueryOptions(),
+    ...summaryQueryOptions(accountId),
     refetchInterval: (query) =>
       awaitingUpgrade && !timedOut && query.state.data?.account.plan_tier === 'free'
         ? confirmation.pollMs
@@ -173,7 +175,7 @@ export function BillingPanel({
           title={FAILURE_TITLE[failure.action]}
           action={
             <>
-              {problem.offerPortal && me.data.account.has_billing_account && (
+              {problem.offerPortal && canManage && me.data.account.has_billing_account && (
                 <Button variant="secondary" size="sm" onClick={manage} loading={pending === 'portal'}>
                   {pending !== 'portal' && <ExternalLink className="size-4" aria-hidden />}
                   Manage billing
@@ -191,6 +193,7 @@ export function BillingPanel({
       )}
       <CurrentPlanCard
         me={me.data}
+        canManage={canManage}
         onManage={manage}
         managing={pending === 'portal'}
         manageDisabled={pending !== null}
@@ -232,6 +235,7 @@ export function BillingPanel({
         <PlanComparison
           current={account.plan_tier}
           canManage={canManage && account.has_billing_account}
+          readOnly={!canManage}
           onUpgrade={upgrade}
           onSwitch={change}
           onDowngrade={() => setCancelOpen(true)}

@@ -1,5 +1,5 @@
 import { RotateCw, X } from 'lucide-react';
-import type { MeResponse } from '@shared/contracts';
+import type { AccountResponse } from '@shared/contracts';
 import { PLANS } from '@shared/plans';
 import { Button } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
@@ -38,7 +38,7 @@ export function CheckoutReturnNotice({
   onDismiss,
 }: {
   outcome: CheckoutOutcome;
-  me: MeResponse;
+  me: AccountResponse;
   timedOut: boolean;
   checking: boolean;
   sessionId: string | null;

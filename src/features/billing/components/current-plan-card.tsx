@@ -1,6 +1,6 @@
 import { ExternalLink, KeyRound } from 'lucide-react';
 import type { ReactNode } from 'react';
-import type { MeResponse, SubscriptionStatus } from '@shared/contracts';
+import type { AccountResponse, AccountSummary, SubscriptionStatus } from '@shared/contracts';
 import { PLANS } from '@shared/plans';
 import { AccountQuotaMeter, KeyUsageList } from '@/components/account-usage';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
@@ -24,7 +24,7 @@ const STATUS_LOOK: Record<SubscriptionStatus, { tone: BadgeTone; label: string }
 /** Subscriptions that exist but whose payment failed, which leaves the account on Free. */
 const ON_HOLD: ReadonlySet<SubscriptionStatus> = new Set(['unpaid', 'incomplete', 'paused']);
 
-function SubscriptionNotice({ account }: { account: MeResponse['account'] }) {
+function SubscriptionNotice({ account }: { account: AccountSummary }) {
   const plan = PLANS[account.plan_tier];
   const free = PLANS.free;
   if (account.plan_tier !== 'free' && account.cancel_at_period_end) {
@@ -64,12 +64,15 @@ function SubscriptionNotice({ account }: { account: MeResponse['account'] }) {
 
 export function CurrentPlanCard({
   me,
+  canManage,
   onManage,
   managing,
   manageDisabled,
   actions,
 }: {
-  me: MeResponse;
+  me: AccountResponse;
+  /** The Customer Portal is offered only to those who manage billing. */
+  canManage: boolean;
   onManage: () => void;
   managing: boolean;
   manageDisabled: boolean;
@@ -90,6 +93,7 @@ export function CurrentPlanCard({
         titleId="current-plan-title"
         title="Current plan"
         action={
+          canManage &&
           account.has_billing_account && (
             <Button variant="secondary" onClick={onManage} loading={managing} disabled={manageDisabled}>
               {!managing && <ExternalLink className="size-4" aria-hidden />}

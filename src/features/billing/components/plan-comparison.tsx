@@ -18,6 +18,7 @@ export type BillingAction = PaidPlanTier | 'portal';
 export function PlanComparison({
   current,
   canManage,
+  readOnly = false,
   onUpgrade,
   onSwitch,
   onDowngrade,
@@ -26,6 +27,8 @@ export function PlanComparison({
   current: PlanTier;
   /** A Stripe subscription exists, so the plan can be changed from here. */
   canManage: boolean;
+  /** The caller's role may not change the plan (`manage_billing`): no plan action is offered. */
+  readOnly?: boolean;
   onUpgrade: (plan: PaidPlanTier) => void;
   onSwitch: (plan: PaidPlanTier) => void;
   onDowngrade: () => void;
@@ -83,6 +86,10 @@ export function PlanComparison({
                 <Button variant="secondary" className="w-full" disabled>
                   Your plan
                 </Button>
+              ) : readOnly ? (
+                <p className="text-center text-xs text-zinc-500">
+                  Only the account’s owner changes its plan.
+                </p>
               ) : !subscribed && tier !== 'free' ? (
                 <Button
                   className="w-full"

@@ -1,23 +1,25 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { createKeyResponseSchema, type CreateKeyRequest, type CreateKeyResponse } from '@shared/contracts';
-import { apiRequest } from '@/lib/api-client';
+import { accountPath, apiRequest } from '@/lib/api-client';
+import { useActiveAccount } from '@/lib/active-account';
 import { keysQueryKey } from '@/lib/api/get-keys';
-import { meQueryKey } from '@/lib/api/get-me';
+import { summaryQueryKey } from '@/lib/api/get-summary';
 
-export function createKey(body: CreateKeyRequest): Promise<CreateKeyResponse> {
-  return apiRequest('/keys', createKeyResponseSchema, { method: 'POST', body });
+export function createKey(accountId: string | null, body: CreateKeyRequest): Promise<CreateKeyResponse> {
+  return apiRequest(accountPath(accountId, '/keys'), createKeyResponseSchema, { method: 'POST', body });
 }
 
-/** Creates a key; the response is the only time its secret is ever available. */
+/** Creates a key in the active account; the response is the only time its secret is ever available. */
 export function useCreateKey() {
   const queryClient = useQueryClient();
+  const { id } = useActiveAccount();
   return useMutation({
-    mutationFn: createKey,
+    mutationFn: (body: CreateKeyRequest) => createKey(id, body),
     // The key list and the account's active-key count and per-key usage change.
     onSuccess: () =>
       Promise.all([
-        queryClient.invalidateQueries({ queryKey: keysQueryKey }),
-        queryClient.invalidateQueries({ queryKey: meQueryKey }),
+        queryClient.invalidateQueries({ queryKey: keysQueryKey(id) }),
+        queryClient.invalidateQueries({ queryKey: summaryQueryKey(id) }),
       ]),
   });
 }

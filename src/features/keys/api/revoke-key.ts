@@ -1,26 +1,30 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { keyResponseSchema, type ApiKey } from '@shared/contracts';
-import { apiRequest } from '@/lib/api-client';
+import { accountPath, apiRequest } from '@/lib/api-client';
+import { useActiveAccount } from '@/lib/active-account';
 import { keysQueryKey } from '@/lib/api/get-keys';
-import { meQueryKey } from '@/lib/api/get-me';
+import { summaryQueryKey } from '@/lib/api/get-summary';
 
-export async function revokeKey(id: string): Promise<ApiKey> {
-  const { key } = await apiRequest(`/keys/${encodeURIComponent(id)}/revoke`, keyResponseSchema, {
-    method: 'POST',
-  });
+export async function revokeKey(accountId: string | null, id: string): Promise<ApiKey> {
+  const { key } = await apiRequest(
+    accountPath(accountId, `/keys/${encodeURIComponent(id)}/revoke`),
+    keyResponseSchema,
+    { method: 'POST' },
+  );
   return key;
 }
 
 /** Revokes a key for good: from now on the API refuses it. */
 export function useRevokeKey() {
   const queryClient = useQueryClient();
+  const { id: accountId } = useActiveAccount();
   return useMutation({
-    mutationFn: revokeKey,
+    mutationFn: (id: string) => revokeKey(accountId, id),
     // The key's status, and the account's active keys and per-key usage.
     onSuccess: () =>
       Promise.all([
-        queryClient.invalidateQueries({ queryKey: keysQueryKey }),
-        queryClient.invalidateQueries({ queryKey: meQueryKey }),
+        queryClient.invalidateQueries({ queryKey: keysQueryKey(accountId) }),
+        queryClient.invalidateQueries({ queryKey: summaryQueryKey(accountId) }),
       ]),
   });
 }

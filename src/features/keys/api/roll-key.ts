@@ -1,11 +1,18 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { rollKeyResponseSchema, type RollKeyRequest, type RollKeyResponse } from '@shared/contracts';
-import { apiRequest } from '@/lib/api-client';
+import { accountPath, apiRequest } from '@/lib/api-client';
+import { useActiveAccount } from '@/lib/active-account';
 import { keysQueryKey } from '@/lib/api/get-keys';
-import { meQueryKey } from '@/lib/api/get-me';
+import { summaryQueryKey } from '@/lib/api/get-summary';
 
-export function rollKey({ id, body }: { id: string; body: RollKeyRequest }): Promise<RollKeyResponse> {
-  return apiRequest(`/keys/${encodeURIComponent(id)}/roll`, rollKeyResponseSchema, { method: 'POST', body });
+export function rollKey(
+  accountId: string | null,
+  { id, body }: { id: string; body: RollKeyRequest },
+): Promise<RollKeyResponse> {
+  return apiRequest(accountPath(accountId, `/keys/${encodeURIComponent(id)}/roll`), rollKeyResponseSchema, {
+    method: 'POST',
+    body,
+  });
 }
 
 /**
@@ -14,13 +21,14 @@ export function rollKey({ id, body }: { id: string; body: RollKeyRequest }): Pro
  */
 export function useRollKey() {
   const queryClient = useQueryClient();
+  const { id: accountId } = useActiveAccount();
   return useMutation({
-    mutationFn: rollKey,
-    // A new key joins the list and /me's per-key usage; the old one gets an expiry.
+    mutationFn: (input: { id: string; body: RollKeyRequest }) => rollKey(accountId, input),
+    // A new key joins the list and the summary's per-key usage; the old one gets an expiry.
     onSuccess: () =>
       Promise.all([
-        queryClient.invalidateQueries({ queryKey: keysQueryKey }),
-        queryClient.invalidateQueries({ queryKey: meQueryKey }),
+        queryClient.invalidateQueries({ queryKey: keysQueryKey(accountId) }),
+        queryClient.invalidateQueries({ queryKey: summaryQueryKey(accountId) }),
       ]),
   });
 }

@@ -1,27 +1,36 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { keyResponseSchema, type ApiKey, type UpdateKeyRequest } from '@shared/contracts';
-import { apiRequest } from '@/lib/api-client';
+import { accountPath, apiRequest } from '@/lib/api-client';
+import { useActiveAccount } from '@/lib/active-account';
 import { keysQueryKey } from '@/lib/api/get-keys';
-import { meQueryKey } from '@/lib/api/get-me';
+import { summaryQueryKey } from '@/lib/api/get-summary';
 
-export async function updateKey({ id, body }: { id: string; body: UpdateKeyRequest }): Promise<ApiKey> {
-  const { key } = await apiRequest(`/keys/${encodeURIComponent(id)}`, keyResponseSchema, {
-    method: 'PATCH',
-    body,
-  });
+export async function updateKey(
+  accountId: string | null,
+  { id, body }: { id: string; body: UpdateKeyRequest },
+): Promise<ApiKey> {
+  const { key } = await apiRequest(
+    accountPath(accountId, `/keys/${encodeURIComponent(id)}`),
+    keyResponseSchema,
+    {
+      method: 'PATCH',
+      body,
+    },
+  );
   return key;
 }
 
 /** Renames a key, or sets or clears its caps (`null` removes one). */
 export function useUpdateKey() {
   const queryClient = useQueryClient();
+  const { id: accountId } = useActiveAccount();
   return useMutation({
-    mutationFn: updateKey,
-    // Labels and caps show in the key list and in /me's per-key usage.
+    mutationFn: (input: { id: string; body: UpdateKeyRequest }) => updateKey(accountId, input),
+    // Labels and caps show in the key list and in the summary's per-key usage.
     onSuccess: () =>
       Promise.all([
-        queryClient.invalidateQueries({ queryKey: keysQueryKey }),
-        queryClient.invalidateQueries({ queryKey: meQueryKey }),
+        queryClient.invalidateQueries({ queryKey: keysQueryKey(accountId) }),
+        queryClient.invalidateQueries({ queryKey: summaryQueryKey(accountId) }),
       ]),
   });
 }

@@ -54,7 +54,7 @@ describe('key limits', () => {
       const { staging } = seedAccount();
       const { user, dialog, monthly, perMinute, save } = await openLimits('Staging');
 
-      // The account's limits, from /me, still apply whatever the caps say.
+      // The account's limits, from the summary, still apply whatever the caps say.
       expect(within(dialog).getByText('The account’s limits still apply')).toBeInTheDocument();
       expect(dialog).toHaveTextContent(
         'once the account reaches its 100,000 units a month or 600 calls a minute',

@@ -15,7 +15,7 @@ import { KeyFormDialog } from '@/features/keys/components/key-form-dialog';
 import { Field, Input } from '@/components/ui/form';
 import { Notice } from '@/components/ui/notice';
 import { useToast } from '@/components/ui/toast';
-import { useMe } from '@/lib/api/get-me';
+import { useSummary } from '@/lib/api/get-summary';
 import { describeError } from '@/lib/api-error';
 import { apiErrorField, type FieldErrors } from '@/lib/form';
 import { formatCount, formatNumber } from '@/lib/format';
@@ -78,7 +78,7 @@ function capErrors(error: z.ZodError): FieldErrors<CapField | 'form'> {
 
 function LimitsForm({ apiKey, onDone }: { apiKey: ApiKey; onDone: () => void }) {
   const updateKey = useUpdateKey();
-  const me = useMe();
+  const me = useSummary();
   const notify = useToast();
   const [text, setText] = useState<Record<CapField, string>>({
     cap_monthly: capText(apiKey.cap_monthly),

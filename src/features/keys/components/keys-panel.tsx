@@ -6,7 +6,10 @@ import { Card, CardHeader } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { LoadingRegion, Skeleton } from '@/components/ui/skeleton';
+import { can } from '@shared/roles';
+import { useActiveAccount } from '@/lib/active-account';
 import { useKeys } from '@/lib/api/get-keys';
+import { useSessionUser } from '@/lib/auth';
 import { CreateKeyDialog } from '@/features/keys/components/create-key-dialog';
 import { KeyLimitsDialog } from '@/features/keys/components/key-limits-dialog';
 import { KeysTable, type KeyAction } from '@/features/keys/components/keys-table';
@@ -14,16 +17,24 @@ import { RenameKeyDialog } from '@/features/keys/components/rename-key-dialog';
 import { RevokeKeyDialog } from '@/features/keys/components/revoke-key-dialog';
 import { RollKeyDialog } from '@/features/keys/components/roll-key-dialog';
 
-/** The key list with everything one can do to keys: create, rename, cap, roll, revoke. */
+/**
+ * The key list with everything one can do to keys: create, rename, cap, roll, revoke, as far as
+ * the caller's role allows (a viewer reads; a member changes the keys it created).
+ */
 export function KeysPanel() {
   const keys = useKeys();
+  const { role, kind } = useActiveAccount();
+  const { uid } = useSessionUser();
+  const mayCreate = can(role, 'manage_own_keys');
+  const mayManage = (key: ApiKey) =>
+    can(role, 'manage_all_keys') || (can(role, 'manage_own_keys') && key.created_by === uid);
   const [creating, setCreating] = useState(false);
   const [action, setAction] = useState<{ kind: KeyAction; key: ApiKey } | null>(null);
   const active = keys.data?.filter((key) => key.status === 'active' || key.status === 'expiring').length ?? 0;
   const atLimit = active >= MAX_ACTIVE_KEYS_PER_ACCOUNT;
   const closeAction = (open: boolean) => !open && setAction(null);
 
-  const createButton = (
+  const createButton = mayCreate && (
     <Button
       onClick={() => setCreating(true)}
       disabled={keys.isPending || atLimit}
@@ -38,7 +49,7 @@ export function KeysPanel() {
     <Card aria-labelledby="keys-title">
       <CardHeader
         titleId="keys-title"
-        title="Your keys"
+        title={kind === 'team' ? 'Team keys' : 'Your keys'}
         description={
           keys.data
             ? `${active} of ${MAX_ACTIVE_KEYS_PER_ACCOUNT} active keys. All keys share the account’s limits; a key can have tighter caps.`
@@ -68,17 +79,28 @@ export function KeysPanel() {
           className="border-t border-zinc-200"
           icon={KeyRound}
           title="No API keys yet"
-          description="Create your first key, then send it in the Authorization header of your API calls."
+          description={
+            mayCreate
+              ? 'Create your first key, then send it in the Authorization header of your API calls.'
+              : 'The account’s owners, admins and members create its keys.'
+          }
           action={
-            <Button onClick={() => setCreating(true)}>
-              <Plus className="size-4" aria-hidden />
-              Create your first key
-            </Button>
+            mayCreate && (
+              <Button onClick={() => setCreating(true)}>
+                <Plus className="size-4" aria-hidden />
+                Create your first key
+              </Button>
+            )
           }
         />
       ) : (
         <div className="border-t border-zinc-200 pb-1">
-          <KeysTable keys={keys.data} onAction={(kind, key) => setAction({ kind, key })} />
+          <KeysTable
+            keys={keys.data}
+            mayManage={mayManage}
+            mine={kind === 'team' ? (key) => key.created_by === uid : undefined}
+            onAction={(action, key) => setAction({ kind: action, key })}
+          />
         </div>
       )}
 

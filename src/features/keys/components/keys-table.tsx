@@ -70,9 +70,15 @@ function KeyActions({
 export function KeysTable({
   keys,
   onAction,
+  mayManage = () => true,
+  mine,
 }: {
   keys: ApiKey[];
   onAction: (action: KeyAction, key: ApiKey) => void;
+  /** Whether the caller's role may change this key: its actions are not offered otherwise. */
+  mayManage?: (key: ApiKey) => boolean;
+  /** In a team: the keys the caller created, marked as its own. */
+  mine?: ((key: ApiKey) => boolean) | undefined;
 }) {
   return (
     <Table label="API keys">
@@ -101,6 +107,11 @@ export function KeysTable({
                     {key.label}
                   </p>
                   <KeyStatusBadge apiKey={key} />
+                  {mine?.(key) && (
+                    <Badge tone="brand" className="px-1.5 py-0 text-[11px]">
+                      Yours
+                    </Badge>
+                  )}
                 </div>
                 <p className="mt-0.5 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs">
                   <code className="font-mono whitespace-nowrap text-zinc-500">{maskedKey(key)}</code>
@@ -136,7 +147,7 @@ export function KeysTable({
                 )}
               </TD>
               <TD className="text-right">
-                <KeyActions apiKey={key} onAction={onAction} />
+                {mayManage(key) && <KeyActions apiKey={key} onAction={onAction} />}
               </TD>
             </TR>
           );

@@ -10,9 +10,11 @@ import { LoadingRegion, Skeleton } from '@/components/ui/skeleton';
 import { paths } from '@/config/paths';
 import { useStats } from '@/lib/api/get-stats';
 import { formatCount } from '@/lib/format';
+import { useAccountLink } from '@/lib/navigation';
 
 export function CallsCard({ range }: { range: StatsQuery }) {
   const stats = useStats(range);
+  const link = useAccountLink();
 
   return (
     <Card aria-labelledby="calls-title">
@@ -26,7 +28,7 @@ export function CallsCard({ range }: { range: StatsQuery }) {
         }
         action={
           <Button variant="ghost" size="sm" asChild>
-            <Link to={paths.usage}>Details</Link>
+            <Link to={link(paths.usage)}>Details</Link>
           </Button>
         }
       />
@@ -44,7 +46,7 @@ export function CallsCard({ range }: { range: StatsQuery }) {
             description="Send a request to the API with one of your keys and it shows up here within a minute."
             action={
               <Button asChild size="sm" variant="secondary">
-                <Link to={paths.keys}>See how to call the API</Link>
+                <Link to={link(paths.keys)}>See how to call the API</Link>
               </Button>
             }
           />

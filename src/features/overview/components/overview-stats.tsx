@@ -3,13 +3,13 @@ import type { StatsQuery } from '@shared/contracts';
 import { ErrorState } from '@/components/ui/error-state';
 import { Card } from '@/components/ui/card';
 import { StatCard } from '@/components/ui/stat-card';
-import { useMe } from '@/lib/api/get-me';
+import { useSummary } from '@/lib/api/get-summary';
 import { useStats } from '@/lib/api/get-stats';
 import { formatCount, formatLatency, formatNumber, formatPercent } from '@/lib/format';
 
 export function OverviewStats({ range }: { range: StatsQuery }) {
   const stats = useStats(range);
-  const me = useMe();
+  const me = useSummary();
   const totals = stats.data?.totals;
 
   return (

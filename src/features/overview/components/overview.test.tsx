@@ -1,7 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import { delay, http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { statsQuerySchema, statsResponseSchema, type DailyPoint } from '@shared/contracts';
+import { statsQuerySchema, statsResponseSchema, type UsageDayPoint } from '@shared/contracts';
 import { addDays, periodEnd, utcPeriod } from '@shared/dates';
 import { todayUtc } from '@/lib/date-range';
 import { formatDate, formatDay } from '@/lib/format';
@@ -34,11 +34,21 @@ function serveKnownStats(): { busiestDay: string; queries: Record<string, string
       const sent = Object.fromEntries(new URL(request.url).searchParams);
       queries.push(sent);
       const query = statsQuerySchema.parse(sent);
-      const daily: DailyPoint[] = Array.from({ length: 30 }, (_, index) => {
+      // Latency percentiles and availability (Usage shows them; Overview does not).
+      const service = {
+        server_errors: 3,
+        p50_ms: 75,
+        p95_ms: 150,
+        p99_ms: 300,
+        minutes_with_calls: 100,
+        minutes_with_server_errors: 1,
+        availability: 0.99,
+      };
+      const daily: UsageDayPoint[] = Array.from({ length: 30 }, (_, index) => {
         const date = addDays(query.from, index);
         return date === busiestDay
-          ? { date, requests: 700, units: 700, errors: 3, avg_latency_ms: 120 }
-          : { date, requests: 100, units: 100, errors: 3, avg_latency_ms: 80 };
+          ? { date, requests: 700, units: 700, errors: 3, avg_latency_ms: 120, ...service }
+          : { date, requests: 100, units: 100, errors: 3, avg_latency_ms: 80, ...service };
       });
       return HttpResponse.json(
         statsResponseSchema.parse({
@@ -50,10 +60,15 @@ function serveKnownStats(): { busiestDay: string; queries: Record<string, string
             units: 3_600,
             errors: 90,
             error_rate: 0.025,
+            success_rate: 0.975,
             avg_latency_ms: 316_000 / 3_600,
+            ...service,
+            server_errors: 90,
+            minutes_with_calls: 3_000,
+            minutes_with_server_errors: 30,
           },
           daily,
-          by_endpoint: [{ endpoint: 'GET /v1/time', requests: 3_600 }],
+          by_endpoint: [{ endpoint: 'GET /v1/time', requests: 3_600, p50_ms: 75, p95_ms: 150, p99_ms: 300 }],
           by_status: [
             { status: '200', requests: 3_510 },
             { status: '500', requests: 90 },
@@ -69,7 +84,7 @@ describe('overview page', () => {
   describe('states', () => {
     it('shows skeletons while loading', async () => {
       server.use(
-        http.get('/api/dashboard/me', () => delay('infinite')),
+        http.get('/api/dashboard/summary', () => delay('infinite')),
         http.get('/api/dashboard/stats', () => delay('infinite')),
         http.get('/api/dashboard/keys', () => delay('infinite')),
       );
@@ -110,7 +125,7 @@ describe('overview page', () => {
 
     it('shows the quota card’s own error with a retry that recovers', async () => {
       seedAccount();
-      server.use(http.get('/api/dashboard/me', () => apiError('unavailable', 'down'), { once: true }));
+      server.use(http.get('/api/dashboard/summary', () => apiError('unavailable', 'down'), { once: true }));
       const { user } = renderApp('/');
       const month = await screen.findByRole('region', { name: 'This month' });
       const alert = await within(month).findByRole('alert');

@@ -7,7 +7,8 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { LoadingRegion, Skeleton } from '@/components/ui/skeleton';
 import { paths } from '@/config/paths';
-import { useMe } from '@/lib/api/get-me';
+import { useSummary } from '@/lib/api/get-summary';
+import { useAccountLink } from '@/lib/navigation';
 import { formatDate, planName } from '@/lib/format';
 import { runOut, type RunOut } from '@/lib/run-out';
 
@@ -34,7 +35,8 @@ function RunOutNote({ forecast, usedUp }: { forecast: RunOut; usedUp: boolean })
 
 /** This month's units: the account's against its quota, and what each key used of it. */
 export function QuotaCard() {
-  const me = useMe();
+  const me = useSummary();
+  const link = useAccountLink();
 
   return (
     <Card aria-labelledby="quota-title">
@@ -45,7 +47,7 @@ export function QuotaCard() {
         action={
           me.data && (
             <Button variant="ghost" size="sm" asChild>
-              <Link to={paths.billing}>{planName(me.data.account.plan_tier)} plan</Link>
+              <Link to={link(paths.billing)}>{planName(me.data.account.plan_tier)} plan</Link>
             </Button>
           )
         }
@@ -82,7 +84,7 @@ export function QuotaCard() {
                   description="Create an API key to start calling the API; what each key uses shows up here."
                   action={
                     <Button asChild size="sm">
-                      <Link to={paths.keys}>Create a key</Link>
+                      <Link to={link(paths.keys)}>Create a key</Link>
                     </Button>
                   }
                   className="py-4"

@@ -10,6 +10,7 @@ import { paths } from '@/config/paths';
 import { useKeys } from '@/lib/api/get-keys';
 import { useRecentUsage } from '@/lib/api/get-recent-usage';
 import { formatDateTime, formatLatency, formatRelative, requestParts } from '@/lib/format';
+import { useAccountLink } from '@/lib/navigation';
 
 const EVENTS_SHOWN = 8;
 
@@ -18,6 +19,7 @@ export function RecentActivity() {
   const recent = useRecentUsage(null);
   // Only for labels: the activity itself never waits for the key list.
   const keys = useKeys();
+  const link = useAccountLink();
   const labels = new Map(keys.data?.map((key) => [key.id, key.label]));
   const events = recent.data?.slice(0, EVENTS_SHOWN) ?? [];
 
@@ -48,7 +50,7 @@ export function RecentActivity() {
             description="When a program calls the API with one of your keys, each call is listed here."
             action={
               <Button asChild size="sm" variant="secondary">
-                <Link to={paths.keys}>Get an API key</Link>
+                <Link to={link(paths.keys)}>Get an API key</Link>
               </Button>
             }
           />

@@ -1,11 +1,12 @@
 import { useMutation } from '@tanstack/react-query';
 import type { ExportQuery } from '@shared/contracts';
-import { apiFetch } from '@/lib/api-client';
+import { accountPath, apiFetch } from '@/lib/api-client';
+import { useActiveAccount } from '@/lib/active-account';
 import { filenameFrom, saveBlob } from '@/lib/download';
 
 /** Downloads the range's daily usage per key as CSV (fetched with the token, saved as a Blob). */
-export async function exportUsage(query: ExportQuery): Promise<void> {
-  const response = await apiFetch('/usage/export', { query });
+export async function exportUsage(accountId: string | null, query: ExportQuery): Promise<void> {
+  const response = await apiFetch(accountPath(accountId, '/usage/export'), { query });
   const blob = await response.blob();
   const fallback = `keymeter-usage-${query.from}-to-${query.to}${query.key_id ? `-${query.key_id}` : ''}.csv`;
   saveBlob(blob, filenameFrom(response.headers.get('Content-Disposition'), fallback));
@@ -13,5 +14,6 @@ export async function exportUsage(query: ExportQuery): Promise<void> {
 
 /** A download changes nothing on the server, so no query is invalidated. */
 export function useExportUsage() {
-  return useMutation({ mutationFn: exportUsage });
+  const { id } = useActiveAccount();
+  return useMutation({ mutationFn: (query: ExportQuery) => exportUsage(id, query) });
 }

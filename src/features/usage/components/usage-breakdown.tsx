@@ -1,6 +1,7 @@
 import type { StatsResponse } from '@shared/contracts';
 import { BarList } from '@/components/ui/bar-list';
 import { Card, CardContent, CardHeader } from '@/components/ui/card';
+import { UsageByMember } from '@/features/usage/components/usage-by-member';
 
 function statusBar(status: string): string {
   if (status.startsWith('5')) return 'bg-rose-100';
@@ -76,6 +77,8 @@ export function UsageBreakdown({ stats }: { stats: StatsResponse }) {
           )}
         </CardContent>
       </Card>
+      {/* Teams only: it renders nothing for a personal account. */}
+      <UsageByMember range={{ from: stats.from, to: stats.to }} />
     </div>
   );
 }

@@ -1,12 +1,14 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { delay, http, HttpResponse } from 'msw';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addDays } from '@shared/dates';
 import { todayUtc } from '@/lib/date-range';
+import { formatPercent } from '@/lib/format';
 import { buildEvent, buildStats, db, isoAgo, seedAccount } from '@/testing/mocks/db';
 import { TEST_USER } from '@/testing/mocks/firebase';
 import { apiError, apiLog } from '@/testing/mocks/handlers';
 import { server } from '@/testing/mocks/server';
+import { recordDownloads } from '@/testing/downloads';
 import { renderApp, waitForLoaded } from '@/testing/test-utils';
 
 /** A row's cells as a wide screen shows them (the first line of each; phones stack the rest). */
@@ -14,33 +16,6 @@ function cellTexts(row: HTMLElement): (string | null | undefined)[] {
   return within(row)
     .getAllByRole('cell')
     .map((cell) => cell.firstChild?.textContent);
-}
-
-/**
- * The files the page saves while `act` runs: jsdom cannot download, so the link's click is
- * recorded instead, with the Blob its object URL was made from.
- */
-async function recordDownloads(
-  act: () => Promise<void>,
-): Promise<{ href: string; download: string; blob: Blob | undefined }[]> {
-  const saved: { href: string; download: string; blob: Blob | undefined }[] = [];
-  const createObjectURL = vi.mocked(URL.createObjectURL);
-  const click = HTMLAnchorElement.prototype.click;
-  HTMLAnchorElement.prototype.click = function recordClick(this: HTMLAnchorElement) {
-    const made = createObjectURL.mock.calls.at(-1)?.[0];
-    // fetch's Blob is Node's, not jsdom's, so `instanceof Blob` cannot tell.
-    saved.push({
-      href: this.href,
-      download: this.download,
-      blob: made && 'arrayBuffer' in made ? made : undefined,
-    });
-  };
-  try {
-    await act();
-  } finally {
-    HTMLAnchorElement.prototype.click = click;
-  }
-  return saved;
 }
 
 function statsRequests() {
@@ -61,6 +36,9 @@ describe('usage page', () => {
       expect(await screen.findByRole('heading', { name: 'No calls in this range' })).toBeInTheDocument();
       expect(screen.getByRole('link', { name: 'Create a key' })).toHaveAttribute('href', '/dashboard/keys');
       expect(screen.getAllByText('No calls in this range.')).toHaveLength(2);
+      // Nothing to chart: no empty latency and availability cards either.
+      expect(screen.queryByRole('heading', { name: 'Latency over time' })).not.toBeInTheDocument();
+      expect(screen.queryByRole('list', { name: 'Availability by day' })).not.toBeInTheDocument();
     });
 
     it('shows an error with a retry when stats fail', async () => {
@@ -169,6 +147,45 @@ describe('usage page', () => {
         'Staging',
         'Old laptop (revoked)',
         'Hackathon (expired)',
+      ]);
+    });
+  });
+
+  describe('latency and availability', () => {
+    it('shows the range’s percentiles, success rate and availability, per day and per endpoint', async () => {
+      seedAccount();
+      renderApp('/usage');
+      await waitForLoaded();
+      const today = todayUtc();
+      const stats = buildStats({ from: addDays(today, -29), to: today });
+      // The mock's 30 days: 1,000 minutes with calls each, 2 of them with a 5xx every fifth day.
+      expect(stats.totals).toMatchObject({ minutes_with_calls: 30_000, minutes_with_server_errors: 12 });
+      expect(screen.getByRole('region', { name: 'Latency p95' })).toHaveTextContent(
+        '150 msp50 50 ms · p99 500 ms',
+      );
+      expect(screen.getByRole('region', { name: 'Success rate' })).toHaveTextContent(
+        `Success rate${formatPercent(stats.totals.success_rate ?? 0)}Answered 1xx–3xx; 12 calls answered 5xx`,
+      );
+      expect(screen.getByRole('region', { name: 'Availability' })).toHaveTextContent(
+        'Availability99.96%29,988 of 30,000 minutes with calls had no 5xx',
+      );
+      expect(screen.getByRole('heading', { name: 'Latency over time' })).toBeInTheDocument();
+      expect(screen.getAllByRole('figure')).toHaveLength(2);
+      const days = within(screen.getByRole('list', { name: 'Availability by day' })).getAllByRole('listitem');
+      expect(days).toHaveLength(30);
+      expect(days[0]).toHaveAccessibleName(/: 99\.8%, 2 minutes with a 5xx of 1,000 minutes with calls$/);
+      expect(days[1]).toHaveAccessibleName(/: 100%, 0 minutes with a 5xx of 1,000 minutes with calls$/);
+      const rows = within(screen.getByRole('table', { name: 'Latency by endpoint' })).getAllByRole('row');
+      expect(
+        rows.slice(1).map((row) =>
+          within(row)
+            .getAllByRole('cell')
+            .map((cell) => cell.textContent),
+        ),
+      ).toEqual([
+        ['GET /v1/forecast', expect.any(String), '75 ms', '200 ms', '750 ms'],
+        ['GET /v1/time', expect.any(String), '10 ms', '20 ms', '50 ms'],
+        ['POST /v1/convert', expect.any(String), '30 ms', '100 ms', '300 ms'],
       ]);
     });
   });

@@ -12,12 +12,17 @@ import { useKeys } from '@/lib/api/get-keys';
 import { useStats } from '@/lib/api/get-stats';
 import { describeError } from '@/lib/api-error';
 import { formatDay, formatNumber } from '@/lib/format';
+import { useAccountLink } from '@/lib/navigation';
 import { useExportUsage } from '@/features/usage/api/export-usage';
+import { AvailabilityStrip } from '@/features/usage/components/availability-strip';
 import { KeySelector } from '@/features/usage/components/key-selector';
+import { LatencyByEndpoint } from '@/features/usage/components/latency-by-endpoint';
+import { LatencyChart, LatencyLegend } from '@/features/usage/components/latency-chart';
 import { RangePicker } from '@/features/usage/components/range-picker';
 import { RecentRequests } from '@/features/usage/components/recent-requests';
 import { UsageBreakdown } from '@/features/usage/components/usage-breakdown';
 import { UsageSummary } from '@/features/usage/components/usage-summary';
+import { AVAILABILITY_DEFINITION, PERCENTILE_DEFINITION } from '@/features/usage/service-figures';
 import { useUsageFilters } from '@/features/usage/usage-filters';
 
 export function UsageDashboard() {
@@ -26,8 +31,10 @@ export function UsageDashboard() {
   const stats = useStats(query);
   const exportUsage = useExportUsage();
   const notify = useToast();
+  const link = useAccountLink();
   const selectedKey = keys.data?.find((key) => key.id === keyId) ?? null;
   const rangeLabel = `${formatDay(range.from)} – ${formatDay(range.to)}`;
+  const scope = selectedKey ? `“${selectedKey.label}”` : 'All keys';
 
   function download() {
     exportUsage.mutate(query, {
@@ -71,7 +78,7 @@ export function UsageDashboard() {
             <CardHeader
               titleId="usage-chart-title"
               title="Calls over time"
-              description={`${selectedKey ? `“${selectedKey.label}”` : 'All keys'}, ${rangeLabel} (UTC)`}
+              description={`${scope}, ${rangeLabel} (UTC)`}
               action={<ChartLegend />}
             />
             <CardContent>
@@ -91,7 +98,7 @@ export function UsageDashboard() {
                   action={
                     keys.data?.length === 0 ? (
                       <Button asChild size="sm">
-                        <Link to={paths.keys}>Create a key</Link>
+                        <Link to={link(paths.keys)}>Create a key</Link>
                       </Button>
                     ) : undefined
                   }
@@ -109,6 +116,45 @@ export function UsageDashboard() {
               )}
             </CardContent>
           </Card>
+          {stats.data && stats.data.totals.requests > 0 && (
+            <>
+              <Card aria-labelledby="latency-chart-title" aria-busy={stats.isPlaceholderData || undefined}>
+                <CardHeader
+                  titleId="latency-chart-title"
+                  title="Latency over time"
+                  description="p50, p95 and p99 of each day’s calls (UTC)"
+                  action={<LatencyLegend />}
+                />
+                <CardContent>
+                  {stats.data.totals.p50_ms === null ? (
+                    <p className="py-6 text-center text-sm text-zinc-500">
+                      No latency recorded in this range.
+                    </p>
+                  ) : (
+                    <>
+                      <LatencyChart data={stats.data.daily} label={`Latency per day, ${rangeLabel}`} />
+                      <p className="mt-3 text-xs text-zinc-500">{PERCENTILE_DEFINITION}</p>
+                    </>
+                  )}
+                </CardContent>
+                {stats.data.totals.p50_ms !== null && (
+                  <div className="border-t border-zinc-200">
+                    <LatencyByEndpoint rows={stats.data.by_endpoint} />
+                  </div>
+                )}
+              </Card>
+              <Card aria-labelledby="availability-title">
+                <CardHeader
+                  titleId="availability-title"
+                  title="Availability by day"
+                  description={AVAILABILITY_DEFINITION}
+                />
+                <CardContent>
+                  <AvailabilityStrip data={stats.data.daily} />
+                </CardContent>
+              </Card>
+            </>
+          )}
           {stats.data && <UsageBreakdown stats={stats.data} />}
         </>
       )}
