@@ -44,7 +44,6 @@ export async function createTeam(req: Request, res: Response): Promise<void> {
   const user = userOf(res);
   const body = bodyOf(res, createTeamRequestSchema);
   takeRouteBudget(res, 'POST /teams');
-  await ensureProfile(user);
   const firestore = db();
   const owned = firestore.collectionGroup(MEMBERS).where('uid', '==', user.uid).where('role', '==', 'owner');
   const ref = firestore.collection(ACCOUNTS).doc();
@@ -53,8 +52,10 @@ export async function createTeam(req: Request, res: Response): Promise<void> {
   const source = requestSource(req, res);
   const now = new Date();
   const slug = await firestore.runTransaction(async (tx) => {
-    // The personal account is one of the memberships the caller owns.
-    if ((await tx.get(owned.limit(MAX_OWNED_TEAMS + 1))).size > MAX_OWNED_TEAMS)
+    const ownedTeams = (await tx.get(owned.limit(MAX_OWNED_TEAMS + 2))).docs.filter(
+      (membership) => membership.ref.parent.parent?.id !== user.uid,
+    );
+    if (ownedTeams.length >= MAX_OWNED_TEAMS)
       throw new ApiError(
         'conflict',
         `You own ${MAX_OWNED_TEAMS} teams already, the most one person may own.`,
@@ -93,6 +94,8 @@ export async function createTeam(req: Request, res: Response): Promise<void> {
     );
     return free;
   });
+  // After the team: a refused creation writes nothing, not even the caller's first profile.
+  await ensureProfile(user);
   log.teamCreated({ account_id: ref.id, user_id: user.uid, slug });
   const doc = readAccountDoc((await accountRef(ref.id).get()).data());
   const response: TeamResponse = { account: { ...toAccountSummary(ref.id, doc, 'owner'), slug } };

@@ -238,7 +238,6 @@ export async function acceptInvitation(req: Request, res: Response): Promise<voi
       'email_not_verified',
       'Invitations go to an email address: sign in with a verified one to accept.',
     );
-  await ensureProfile(user);
   const now = new Date();
   const source = requestSource(req, res);
   const result = await db().runTransaction(async (tx): Promise<AcceptInvitationResponse> => {
@@ -283,6 +282,8 @@ export async function acceptInvitation(req: Request, res: Response): Promise<voi
     );
     return { account_id: doc.account_id, slug: account.slug ?? null, role: doc.role };
   });
+  // Only now: a refused accept writes nothing, not even the caller's first profile.
+  await ensureProfile(user);
   log.membershipChanged({
     account_id: result.account_id,
     user_id: user.uid,

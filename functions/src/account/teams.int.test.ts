@@ -5,7 +5,15 @@
  */
 import { Timestamp } from 'firebase-admin/firestore';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACCOUNTS, API_KEYS, AUDIT_LOG, INVITATIONS, MEMBERS, TEAM_SLUGS } from '../lib/collections.js';
+import {
+  ACCOUNTS,
+  API_KEYS,
+  AUDIT_LOG,
+  INVITATIONS,
+  MEMBERS,
+  TEAM_SLUGS,
+  USERS,
+} from '../lib/collections.js';
 import { accountsResponseSchema, createKeyResponseSchema } from '../shared/contracts.js';
 import { errorBodySchema } from '../shared/errors.js';
 import {
@@ -123,6 +131,9 @@ describe('creating a team', () => {
     });
     expect(taken.status).toBe(409);
     expect(errorBodySchema.parse(await json(taken)).error.field).toBe('slug');
+    // Refused, it wrote nothing: not even the new caller's profile and personal account.
+    expect((await adminDb().collection(ACCOUNTS).doc(second.uid).get()).exists).toBe(false);
+    expect((await adminDb().collection(USERS).doc(second.uid).get()).exists).toBe(false);
     const derived = await createTeam(second, 'Difference');
     expect(derived.slug).toMatch(/^difference-[0-9a-f]{6}$/);
     expect((await adminDb().collection(TEAM_SLUGS).doc('difference').get()).get('account_id')).not.toBe(
@@ -211,6 +222,11 @@ describe('invitations', () => {
     for (const token of ['A'.repeat(43), 'short', `${second.token}x`]) {
       expect((await accept(invitee, token)).status).toBe(404);
     }
+    // A brand-new user's refused accept creates nothing of theirs either.
+    const newcomer = await createTestUser();
+    expect((await accept(newcomer, 'B'.repeat(43))).status).toBe(404);
+    expect((await adminDb().collection(USERS).doc(newcomer.uid).get()).exists).toBe(false);
+    expect((await adminDb().collection(ACCOUNTS).doc(newcomer.uid).get()).exists).toBe(false);
     const members = await adminDb().collection(ACCOUNTS).doc(team.id).collection(MEMBERS).get();
     expect(members.docs.map((doc) => doc.id)).toEqual([owner.uid]);
     expect((await adminDb().collection(ACCOUNTS).doc(team.id).get()).get('member_count')).toBe(1);
@@ -532,6 +548,8 @@ describe('the audit log', () => {
 
     const other = await createTestUser();
     const otherTeam = await createTeam(other, 'Other');
+    // An id Firestore reserves is refused as input, not passed on to Firestore.
+    expect((await dashboardCall(owner, `/accounts/${team.id}/audit-log?cursor=__x__`)).status).toBe(400);
     const foreign = await dashboardCall(
       other,
       `/accounts/${otherTeam.id}/audit-log?cursor=${first.next_cursor}`,

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { accountSummarySchema } from './contracts.js';
 import { isoDateSchema } from './dates.js';
-import { uidSchema } from './ids.js';
+import { isDocumentId, uidSchema } from './ids.js';
 import { assignableRoleSchema, roleSchema } from './roles.js';
 
 const timestampSchema = z.iso.datetime();
@@ -225,6 +225,8 @@ export const auditLogQuerySchema = z.strictObject({
   cursor: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,200}$/)
+    // `__x__` fits the pattern, and Firestore refuses it as an id: a 400 here, not a 500 later.
+    .refine(isDocumentId, 'not a cursor of this log')
     .optional(),
 });
 export type AuditLogQuery = z.infer<typeof auditLogQuerySchema>;
