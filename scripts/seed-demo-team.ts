@@ -8,7 +8,7 @@
  */
 import { auth, db } from '../functions/src/lib/firebase.js';
 import { TEAM_SLUGS } from '../functions/src/lib/collections.js';
-import { createKeyResponseSchema } from '../functions/src/shared/contracts.js';
+import { createKeyResponseSchema, type CreateKeyRequest } from '../functions/src/shared/contracts.js';
 import {
   acceptInvitationResponseSchema,
   createInvitationResponseSchema,
@@ -94,13 +94,13 @@ export async function seedDemoTeam(options: {
   acceptInvitationResponseSchema.parse(
     await call(hostingUrl, teammate.idToken, `/invitations/${invitation.token}/accept`, { method: 'POST' }),
   );
-  const keys = [
-    { idToken: ownerIdToken, label: 'Team backend' },
-    { idToken: teammate.idToken, label: 'Nightly ETL' },
+  const keys: { idToken: string; request: CreateKeyRequest }[] = [
+    { idToken: ownerIdToken, request: { label: 'Team backend', metadata: { customer_id: 'cus_demo_team' } } },
+    { idToken: teammate.idToken, request: { label: 'Nightly ETL', integration: 'n8n' } },
   ];
   for (const key of keys) {
     const { secret } = createKeyResponseSchema.parse(
-      await call(hostingUrl, key.idToken, `${prefix}/keys`, { method: 'POST', body: { label: key.label } }),
+      await call(hostingUrl, key.idToken, `${prefix}/keys`, { method: 'POST', body: key.request }),
     );
     for (let i = 0; i < CALLS_PER_KEY; i += 1) {
       const response = await fetch(`${hostingUrl}/v1/time`, {

@@ -28,7 +28,12 @@ import {
   USERS,
   dailyDocId,
 } from '../functions/src/lib/collections.js';
-import { redirectResponseSchema, type Scope } from '../functions/src/shared/contracts.js';
+import {
+  redirectResponseSchema,
+  type Integration,
+  type KeyMetadata,
+  type Scope,
+} from '../functions/src/shared/contracts.js';
 import type { CreditPackId } from '../functions/src/shared/credit-packs.js';
 import { addDays, periodEnd, previousPeriod, utcDate, utcPeriod } from '../functions/src/shared/dates.js';
 import { addLatency, mergeHistogram, type LatencyHistogram } from '../functions/src/shared/latency.js';
@@ -73,11 +78,27 @@ interface DemoKeySpec {
   createdDaysAgo: number;
   expiresInDays?: number;
   revokedDaysAgo?: number;
+  integration?: Integration;
+  metadata?: KeyMetadata;
 }
 
 const KEYS: readonly DemoKeySpec[] = [
-  { id: 'demo-production', label: 'Production', scopes: ['read', 'write'], share: 0.55, createdDaysAgo: 120 },
-  { id: 'demo-mobile', label: 'Mobile app', scopes: ['read'], share: 0.2, createdDaysAgo: 75 },
+  {
+    id: 'demo-production',
+    label: 'Production',
+    scopes: ['read', 'write'],
+    share: 0.55,
+    createdDaysAgo: 120,
+    metadata: { customer_id: 'cus_demo', environment: 'production' },
+  },
+  {
+    id: 'demo-zapier',
+    label: 'Zapier automations',
+    scopes: ['read'],
+    share: 0.2,
+    createdDaysAgo: 75,
+    integration: 'zapier',
+  },
   { id: 'demo-staging', label: 'Staging', scopes: ['read', 'write'], share: 0.12, createdDaysAgo: 100 },
   {
     id: 'demo-ci',
@@ -86,6 +107,7 @@ const KEYS: readonly DemoKeySpec[] = [
     share: 0.05,
     createdDaysAgo: 30,
     expiresInDays: 3,
+    integration: 'custom',
   },
   {
     id: 'demo-partner',
@@ -94,6 +116,7 @@ const KEYS: readonly DemoKeySpec[] = [
     share: 0.05,
     createdDaysAgo: 95,
     expiresInDays: -12,
+    integration: 'google_sheets',
   },
   {
     id: 'demo-leaked',
@@ -330,6 +353,8 @@ function keyDoc(
     budget_id: spec.id,
     cap_monthly: null,
     cap_per_minute: null,
+    ...(spec.integration === undefined ? {} : { integration: spec.integration }),
+    ...(spec.metadata === undefined ? {} : { metadata: spec.metadata }),
   };
 }
 

@@ -6,13 +6,16 @@
  * under this route itself, so a revoked or out-of-scope key cannot choose what its owner's
  * usage records (and the daily caps of usage-bounds.ts bound what an admitted one can). `cost`
  * (default 1) is the units the call spends of the account's quota; 0 meters a call that costs
- * nothing but still counts against the per-minute limit.
+ * nothing but still counts against the per-minute limit. The answer carries the key's metadata
+ * and integration while the key is usable (refused by a limit or a scope included), not once it
+ * is revoked or expired.
  */
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { parseBody } from '../http/parse.js';
 import { clientAddress } from '../keys/client-throttle.js';
 import { keyChecker } from '../keys/api-key-runtime.js';
+import { isUsable } from '../keys/key-doc.js';
 import type { LimitFigures } from '../keys/limits.js';
 import { awaitFlush, MAX_CALL_COST, recordCall, refuseKeyInQuery } from '../keys/with-api-key.js';
 import { SCOPES, scopeSchema } from '../shared/contracts.js';
@@ -86,6 +89,10 @@ export async function verifyKey(req: Request, res: Response): Promise<void> {
     key_id: check.key?.id ?? null,
     owner: check.key?.doc.account_id ?? null,
     scopes: check.key?.doc.scopes ?? [],
+    // A revoked or expired key is no longer its account's: what it was tied to is not told.
+    ...(check.key !== null && isUsable(check.key.doc, at)
+      ? { integration: check.key.doc.integration, metadata: check.key.doc.metadata }
+      : { integration: null, metadata: null }),
     units: check.admitted ? body.cost : 0,
     ratelimit: view(check.limits, 'ratelimit'),
     quota: view(check.limits, 'quota'),

@@ -15,6 +15,7 @@ import {
   revokeInvitation,
 } from '../account/invitations.js';
 import { listAccounts } from '../account/list-accounts.js';
+import { getOnboarding, updateOnboarding } from '../account/onboarding.js';
 import { listMembers, removeMember, transferOwnership, updateMember } from '../account/members.js';
 import { memberAccount, personalAccount } from '../accounts/access.js';
 import { postCreditAdjustment } from '../admin/adjust-credits.js';
@@ -63,6 +64,7 @@ import {
   rollKeyRequestSchema,
   statsQuerySchema,
   updateKeyRequestSchema,
+  updateOnboardingRequestSchema,
 } from '../shared/contracts.js';
 import {
   auditLogExportQuerySchema,
@@ -105,6 +107,13 @@ export const USER_ROUTES: readonly Route[] = [
  */
 export const ACCOUNT_ROUTES: readonly Route[] = [
   { method: 'GET', path: '/summary', input: {}, handler: getSummary },
+  { method: 'GET', path: '/onboarding', input: {}, handler: getOnboarding },
+  {
+    method: 'PATCH',
+    path: '/onboarding',
+    input: { body: updateOnboardingRequestSchema },
+    handler: updateOnboarding,
+  },
   { method: 'GET', path: '/keys', input: {}, handler: listKeys },
   { method: 'POST', path: '/keys', input: { body: createKeyRequestSchema }, handler: createKey },
   { method: 'PATCH', path: '/keys/:id', input: { body: updateKeyRequestSchema }, handler: updateKey },

@@ -40,6 +40,12 @@ interface RouteCase {
 
 const ACCOUNT_CASES: Record<string, RouteCase> = {
   'GET /summary': { path: '/summary', malformed: { query: 'period=2026-10', field: 'query.period' } },
+  'GET /onboarding': { path: '/onboarding', malformed: { query: 'step=1', field: 'query.step' } },
+  'PATCH /onboarding': {
+    path: '/onboarding',
+    body: { dismissed: true },
+    malformed: { body: { dismissed: 'yes' }, field: 'dismissed' },
+  },
   'GET /keys': { path: '/keys', malformed: { query: 'limit=5', field: 'query.limit' } },
   'POST /keys': {
     path: '/keys',
@@ -543,6 +549,8 @@ describe('unknown routes and methods', () => {
  */
 const ROUTE_PERMISSION: Record<string, Permission | 'own_key' | 'member'> = {
   'GET /summary': 'read_usage',
+  'GET /onboarding': 'read_usage',
+  'PATCH /onboarding': 'read_usage',
   'GET /keys': 'read_keys',
   'POST /keys': 'manage_own_keys',
   'PATCH /keys/:id': 'own_key',

@@ -49,6 +49,7 @@ describe('RouteLimits', () => {
       'GET /admin/stats',
       'GET /audit-log/export',
       'GET /me/export',
+      'GET /onboarding',
       'GET /stats',
       'GET /usage/export',
       'GET /usage/recent',

@@ -22,6 +22,8 @@ const MINUTE_MS = 60_000;
 export const DASHBOARD_ROUTE_LIMITS = {
   'GET /stats': { limit: 60, windowMs: MINUTE_MS },
   'GET /usage/recent': { limit: 60, windowMs: MINUTE_MS },
+  // Overview polls it every 2 s while the checklist waits for a first call.
+  'GET /onboarding': { limit: 90, windowMs: MINUTE_MS },
   'GET /usage/export': { limit: 10, windowMs: MINUTE_MS },
   'GET /me/export': { limit: 5, windowMs: 10 * MINUTE_MS },
   'GET /admin/stats': { limit: 30, windowMs: MINUTE_MS },

@@ -28,6 +28,8 @@ export async function createKey(req: Request, res: Response): Promise<void> {
       createdBy: user.uid,
       label: body.label,
       scopes: body.scopes,
+      integration: body.integration ?? null,
+      metadata: body.metadata ?? null,
       now,
       ...(body.expires_in_days === undefined
         ? {}
@@ -37,7 +39,11 @@ export async function createKey(req: Request, res: Response): Promise<void> {
     recordAudit(tx, { id: account.id, plan_tier: account.doc.plan_tier }, requestSource(req, res), {
       action: 'key.created',
       target: { type: 'key', id: ref.id, label: body.label },
-      details: { key_prefix: readKeyDoc(key.data).key_prefix, scopes: body.scopes.join(' ') },
+      details: {
+        key_prefix: readKeyDoc(key.data).key_prefix,
+        scopes: body.scopes.join(' '),
+        ...(body.integration === undefined ? {} : { integration: body.integration }),
+      },
     });
     return key;
   });

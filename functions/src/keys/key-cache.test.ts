@@ -18,6 +18,8 @@ function stored(id: string): StoredKey {
     usage_period: '2026-10',
     cap_monthly: null,
     cap_per_minute: null,
+    integration: null,
+    metadata: null,
   };
   return { id, doc };
 }

@@ -29,6 +29,8 @@ function keyDoc(secret: string, overrides: Partial<KeyDoc> = {}): KeyDoc {
     usage_period: '2026-10',
     cap_monthly: null,
     cap_per_minute: null,
+    integration: null,
+    metadata: null,
     ...overrides,
   };
 }

@@ -1,7 +1,14 @@
 /** The `api_keys/{key_id}` document: its shape, its reading, and its public form. */
 import { Timestamp } from 'firebase-admin/firestore';
 import { z } from 'zod';
-import { KEY_EXPIRING_SOON_DAYS, scopeSchema, type ApiKey, type KeyStatus } from '../shared/contracts.js';
+import {
+  integrationSchema,
+  keyMetadataSchema,
+  KEY_EXPIRING_SOON_DAYS,
+  scopeSchema,
+  type ApiKey,
+  type KeyStatus,
+} from '../shared/contracts.js';
 import { withLegacyOwner } from '../accounts/legacy-owner.js';
 import { periodSchema, utcPeriod } from '../shared/dates.js';
 
@@ -30,6 +37,10 @@ export const keyDocSchema = z.preprocess(
     budget_id: z.string().optional(),
     cap_monthly: z.number().int().positive().nullable().default(null),
     cap_per_minute: z.number().int().positive().nullable().default(null),
+    /** Chosen at creation and carried to successors; absent on keys made without one. */
+    integration: integrationSchema.nullable().default(null),
+    /** Written only through keyMetadataSchema (create, PATCH), so it reads back within bounds. */
+    metadata: keyMetadataSchema.nullable().default(null),
   }),
 );
 export type KeyDoc = z.infer<typeof keyDocSchema>;
@@ -86,5 +97,7 @@ export function toApiKey(id: string, doc: KeyDoc, now: Date): ApiKey {
     usage_period: utcPeriod(now),
     cap_monthly: doc.cap_monthly,
     cap_per_minute: doc.cap_per_minute,
+    integration: doc.integration,
+    metadata: doc.metadata,
   };
 }

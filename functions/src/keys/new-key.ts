@@ -1,5 +1,5 @@
 import { Timestamp, type DocumentData } from 'firebase-admin/firestore';
-import type { Scope } from '../shared/contracts.js';
+import type { Integration, KeyMetadata, Scope } from '../shared/contracts.js';
 import { utcPeriod } from '../shared/dates.js';
 import { generateApiKey, hashApiKey, keyHint, keyPrefix } from './key-format.js';
 
@@ -17,6 +17,8 @@ export function newKey(options: {
   scopes: readonly Scope[];
   now: Date;
   expiresAt?: Date;
+  integration?: Integration | null;
+  metadata?: KeyMetadata | null;
   /**
    * A rolled key's successor shares its predecessor's lineage (`budget_id`) and caps. Without
    * one the key is its own lineage (budgetIdOf falls back to its id) and has no caps.
@@ -25,6 +27,7 @@ export function newKey(options: {
   usage?: { monthly_usage: number; usage_period: string };
 }): NewKey {
   const secret = generateApiKey();
+  const metadata = storedMetadata(options.metadata);
   return {
     secret,
     data: {
@@ -35,6 +38,8 @@ export function newKey(options: {
       created_by: options.createdBy,
       label: options.label,
       scopes: [...options.scopes],
+      ...(options.integration ? { integration: options.integration } : {}),
+      ...(metadata === null ? {} : { metadata }),
       created_at: Timestamp.fromDate(options.now),
       ...(options.expiresAt === undefined ? {} : { expires_at: Timestamp.fromDate(options.expiresAt) }),
       is_active: true,
@@ -49,4 +54,9 @@ export function newKey(options: {
           }),
     },
   };
+}
+
+/** What a key keeps of the metadata it is given: nothing for null or an empty object. */
+export function storedMetadata(metadata: KeyMetadata | null | undefined): KeyMetadata | null {
+  return metadata === undefined || metadata === null || Object.keys(metadata).length === 0 ? null : metadata;
 }

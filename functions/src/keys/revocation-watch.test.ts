@@ -72,6 +72,8 @@ class FakeFirestore {
       usage_period: '2026-10',
       cap_monthly: null,
       cap_per_minute: null,
+      integration: null,
+      metadata: null,
     };
     this.docs.set(doc.key_hash, { id, doc });
     return secret;

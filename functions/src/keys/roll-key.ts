@@ -17,7 +17,7 @@ import { keyRevocationWrite } from './revocation-feed.js';
 const HOUR_MS = 3_600_000;
 
 /**
- * POST /keys/:id/roll: a new key with the same label, scopes and caps; the old one keeps working
+ * POST /keys/:id/roll: a new key with the same label, scopes, caps, integration and metadata; the old one keeps working
  * for the grace period and then expires. Both draw on one budget: the account's limits, and the
  * lineage's caps (`budget_id`), so rolling is not a way to reset a limit. The old key counts
  * against the key cap until it expires, so a chain of rolls cannot multiply live keys.
@@ -44,6 +44,8 @@ export async function rollKey(req: Request, res: Response): Promise<void> {
       createdBy: user.uid,
       label: current.doc.label,
       scopes: current.doc.scopes,
+      integration: current.doc.integration,
+      metadata: current.doc.metadata,
       now,
       ...(current.doc.expires_at === undefined ? {} : { expiresAt: current.doc.expires_at.toDate() }),
       lineage: {

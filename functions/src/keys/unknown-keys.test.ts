@@ -31,6 +31,8 @@ function keyDoc(secret: string): KeyDoc {
     usage_period: '2026-10',
     cap_monthly: null,
     cap_per_minute: null,
+    integration: null,
+    metadata: null,
   };
 }
 

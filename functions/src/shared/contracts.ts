@@ -46,10 +46,84 @@ const scopesSchema = z
   .min(1, 'choose at least one scope')
   .refine((scopes) => new Set(scopes).size === scopes.length, 'scopes must not repeat');
 
+/**
+ * Where a key is used outside the customer's own code: chosen at creation and kept for the key's
+ * life (its successors after a roll too), so a breakdown of past usage by integration never
+ * changes after the fact. Keys without one are grouped as NO_INTEGRATION.
+ */
+export const INTEGRATIONS = ['zapier', 'n8n', 'make', 'google_sheets', 'custom'] as const;
+export const integrationSchema = z.enum(INTEGRATIONS);
+export type Integration = z.infer<typeof integrationSchema>;
+export const INTEGRATION_LABELS: Readonly<Record<Integration, string>> = {
+  zapier: 'Zapier',
+  n8n: 'n8n',
+  make: 'Make',
+  google_sheets: 'Google Sheets',
+  custom: 'Custom',
+};
+export const NO_INTEGRATION = 'none';
+/** An integration, or `none` for the keys without one: what usage is filtered and grouped by. */
+export const integrationGroupSchema = z.enum([...INTEGRATIONS, NO_INTEGRATION]);
+export type IntegrationGroup = z.infer<typeof integrationGroupSchema>;
+/** A breakdown's groups: also `other`, the calls of keys a daily document did not keep apart. */
+export const integrationBreakdownGroupSchema = z.enum([...INTEGRATIONS, NO_INTEGRATION, 'other']);
+export type IntegrationBreakdownGroup = z.infer<typeof integrationBreakdownGroupSchema>;
+
+/**
+ * A key's metadata: a flat JSON object the account holder sets (a customer id, a plan name) and
+ * `POST /v1/keys/verify` returns, so a service outside Firebase can tie a key to its own records.
+ * Names start with a letter (which also keeps clear of Firestore's reserved `__…__` names);
+ * values are strings, numbers, booleans or null; the whole object is at most 1 KB as JSON.
+ */
+export const KEY_METADATA_MAX_BYTES = 1024;
+export const KEY_METADATA_MAX_PROPERTIES = 20;
+export const KEY_METADATA_NAME_MAX_LENGTH = 40;
+export const KEY_METADATA_STRING_MAX_LENGTH = 256;
+
+export function metadataBytes(metadata: Readonly<Record<string, unknown>>): number {
+  return new TextEncoder().encode(JSON.stringify(metadata)).length;
+}
+
+export const keyMetadataValueSchema = z.union([
+  z
+    .string()
+    .max(KEY_METADATA_STRING_MAX_LENGTH, `a value is at most ${KEY_METADATA_STRING_MAX_LENGTH} characters`),
+  z.number(),
+  z.boolean(),
+  z.null(),
+]);
+
+export const keyMetadataSchema = z
+  .record(
+    z
+      .string()
+      .regex(
+        new RegExp(`^[A-Za-z][A-Za-z0-9_-]{0,${KEY_METADATA_NAME_MAX_LENGTH - 1}}$`),
+        `a property name starts with a letter and has at most ${KEY_METADATA_NAME_MAX_LENGTH} letters, digits, _ or -`,
+      ),
+    keyMetadataValueSchema,
+  )
+  .refine(
+    (metadata) => Object.keys(metadata).length <= KEY_METADATA_MAX_PROPERTIES,
+    `metadata has at most ${KEY_METADATA_MAX_PROPERTIES} properties`,
+  )
+  .refine(
+    (metadata) => metadataBytes(metadata) <= KEY_METADATA_MAX_BYTES,
+    `metadata is at most ${KEY_METADATA_MAX_BYTES} bytes as JSON`,
+  )
+  .meta({
+    description: `Flat: string, number, boolean or null values; at most ${KEY_METADATA_MAX_PROPERTIES} properties and ${KEY_METADATA_MAX_BYTES} bytes as JSON.`,
+    maxProperties: KEY_METADATA_MAX_PROPERTIES,
+    example: { customer_id: 'cus_123', tier: 'gold' },
+  });
+export type KeyMetadata = z.infer<typeof keyMetadataSchema>;
+
 export const createKeyRequestSchema = z.strictObject({
   label: labelSchema,
   scopes: scopesSchema.default(['read']),
   expires_in_days: z.number().int().min(1).max(KEY_EXPIRY_MAX_DAYS).optional(),
+  integration: integrationSchema.optional(),
+  metadata: keyMetadataSchema.optional(),
 });
 export type CreateKeyRequest = z.input<typeof createKeyRequestSchema>;
 
@@ -63,8 +137,13 @@ export const updateKeyRequestSchema = z
     label: labelSchema.optional(),
     cap_monthly: capSchema(KEY_CAP_MONTHLY_MAX).optional(),
     cap_per_minute: capSchema(KEY_CAP_PER_MINUTE_MAX).optional(),
+    /** Replaces the key's metadata whole; `null` (or `{}`) removes it. */
+    metadata: keyMetadataSchema.nullable().optional(),
   })
-  .refine((body) => Object.keys(body).length > 0, 'send at least one of label, cap_monthly, cap_per_minute');
+  .refine(
+    (body) => Object.keys(body).length > 0,
+    'send at least one of label, cap_monthly, cap_per_minute, metadata',
+  );
 export type UpdateKeyRequest = z.infer<typeof updateKeyRequestSchema>;
 
 export const rollKeyRequestSchema = z.strictObject({
@@ -97,6 +176,9 @@ export const apiKeySchema = z.object({
   /** Tighter limits than the account's for this key and its successors; null when not set. */
   cap_monthly: z.number().int().positive().nullable(),
   cap_per_minute: z.number().int().positive().nullable(),
+  integration: integrationSchema.nullable(),
+  /** Null when the key has none. */
+  metadata: keyMetadataSchema.nullable(),
 });
 export type ApiKey = z.infer<typeof apiKeySchema>;
 
@@ -237,9 +319,18 @@ function rangeIsValid(range: { from: string; to: string }, ctx: z.RefinementCtx)
   }
 }
 
+/** The whole account, one key (`key_id`) or the keys of one integration (`integration`). */
 export const statsQuerySchema = z
-  .strictObject({ ...dateRangeShape, key_id: keyIdSchema.optional() })
-  .superRefine(rangeIsValid);
+  .strictObject({
+    ...dateRangeShape,
+    key_id: keyIdSchema.optional(),
+    integration: integrationGroupSchema.optional(),
+  })
+  .superRefine(rangeIsValid)
+  .refine((query) => query.key_id === undefined || query.integration === undefined, {
+    message: 'filter by key_id or by integration, not both',
+    path: ['integration'],
+  });
 export type StatsQuery = z.infer<typeof statsQuerySchema>;
 
 export const exportQuerySchema = statsQuerySchema;
@@ -293,6 +384,7 @@ export const statsResponseSchema = z.object({
   from: isoDateSchema,
   to: isoDateSchema,
   key_id: keyIdSchema.nullable(),
+  integration: integrationGroupSchema.nullable(),
   totals: z.object({
     requests: z.number().int().nonnegative(),
     units: z.number().int().nonnegative(),
@@ -314,6 +406,15 @@ export const statsResponseSchema = z.object({
   ),
   /** HTTP status codes as strings, most frequent first. */
   by_status: z.array(z.object({ status: z.string(), requests: z.number().int().nonnegative() })),
+  /**
+   * Calls per key in the range (of the filter's keys), most first. `other` holds the calls of a
+   * day's keys beyond the 50 it keeps apart (usage-bounds.ts).
+   */
+  by_key: z.array(z.object({ key_id: z.string(), requests: z.number().int().nonnegative() })),
+  /** The same calls by their key's integration; `other` as in by_key. */
+  by_integration: z.array(
+    z.object({ integration: integrationBreakdownGroupSchema, requests: z.number().int().nonnegative() }),
+  ),
 });
 export type StatsResponse = z.infer<typeof statsResponseSchema>;
 
@@ -338,6 +439,7 @@ export const USAGE_EXPORT_COLUMNS = [
   'date',
   'key_id',
   'key_label',
+  'key_integration',
   'requests',
   'units',
   'errors',
@@ -350,6 +452,35 @@ export const USAGE_EXPORT_COLUMNS = [
   'minutes_with_server_errors',
   'availability',
 ] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Onboarding (the first-run checklist on Overview)
+
+/**
+ * In order: a key exists; a call with one of the account's keys reached the API (seen in the raw
+ * usage, before aggregation); that call is counted in the daily usage; a plan was chosen (a paid
+ * one, or "stay on Free"). `pick_plan` is only asked of roles that manage billing.
+ */
+export const ONBOARDING_STEPS = ['create_key', 'first_call', 'call_counted', 'pick_plan'] as const;
+export const onboardingStepSchema = z.enum(ONBOARDING_STEPS);
+export type OnboardingStep = z.infer<typeof onboardingStepSchema>;
+
+export const onboardingResponseSchema = z.object({
+  steps: z.array(z.object({ id: onboardingStepSchema, done: z.boolean() })),
+  complete: z.boolean(),
+  /** The caller hid the checklist for this account (each member decides for themself). */
+  dismissed: z.boolean(),
+});
+export type OnboardingResponse = z.infer<typeof onboardingResponseSchema>;
+
+export const updateOnboardingRequestSchema = z
+  .strictObject({
+    dismissed: z.boolean().optional(),
+    /** Ticks "pick a plan" while staying on Free. */
+    stay_on_free: z.literal(true).optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, 'send dismissed or stay_on_free');
+export type UpdateOnboardingRequest = z.infer<typeof updateOnboardingRequestSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Billing

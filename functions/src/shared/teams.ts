@@ -154,6 +154,7 @@ export const AUDIT_ACTIONS = [
   'key.created',
   'key.renamed',
   'key.caps_changed',
+  'key.metadata_changed',
   'key.rolled',
   'key.revoked',
   'member.role_changed',

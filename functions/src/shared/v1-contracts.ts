@@ -5,7 +5,7 @@
  * the route table in functions/src/api/routes.ts.
  */
 import { z } from 'zod';
-import { scopeSchema } from './contracts.js';
+import { integrationSchema, keyMetadataSchema, scopeSchema } from './contracts.js';
 import { errorCodeSchema } from './errors.js';
 
 const timestampSchema = z.iso.datetime();
@@ -97,6 +97,13 @@ export const verifyKeyResponseSchema = z.object({
   key_id: z.string().nullable(),
   owner: z.string().nullable().meta({ description: 'The account the key belongs to.' }),
   scopes: z.array(scopeSchema),
+  integration: integrationSchema
+    .nullable()
+    .meta({ description: 'The integration the key was created for, if any.' }),
+  metadata: keyMetadataSchema.nullable().meta({
+    description:
+      "The key's metadata as its account set it (null when none): tie the key to your own records.",
+  }),
   units: z.number().int().nonnegative().meta({ description: 'Units charged: the cost when valid, else 0.' }),
   ratelimit: limitViewSchema.nullable(),
   quota: limitViewSchema.nullable(),

@@ -14,17 +14,20 @@ export function accountDaysQuery(accountId: string, from: string, to: string): Q
 
 /**
  * The account's daily documents in a range (at most 366, one per day), by date: the account's
- * figures, or with `keyId` that key's figures only. key_stats, the bulk of a busy account's
- * documents, is read only for the one key asked for.
+ * figures, or with `keyIds` those keys' figures only. key_stats, the bulk of a busy account's
+ * documents, is read only for the keys asked for (none asked for: nothing to read).
  */
 export async function loadAccountDays(
   accountId: string,
   from: string,
   to: string,
-  keyId: string | null = null,
+  keyIds: ReadonlySet<string> | null = null,
 ): Promise<Map<string, DailyDoc>> {
+  if (keyIds !== null && keyIds.size === 0) return new Map();
   const fields =
-    keyId === null ? ACCOUNT_DAY_FIELDS : ['account_id', 'date', new FieldPath('key_stats', keyId)];
+    keyIds === null
+      ? ACCOUNT_DAY_FIELDS
+      : ['account_id', 'date', ...[...keyIds].map((keyId) => new FieldPath('key_stats', keyId))];
   const snapshot = await accountDaysQuery(accountId, from, to)
     .select(...fields)
     .get();

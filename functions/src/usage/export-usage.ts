@@ -4,14 +4,13 @@ import { accountFor } from '../accounts/access.js';
 import { queryOf } from '../http/routes.js';
 import { takeRouteBudget } from '../http/route-limits.js';
 import { readOwnedKey } from '../keys/owned-key.js';
-import { db } from '../lib/firebase.js';
-import { API_KEYS } from '../lib/collections.js';
 import { log } from '../lib/log.js';
 import { requestIdOf } from '../http/request-id.js';
 import { exportQuerySchema, USAGE_EXPORT_COLUMNS } from '../shared/contracts.js';
 import { csvRow } from './csv.js';
 import { readDailyDoc } from './daily-doc.js';
 import { accountDaysQuery } from './daily-queries.js';
+import { integrationGroupOf, keyDirectory } from './key-groups.js';
 import { dailyPoint, dayTotals } from './stats-series.js';
 import { OTHER } from './usage-bounds.js';
 
@@ -21,13 +20,8 @@ const OTHER_KEYS_LABEL = '(other keys)';
 /** Daily documents per read; a busy account's can hold hundreds of KB (usage-bounds.ts). */
 const PAGE_SIZE = 25;
 
-async function keyLabels(accountId: string): Promise<Map<string, string>> {
-  const snapshot = await db().collection(API_KEYS).where('account_id', '==', accountId).select('label').get();
-  return new Map(snapshot.docs.map((doc) => [doc.id, String(doc.get('label') ?? '')]));
-}
-
 /**
- * GET /usage/export?from&to&key_id: CSV with one row per day and key that had calls, streamed
+ * GET /usage/export?from&to&key_id|integration: CSV with one row per day and key that had calls, streamed
  * page by page so a year of usage never sits in memory at once. Latency percentiles and
  * availability are the key's for the day, as GET /stats defines them (shared/contracts.ts).
  */
@@ -36,7 +30,11 @@ export async function exportUsage(req: Request, res: Response): Promise<void> {
   takeRouteBudget(res, 'GET /usage/export');
   const query = queryOf(res, exportQuerySchema);
   if (query.key_id !== undefined) await readOwnedKey(query.key_id, account);
-  const labels = await keyLabels(account.id);
+  const keys = await keyDirectory(account.id);
+  const wanted = (keyId: string): boolean =>
+    query.key_id !== undefined
+      ? keyId === query.key_id
+      : query.integration === undefined || integrationGroupOf(keys, keyId) === query.integration;
 
   res.status(200);
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -53,17 +51,16 @@ export async function exportUsage(req: Request, res: Response): Promise<void> {
       const snapshot = await page.get();
       for (const doc of snapshot.docs) {
         const day = readDailyDoc(doc.data());
-        const keyIds = Object.keys(day.key_stats)
-          .filter((keyId) => query.key_id === undefined || keyId === query.key_id)
-          .sort();
+        const keyIds = Object.keys(day.key_stats).filter(wanted).sort();
         for (const keyId of keyIds) {
-          const point = dailyPoint(day.date, dayTotals(day, keyId));
+          const point = dailyPoint(day.date, dayTotals(day, new Set([keyId])));
           if (point.requests === 0) continue;
           res.write(
             csvRow([
               day.date,
               keyId,
-              labels.get(keyId) ?? (keyId === OTHER ? OTHER_KEYS_LABEL : ''),
+              keys.get(keyId)?.label ?? (keyId === OTHER ? OTHER_KEYS_LABEL : ''),
+              integrationGroupOf(keys, keyId),
               point.requests,
               point.units,
               point.errors,

@@ -3,7 +3,10 @@ import { statsQuerySchema, statsResponseSchema } from '../shared/contracts.js';
 import { addLatency, LATENCY_BOUNDS_MS, type LatencyHistogram } from '../shared/latency.js';
 import { readDailyDoc, type DailyDoc } from './daily-doc.js';
 import { addMinute, encodeMinutes, noMinutes } from './minute-bitmap.js';
-import { buildStats, datesInRange } from './stats-series.js';
+import { ACCOUNT_WIDE, buildStats, datesInRange, type StatsFilter } from './stats-series.js';
+
+const untagged = () => 'none' as const;
+const byKey = (keyId: string): StatsFilter => ({ key_id: keyId, integration: null, keys: new Set([keyId]) });
 
 /** A daily document as stored: fields left out read as their defaults. */
 function day(date: string, overrides: Record<string, unknown> = {}): DailyDoc {
@@ -84,7 +87,7 @@ describe('buildStats', () => {
   ]);
 
   it('zero-fills every day of the range, oldest first', () => {
-    const stats = buildStats({ from: '2026-10-01', to: '2026-10-03' }, days, null);
+    const stats = buildStats({ from: '2026-10-01', to: '2026-10-03' }, days, ACCOUNT_WIDE, untagged);
     expect(statsResponseSchema.parse(stats)).toEqual(stats);
     const empty = { requests: 0, units: 0, errors: 0, server_errors: 0, avg_latency_ms: null };
     // A day folded before latency histograms and minute bitmaps were kept has neither.
@@ -124,7 +127,7 @@ describe('buildStats', () => {
   });
 
   it('filters by key using the per-key figures', () => {
-    const stats = buildStats({ from: '2026-10-02', to: '2026-10-02' }, days, 'k1');
+    const stats = buildStats({ from: '2026-10-02', to: '2026-10-02' }, days, byKey('k1'), untagged);
     expect(stats.key_id).toBe('k1');
     expect(stats.totals).toMatchObject({
       requests: 4,
@@ -135,11 +138,68 @@ describe('buildStats', () => {
       avg_latency_ms: 7.5,
     });
     expect(stats.by_endpoint[0]).toEqual({ endpoint: 'POST /v1/convert', requests: 3, ...noLatency });
-    expect(buildStats({ from: '2026-10-02', to: '2026-10-02' }, days, 'other').totals.requests).toBe(0);
+    expect(
+      buildStats({ from: '2026-10-02', to: '2026-10-02' }, days, byKey('other'), untagged).totals.requests,
+    ).toBe(0);
+  });
+
+  it('filters by integration: the sum of its keys, broken down by key and by integration', () => {
+    const tags: Record<string, 'zapier' | 'n8n'> = { k1: 'zapier', k2: 'n8n' };
+    const groupOf = (keyId: string) => tags[keyId] ?? ('none' as const);
+    const withRequestsByKey = new Map([
+      ['2026-10-02', { ...days.get('2026-10-02'), requests_by_key: { k1: 4, k2: 6 } } as DailyDoc],
+    ]);
+    const range = { from: '2026-10-02', to: '2026-10-02' };
+    const all = buildStats(range, withRequestsByKey, ACCOUNT_WIDE, groupOf);
+    expect(all.by_key).toEqual([
+      { key_id: 'k2', requests: 6 },
+      { key_id: 'k1', requests: 4 },
+    ]);
+    expect(all.by_integration).toEqual([
+      { integration: 'n8n', requests: 6 },
+      { integration: 'zapier', requests: 4 },
+    ]);
+
+    const both = buildStats(
+      range,
+      withRequestsByKey,
+      { key_id: null, integration: 'none', keys: new Set(['k1', 'k2']) },
+      groupOf,
+    );
+    expect(statsResponseSchema.parse(both)).toEqual(both);
+    expect(both.integration).toBe('none');
+    expect(both.totals).toMatchObject({ requests: 10, units: 25, errors: 2, avg_latency_ms: 5 });
+    expect(both.by_endpoint.map(({ endpoint, requests }) => ({ endpoint, requests }))).toEqual([
+      { endpoint: 'GET /v1/time', requests: 7 },
+      { endpoint: 'POST /v1/convert', requests: 3 },
+    ]);
+    expect(both.by_status).toEqual([
+      { status: '200', requests: 8 },
+      { status: '429', requests: 2 },
+    ]);
+
+    const zapier = buildStats(
+      range,
+      withRequestsByKey,
+      { key_id: null, integration: 'zapier', keys: new Set(['k1']) },
+      groupOf,
+    );
+    expect(zapier.totals).toMatchObject({ requests: 4, units: 19 });
+    expect(zapier.by_key).toEqual([{ key_id: 'k1', requests: 4 }]);
+    expect(zapier.by_integration).toEqual([{ integration: 'zapier', requests: 4 }]);
+
+    const nobody = buildStats(
+      range,
+      new Map(),
+      { key_id: null, integration: 'make', keys: new Set() },
+      groupOf,
+    );
+    expect(nobody.totals.requests).toBe(0);
+    expect(nobody.by_integration).toEqual([]);
   });
 
   it('answers an error rate of 0 and no latency for an empty range', () => {
-    const stats = buildStats({ from: '2026-10-05', to: '2026-10-06' }, new Map(), null);
+    const stats = buildStats({ from: '2026-10-05', to: '2026-10-06' }, new Map(), ACCOUNT_WIDE, untagged);
     expect(stats.totals).toEqual({
       requests: 0,
       units: 0,
@@ -204,7 +264,7 @@ describe('buildStats: latency percentiles and availability', () => {
   ]);
 
   it('gives each day its percentiles and availability, and the range those of all its calls and minutes', () => {
-    const stats = buildStats({ from: '2026-10-02', to: '2026-10-03' }, days, null);
+    const stats = buildStats({ from: '2026-10-02', to: '2026-10-03' }, days, ACCOUNT_WIDE, untagged);
     expect(statsResponseSchema.parse(stats)).toEqual(stats);
     const [first, second] = stats.daily;
     expect(first).toMatchObject({
@@ -239,8 +299,49 @@ describe('buildStats: latency percentiles and availability', () => {
     expect(days.get('2026-10-02')?.latency_buckets).toEqual({ [bucket(5)]: 60, [bucket(50)]: 40 });
   });
 
+  it('merges the histograms and minute bitmaps of several selected keys', () => {
+    const k2 = {
+      requests: 60,
+      latency_ms_sum: 60 * 4,
+      by_endpoint: { 'GET /v1/time': 60 },
+      by_status: { '200': 60 },
+      latency_buckets: histogramOf(repeat(4, 60)),
+      latency_buckets_by_endpoint: { 'GET /v1/time': histogramOf(repeat(4, 60)) },
+      call_minutes: minutes(0, 1, 2),
+    };
+    const first = days.get('2026-10-02');
+    if (first === undefined) throw new Error('fixture');
+    const twoKeys = new Map([
+      [
+        '2026-10-02',
+        {
+          ...first,
+          key_stats: {
+            ...first.key_stats,
+            k2: readDailyDoc({ account_id: 'u1', date: '2026-10-02', key_stats: { k2 } }).key_stats.k2,
+          },
+        } as DailyDoc,
+      ],
+    ]);
+    const stats = buildStats(
+      { from: '2026-10-02', to: '2026-10-02' },
+      twoKeys,
+      { key_id: null, integration: 'custom', keys: new Set(['k1', 'k2']) },
+      untagged,
+    );
+    // The same calls as the whole account's day: k1's 40 at 40 ms and k2's 60 at 4 ms.
+    expect(stats.totals).toMatchObject({
+      requests: 100,
+      p50_ms: 5,
+      p95_ms: 50,
+      minutes_with_calls: 4,
+      minutes_with_server_errors: 1,
+      availability: 0.75,
+    });
+  });
+
   it("uses the key's own histograms and minutes when filtered by key", () => {
-    const stats = buildStats({ from: '2026-10-02', to: '2026-10-03' }, days, 'k1');
+    const stats = buildStats({ from: '2026-10-02', to: '2026-10-03' }, days, byKey('k1'), untagged);
     expect(stats.totals).toMatchObject({
       requests: 40,
       server_errors: 2,
