@@ -1,8 +1,7 @@
 import { useState } from 'react';
-import { ConfirmDialog } from '@/components/ui/alert-dialog';
 import { Button } from '@/components/ui/button';
 import { Card, CardHeader } from '@/components/ui/card';
-import { Field, Input } from '@/components/ui/form';
+import { TypeToConfirmDialog } from '@/components/ui/type-to-confirm-dialog';
 import { describeError } from '@/lib/api-error';
 import { useAuth } from '@/lib/auth';
 import { useDeleteAccount } from '@/features/settings/api/delete-account';
@@ -11,21 +10,12 @@ export const DELETE_CONFIRMATION = 'delete my account';
 
 export function DeleteAccountCard() {
   const [open, setOpen] = useState(false);
-  const [typed, setTyped] = useState('');
   const deleteAccount = useDeleteAccount();
   const { signOut } = useAuth();
-  const confirmed = typed.trim().toLowerCase() === DELETE_CONFIRMATION;
-
-  function confirmDelete() {
-    if (confirmed) deleteAccount.mutate(undefined, { onSuccess: () => void signOut('account-deleted') });
-  }
 
   function changeOpen(next: boolean) {
     setOpen(next);
-    if (!next) {
-      setTyped('');
-      deleteAccount.reset();
-    }
+    if (!next) deleteAccount.reset();
   }
 
   return (
@@ -41,53 +31,37 @@ export function DeleteAccountCard() {
           </Button>
         }
       />
-      <ConfirmDialog
+      <TypeToConfirmDialog
         open={open}
         onOpenChange={changeOpen}
         title="Delete your account?"
         confirmLabel="Delete my account"
-        confirmDisabled={!confirmed}
+        phrase={DELETE_CONFIRMATION}
+        ignoreCase
         pending={deleteAccount.isPending}
-        onConfirm={confirmDelete}
+        onConfirm={() =>
+          deleteAccount.mutate(undefined, { onSuccess: () => void signOut('account-deleted') })
+        }
         description={
           <p>
             All your API keys stop working immediately, and your usage history is erased. Export your data
             first if you want to keep a copy.
           </p>
         }
-      >
-        <form
-          className="mt-4"
-          onSubmit={(event) => {
-            event.preventDefault();
-            confirmDelete();
-          }}
-        >
-          <Field
-            label={
-              <>
-                To confirm, type{' '}
-                <span className="font-mono font-semibold text-rose-700">{DELETE_CONFIRMATION}</span>
-              </>
-            }
-          >
-            {(props) => (
-              <Input
-                {...props}
-                value={typed}
-                onChange={(event) => setTyped(event.target.value)}
-                autoComplete="off"
-                spellCheck={false}
-              />
-            )}
-          </Field>
-        </form>
-        {deleteAccount.isError && (
-          <p role="alert" className="mt-3 rounded-lg bg-rose-50 p-3 text-sm text-rose-800">
-            {describeError(deleteAccount.error)}
-          </p>
-        )}
-      </ConfirmDialog>
+        label={
+          <>
+            To confirm, type{' '}
+            <span className="font-mono font-semibold text-rose-700">{DELETE_CONFIRMATION}</span>
+          </>
+        }
+        error={
+          deleteAccount.isError && (
+            <p role="alert" className="mt-3 rounded-lg bg-rose-50 p-3 text-sm text-rose-800">
+              {describeError(deleteAccount.error)}
+            </p>
+          )
+        }
+      />
     </Card>
   );
 }

@@ -5,7 +5,8 @@ import type { Member } from '@shared/teams';
 import { ConfirmDialog } from '@/components/ui/alert-dialog';
 import { Button } from '@/components/ui/button';
 import { Card, CardHeader } from '@/components/ui/card';
-import { Field, Input, Select } from '@/components/ui/form';
+import { Field, Select } from '@/components/ui/form';
+import { TypeToConfirmDialog } from '@/components/ui/type-to-confirm-dialog';
 import { useToast } from '@/components/ui/toast';
 import { paths } from '@/config/paths';
 import { useActiveAccount } from '@/lib/active-account';
@@ -103,25 +104,10 @@ function DeleteTeam({ accountId, name }: { accountId: string; name: string }) {
   const navigate = useNavigate();
   const notify = useToast();
   const [open, setOpen] = useState(false);
-  const [typed, setTyped] = useState('');
-  const confirmed = typed.trim() === name.trim();
 
   function change(next: boolean) {
     setOpen(next);
-    if (!next) {
-      setTyped('');
-      remove.reset();
-    }
-  }
-
-  function confirm() {
-    if (!confirmed) return;
-    remove.mutate(accountId, {
-      onSuccess: () => {
-        void navigate(paths.overview, { replace: true });
-        notify({ tone: 'success', title: `“${name}” was deleted` });
-      },
-    });
+    if (!next) remove.reset();
   }
 
   return (
@@ -136,36 +122,25 @@ function DeleteTeam({ accountId, name }: { accountId: string; name: string }) {
           </Button>
         }
       />
-      <ConfirmDialog
+      <TypeToConfirmDialog
         open={open}
         onOpenChange={change}
         title={`Delete “${name}”?`}
         confirmLabel="Delete team"
-        confirmDisabled={!confirmed}
+        phrase={name}
         pending={remove.isPending}
-        onConfirm={confirm}
+        onConfirm={() =>
+          remove.mutate(accountId, {
+            onSuccess: () => {
+              void navigate(paths.overview, { replace: true });
+              notify({ tone: 'success', title: `“${name}” was deleted` });
+            },
+          })
+        }
         description={<p>All of the team’s API keys stop working immediately, and its data is erased.</p>}
-      >
-        <form
-          className="mt-4"
-          onSubmit={(event) => {
-            event.preventDefault();
-            confirm();
-          }}
-        >
-          <Field label={`Type the team’s name, ${name}, to confirm`}>
-            {(props) => (
-              <Input
-                {...props}
-                value={typed}
-                onChange={(event) => setTyped(event.target.value)}
-                autoComplete="off"
-              />
-            )}
-          </Field>
-          {remove.isError && <Failure error={remove.error} />}
-        </form>
-      </ConfirmDialog>
+        label={`Type the team’s name, ${name}, to confirm`}
+        error={remove.isError && <Failure error={remove.error} />}
+      />
     </>
   );
 }
