@@ -167,9 +167,9 @@ describe('usage', () => {
     const csv = (await readFile(await download.path(), 'utf8')).trimEnd().split(/\r?\n/);
     expect(csv[0]).toBe(USAGE_EXPORT_COLUMNS.join(','));
     expect(csv).toHaveLength(2);
-    // date, key, label, requests, units, errors, then the average latency.
-    expect(csv[1]?.split(',').slice(0, 6)).toEqual([today, key.id, 'Forecast app', '1', '1', '0']);
-    expect(Number(csv[1]?.split(',')[6])).toBeGreaterThan(0);
+    // date, key, label, integration, requests, units, errors, then the average latency.
+    expect(csv[1]?.split(',').slice(0, 7)).toEqual([today, key.id, 'Forecast app', 'none', '1', '1', '0']);
+    expect(Number(csv[1]?.split(',')[7])).toBeGreaterThan(0);
   });
 });
 

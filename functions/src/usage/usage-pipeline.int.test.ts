@@ -275,13 +275,13 @@ describe('usage pipeline: what the dashboard reads', () => {
     expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="keymeter-usage-/);
     const lines = (await response.text()).split('\r\n');
     expect(lines[0]).toBe(
-      'date,key_id,key_label,requests,units,errors,avg_latency_ms,server_errors,p50_ms,p95_ms,p99_ms,' +
+      'date,key_id,key_label,key_integration,requests,units,errors,avg_latency_ms,server_errors,p50_ms,p95_ms,p99_ms,' +
         'minutes_with_calls,minutes_with_server_errors,availability',
     );
     // Three calls within seconds: one or two minutes with calls (a minute may turn), none with a 5xx.
     expect(lines[1]).toMatch(
       new RegExp(
-        `^${today},${key.id},"Label, with ""quotes""",3,3,0,\\d+(\\.\\d)?,0,\\d+,\\d+,\\d+,[12],0,1$`,
+        `^${today},${key.id},"Label, with ""quotes""",none,3,3,0,\\d+(\\.\\d)?,0,\\d+,\\d+,\\d+,[12],0,1$`,
       ),
     );
     expect(lines[2]).toBe('');
