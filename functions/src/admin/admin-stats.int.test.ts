@@ -14,6 +14,7 @@ import {
   type AdminStatsResponse,
 } from '../shared/contracts.js';
 import { addDays, utcDate } from '../shared/dates.js';
+import { latencyBucket } from '../shared/latency.js';
 import {
   adminDb,
   clearEmulators,
@@ -105,6 +106,9 @@ describe('GET /admin/stats from the platform daily documents', () => {
     expect(small.body.totals).toMatchObject({ requests: sum, errors: 30 });
     expect(small.body.daily.map((day) => day.requests)).toEqual([sum / 2, sum / 2]);
     expect(small.body.daily[1]?.errors).toBe(30);
+    // Every call took 4 ms: all in the bucket up to 5 ms, the platform's and each day's.
+    expect(small.body.totals).toMatchObject({ p50_ms: 5, p95_ms: 5, p99_ms: 5 });
+    expect(small.body.daily.map((day) => day.p99_ms)).toEqual([5, 5]);
     expect(small.body.top_accounts.map(({ account_id, requests }) => ({ account_id, requests }))).toEqual(
       expectedTop(totals),
     );
@@ -140,6 +144,8 @@ describe('GET /admin/stats from the platform daily documents', () => {
             total_requests: 10 * (i + 1),
             error_count: i,
             latency_ms_sum: 100,
+            // Every call in the bucket up to 50 ms.
+            latency_buckets: { [String(latencyBucket(40))]: 10 * (i + 1) },
           }),
       ),
     );
@@ -151,6 +157,7 @@ describe('GET /admin/stats from the platform daily documents', () => {
       const after = await adminStats(`?from=${past}&to=${past}`);
       expect(after.body.totals).toMatchObject({ requests: 60, errors: 3 });
       expect(after.body.daily[0]?.avg_latency_ms).toBe(5);
+      expect(after.body.daily[0]).toMatchObject({ p50_ms: 50, p99_ms: 50 });
       expect(after.body.top_accounts.map((account) => account.account_id)).toEqual([
         'backfill-c',
         'backfill-b',
@@ -162,15 +169,17 @@ describe('GET /admin/stats from the platform daily documents', () => {
 
     // A late batch for that day is folded on top of the rebuilt totals.
     const key = await insertKey('backfill-a');
-    const late = batchOf(key.id, 'backfill-a', past, 55, 0);
+    const late = batchOf(key.id, 'backfill-a', past, 100, 0);
     await writeUsageBatches([late]);
     await waitForDoc(
       adminDb().collection(API_USAGE_EVENTS).doc(late.id),
       (data) => data?.folded_at !== undefined,
     );
     const folded = await adminStats(`?from=${past}&to=${past}`);
-    expect(folded.body.totals.requests).toBe(115);
-    expect(folded.body.top_accounts[0]).toMatchObject({ account_id: 'backfill-a', requests: 65 });
+    expect(folded.body.totals.requests).toBe(160);
+    expect(folded.body.top_accounts[0]).toMatchObject({ account_id: 'backfill-a', requests: 110 });
+    // 100 calls at 4 ms on top of the rebuilt 60 at 40 ms: the median moves down, the p95 stays.
+    expect(folded.body.totals).toMatchObject({ p50_ms: 5, p95_ms: 50 });
   });
 });
 

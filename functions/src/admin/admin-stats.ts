@@ -17,6 +17,7 @@ import {
 import { addDays, utcDate } from '../shared/dates.js';
 import { accountDaysQuery } from '../usage/daily-queries.js';
 import { billingFigures } from './billing-figures.js';
+import { latencyPercentiles, mergeHistogram, type LatencyHistogram } from '../shared/latency.js';
 import { loadPlatformDays } from '../usage/platform-daily.js';
 import { averageLatency, datesInRange } from '../usage/stats-series.js';
 
@@ -28,7 +29,10 @@ interface DayTotals {
   units: number;
   errors: number;
   latency: number;
+  histogram: LatencyHistogram;
 }
+
+const noCalls = (): DayTotals => ({ requests: 0, units: 0, errors: 0, latency: 0, histogram: {} });
 
 /**
  * The range's platform totals per day, and candidates for the busiest accounts: each account's
@@ -39,11 +43,12 @@ async function platformDays(from: string, to: string) {
   const byDate = new Map<string, DayTotals>();
   const byAccount = new Map<string, number>();
   for (const shard of await loadPlatformDays(from, to)) {
-    const day = byDate.get(shard.date) ?? { requests: 0, units: 0, errors: 0, latency: 0 };
+    const day = byDate.get(shard.date) ?? noCalls();
     day.requests += shard.total_requests;
     day.units += shard.total_units;
     day.errors += shard.error_count;
     day.latency += shard.latency_ms_sum;
+    mergeHistogram(day.histogram, shard.latency_buckets);
     byDate.set(shard.date, day);
     for (const [accountId, requests] of Object.entries(shard.top_accounts))
       byAccount.set(accountId, (byAccount.get(accountId) ?? 0) + requests);
@@ -148,28 +153,34 @@ export async function adminStats(_req: Request, res: Response): Promise<void> {
 
   const top = await busiestAccounts(byAccount, range.from, range.to);
   const topAccounts = await describeAccounts(top);
-  let requests = 0;
-  let errors = 0;
+  const inRange = noCalls();
+  const daily = datesInRange(range.from, range.to).map((date) => {
+    const day = byDate.get(date) ?? noCalls();
+    inRange.requests += day.requests;
+    inRange.errors += day.errors;
+    mergeHistogram(inRange.histogram, day.histogram);
+    return {
+      date,
+      requests: day.requests,
+      units: day.units,
+      errors: day.errors,
+      avg_latency_ms: averageLatency(day.latency, day.requests),
+      ...latencyPercentiles(day.histogram),
+    };
+  });
   const body: AdminStatsResponse = {
     from: range.from,
     to: range.to,
-    totals: { accounts: accounts.data().count, active_keys: activeKeys, requests: 0, errors: 0 },
-    daily: datesInRange(range.from, range.to).map((date) => {
-      const day = byDate.get(date) ?? { requests: 0, units: 0, errors: 0, latency: 0 };
-      requests += day.requests;
-      errors += day.errors;
-      return {
-        date,
-        requests: day.requests,
-        units: day.units,
-        errors: day.errors,
-        avg_latency_ms: averageLatency(day.latency, day.requests),
-      };
-    }),
+    totals: {
+      accounts: accounts.data().count,
+      active_keys: activeKeys,
+      requests: inRange.requests,
+      errors: inRange.errors,
+      ...latencyPercentiles(inRange.histogram),
+    },
+    daily,
     top_accounts: topAccounts,
     billing,
   };
-  body.totals.requests = requests;
-  body.totals.errors = errors;
   res.json(body);
 }

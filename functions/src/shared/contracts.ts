@@ -653,8 +653,9 @@ export const adminStatsResponseSchema = z.object({
     active_keys: z.number().int().nonnegative(),
     requests: z.number().int().nonnegative(),
     errors: z.number().int().nonnegative(),
+    ...latencyPercentilesShape,
   }),
-  daily: z.array(dailyPointSchema),
+  daily: z.array(dailyPointSchema.extend(latencyPercentilesShape)),
   top_accounts: z.array(
     z.object({
       account_id: z.string(),

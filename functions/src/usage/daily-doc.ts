@@ -322,7 +322,7 @@ function increments(map: Readonly<Record<string, number>>): Record<string, Field
  * map is a value of its own and would replace what the field holds (the day's meter_units, say,
  * wiped by a batch without meters).
  */
-function incrementsOf(field: string, map: Readonly<Record<string, number>>): DocumentData {
+export function incrementsOf(field: string, map: Readonly<Record<string, number>>): DocumentData {
   return Object.keys(map).length === 0 ? {} : { [field]: increments(map) };
 }
 

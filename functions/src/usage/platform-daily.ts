@@ -25,7 +25,8 @@ import { z } from 'zod';
 import { db } from '../lib/firebase.js';
 import { API_USAGE_DAILY, API_USAGE_PLATFORM_DAILY } from '../lib/collections.js';
 import { addDays, isoDateSchema } from '../shared/dates.js';
-import type { UsageTotals } from './daily-doc.js';
+import { mergeHistogram, type LatencyHistogram } from '../shared/latency.js';
+import { incrementsOf, type UsageTotals } from './daily-doc.js';
 
 export const PLATFORM_SHARDS = 4;
 export const PLATFORM_TOP_ACCOUNTS = 50;
@@ -39,6 +40,8 @@ export const platformDayDocSchema = z.object({
   total_units: count,
   error_count: count,
   latency_ms_sum: count,
+  /** The latency histogram of the shard's calls (shared/latency.ts), for the platform's percentiles. */
+  latency_buckets: z.record(z.string(), z.number()).default({}),
   /** uid → the account's requests that day, for the shard's busiest accounts. */
   top_accounts: z.record(z.string(), z.number()).default({}),
 });
@@ -108,6 +111,7 @@ export function platformIncrements(
     total_units: FieldValue.increment(totals.units),
     error_count: FieldValue.increment(totals.errors),
     latency_ms_sum: FieldValue.increment(totals.latency_ms_sum),
+    ...incrementsOf('latency_buckets', totals.latency),
     // An empty map in a merge would replace the stored one: leave the field out instead.
     ...(Object.keys(top).length === 0 ? {} : { top_accounts: top }),
     updated_at: FieldValue.serverTimestamp(),
@@ -129,6 +133,7 @@ interface ShardTotals {
   total_units: number;
   error_count: number;
   latency_ms_sum: number;
+  latency_buckets: LatencyHistogram;
   accounts: [string, number][];
 }
 
@@ -148,13 +153,21 @@ export async function rebuildPlatformDay(date: string): Promise<{ accounts: numb
       firestore
         .collection(API_USAGE_DAILY)
         .where('date', '==', date)
-        .select('account_id', 'total_requests', 'total_units', 'error_count', 'latency_ms_sum'),
+        .select(
+          'account_id',
+          'total_requests',
+          'total_units',
+          'error_count',
+          'latency_ms_sum',
+          'latency_buckets',
+        ),
     );
     const shards: ShardTotals[] = refs.map(() => ({
       total_requests: 0,
       total_units: 0,
       error_count: 0,
       latency_ms_sum: 0,
+      latency_buckets: {},
       accounts: [],
     }));
     let requests = 0;
@@ -168,6 +181,8 @@ export async function rebuildPlatformDay(date: string): Promise<{ accounts: numb
       shard.total_units += Number(doc.get('total_units') ?? 0);
       shard.error_count += Number(doc.get('error_count') ?? 0);
       shard.latency_ms_sum += Number(doc.get('latency_ms_sum') ?? 0);
+      const buckets = platformDayDocSchema.shape.latency_buckets.safeParse(doc.get('latency_buckets'));
+      if (buckets.success) mergeHistogram(shard.latency_buckets, buckets.data);
       if (dayRequests > 0) shard.accounts.push([accountId, dayRequests]);
       requests += dayRequests;
     }
@@ -186,6 +201,7 @@ export async function rebuildPlatformDay(date: string): Promise<{ accounts: numb
         total_units: shard.total_units,
         error_count: shard.error_count,
         latency_ms_sum: shard.latency_ms_sum,
+        latency_buckets: shard.latency_buckets,
         top_accounts: Object.fromEntries(top),
         updated_at: FieldValue.serverTimestamp(),
       });
