@@ -5,6 +5,7 @@ import { useSessionUser } from '@/lib/auth';
 import { lastDays } from '@/lib/date-range';
 import { useDocumentTitle } from '@/lib/use-document-title';
 import { CallsCard } from '@/features/overview/components/calls-card';
+import { OnboardingChecklist } from '@/features/overview/components/onboarding-checklist';
 import { OverviewStats } from '@/features/overview/components/overview-stats';
 import { QuotaCard } from '@/features/overview/components/quota-card';
 import { RecentActivity } from '@/features/overview/components/recent-activity';
@@ -32,6 +33,8 @@ export function OverviewRoute() {
         }
       />
       <div className="space-y-6">
+        {/* Keyed by account: whether the checklist was complete on arrival is each account's. */}
+        <OnboardingChecklist key={account.id ?? 'personal'} />
         <OverviewStats range={range} />
         <div className="grid gap-6 lg:grid-cols-5">
           <div className="lg:col-span-3">

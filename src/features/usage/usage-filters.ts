@@ -1,6 +1,12 @@
 import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { keyIdSchema, statsQuerySchema, type StatsQuery } from '@shared/contracts';
+import {
+  integrationGroupSchema,
+  keyIdSchema,
+  statsQuerySchema,
+  type IntegrationGroup,
+  type StatsQuery,
+} from '@shared/contracts';
 import { lastDays, todayUtc } from '@/lib/date-range';
 
 export const RANGE_PRESETS = [
@@ -45,12 +51,19 @@ function readRange(params: URLSearchParams): UsageRange {
   return presetRange('30d');
 }
 
-/** The Usage page's key and range, kept in the URL so a view can be bookmarked or shared. */
+/**
+ * The Usage page's range and its key or integration, kept in the URL so a view can be bookmarked
+ * or shared. A key and an integration do not go together (the API refuses both): choosing one
+ * clears the other.
+ */
 export function useUsageFilters() {
   const [params, setParams] = useSearchParams();
   const range = useMemo(() => readRange(params), [params]);
   const rawKey = params.get('key');
   const keyId = rawKey && keyIdSchema.safeParse(rawKey).success ? rawKey : null;
+  const rawIntegration = integrationGroupSchema.safeParse(params.get('integration'));
+  const integration: IntegrationGroup | null =
+    keyId === null && rawIntegration.success ? rawIntegration.data : null;
 
   const setRange = useCallback(
     (next: UsageRange) =>
@@ -77,8 +90,26 @@ export function useUsageFilters() {
       setParams(
         (current) => {
           const updated = new URLSearchParams(current);
-          if (next) updated.set('key', next);
-          else updated.delete('key');
+          if (next) {
+            updated.set('key', next);
+            updated.delete('integration');
+          } else updated.delete('key');
+          return updated;
+        },
+        { replace: true },
+      ),
+    [setParams],
+  );
+
+  const setIntegration = useCallback(
+    (next: IntegrationGroup | null) =>
+      setParams(
+        (current) => {
+          const updated = new URLSearchParams(current);
+          if (next) {
+            updated.set('integration', next);
+            updated.delete('key');
+          } else updated.delete('integration');
           return updated;
         },
         { replace: true },
@@ -87,9 +118,14 @@ export function useUsageFilters() {
   );
 
   const query: StatsQuery = useMemo(
-    () => ({ from: range.from, to: range.to, ...(keyId ? { key_id: keyId } : {}) }),
-    [range.from, range.to, keyId],
+    () => ({
+      from: range.from,
+      to: range.to,
+      ...(keyId ? { key_id: keyId } : {}),
+      ...(integration ? { integration } : {}),
+    }),
+    [range.from, range.to, keyId, integration],
   );
 
-  return { range, keyId, query, setRange, setKeyId };
+  return { range, keyId, integration, query, setRange, setKeyId, setIntegration };
 }

@@ -17,12 +17,21 @@ export function statsQueryKeyRoot(accountId: string | null) {
 
 export function statsQueryOptions(accountId: string | null, query: StatsQuery) {
   return queryOptions({
-    queryKey: [...statsQueryKeyRoot(accountId), query.from, query.to, query.key_id ?? null] as const,
+    queryKey: [
+      ...statsQueryKeyRoot(accountId),
+      query.from,
+      query.to,
+      query.key_id ?? null,
+      query.integration ?? null,
+    ] as const,
     queryFn: ({ signal }) => getStats(accountId, query, { signal }),
   });
 }
 
-/** Daily calls, errors and latency over a range, for the account or one key (Overview, Usage). */
+/**
+ * Daily calls, errors and latency over a range, for the account, one key or one integration's
+ * keys, with the calls by key and by integration (Overview, Usage).
+ */
 export function useStats(query: StatsQuery) {
   const { id } = useActiveAccount();
   // Keep the previous range on screen while the next one loads, so charts don't flash. The page

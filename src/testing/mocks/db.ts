@@ -4,12 +4,14 @@
  * is parsed with the shared response schemas, so a contract change breaks the tests.
  */
 import {
+  NO_INTEGRATION,
   accountExportSchema,
   accountResponseSchema,
   accountUsageSchema,
   adminStatsResponseSchema,
   apiKeySchema,
   meResponseSchema,
+  onboardingResponseSchema,
   statsResponseSchema,
   type AccountExport,
   type AccountResponse,
@@ -17,7 +19,9 @@ import {
   type AccountUsage,
   type AdminStatsResponse,
   type ApiKey,
+  type IntegrationBreakdownGroup,
   type MeResponse,
+  type OnboardingResponse,
   type StatsQuery,
   type StatsResponse,
   type UsageDayPoint,
@@ -32,6 +36,7 @@ import {
   type AccountLimits,
   type MeterName,
 } from '@shared/plans';
+import { can } from '@shared/roles';
 import { TEST_USER } from '@/testing/mocks/firebase';
 
 type Profile = MeResponse['user'];
@@ -57,6 +62,15 @@ interface Db {
   callsPerDay: number;
   /** Secrets of keys created through the API during the test, by key id. */
   secrets: Map<string, string>;
+  /**
+   * What `GET /onboarding` reads besides the keys: whether a call reached the API and was counted,
+   * and the user's own choices (stay on Free, dismissed), as on the membership.
+   */
+  onboarding: { first_call: boolean; call_counted: boolean; stayed_on_free: boolean; dismissed: boolean };
+}
+
+function defaultOnboarding(): Db['onboarding'] {
+  return { first_call: false, call_counted: false, stayed_on_free: false, dismissed: false };
 }
 
 const HOUR = 3600_000;
@@ -107,6 +121,7 @@ export const db: Db = {
   events: [],
   callsPerDay: 0,
   secrets: new Map(),
+  onboarding: defaultOnboarding(),
 };
 
 export function resetDb(): void {
@@ -120,6 +135,7 @@ export function resetDb(): void {
   db.events = [];
   db.callsPerDay = 0;
   db.secrets = new Map();
+  db.onboarding = defaultOnboarding();
   keyCounter = 0;
 }
 
@@ -154,6 +170,8 @@ export function buildKey(overrides: Partial<ApiKey> = {}): ApiKey {
     usage_period: utcPeriod(new Date()),
     cap_monthly: null,
     cap_per_minute: null,
+    integration: null,
+    metadata: null,
     ...overrides,
   });
 }
@@ -305,8 +323,43 @@ function dailyPoints(from: string, to: string, scale: number): UsageDayPoint[] {
   });
 }
 
-export function buildStats(query: StatsQuery): StatsResponse {
-  const daily = dailyPoints(query.from, query.to, query.key_id ? 0.6 : 1);
+/**
+ * The calls of `requests` by key: shared evenly by the keys that were ever used (the first gets
+ * what does not divide), most first; and the same calls by each key's integration.
+ */
+function breakdowns(
+  requests: number,
+  keys: readonly ApiKey[],
+): Pick<StatsResponse, 'by_key' | 'by_integration'> {
+  const used = keys.filter((key) => key.last_used_at !== null);
+  if (requests === 0 || used.length === 0) return { by_key: [], by_integration: [] };
+  const share = Math.floor(requests / used.length);
+  const byKey = used.map((key, index) => ({
+    key_id: key.id,
+    requests: share + (index === 0 ? requests - share * used.length : 0),
+  }));
+  const byIntegration = new Map<IntegrationBreakdownGroup, number>();
+  used.forEach((key, index) => {
+    const group = key.integration ?? NO_INTEGRATION;
+    byIntegration.set(group, (byIntegration.get(group) ?? 0) + (byKey[index]?.requests ?? 0));
+  });
+  return {
+    by_key: byKey.sort((a, b) => b.requests - a.requests),
+    by_integration: [...byIntegration]
+      .map(([integration, calls]) => ({ integration, requests: calls }))
+      .sort((a, b) => b.requests - a.requests),
+  };
+}
+
+/**
+ * Generated stats for the range; `keys` are the filter's keys (all of the account's without a
+ * filter), among which `by_key` and `by_integration` share the calls. An integration none of
+ * whose keys was ever used had no calls.
+ */
+export function buildStats(query: StatsQuery, keys: readonly ApiKey[] = []): StatsResponse {
+  const filtered = query.key_id !== undefined || query.integration !== undefined;
+  const idle = query.integration !== undefined && !keys.some((key) => key.last_used_at !== null);
+  const daily = dailyPoints(query.from, query.to, idle ? 0 : filtered ? 0.6 : 1);
   const requests = daily.reduce((sum, point) => sum + point.requests, 0);
   const units = daily.reduce((sum, point) => sum + point.units, 0);
   const errors = daily.reduce((sum, point) => sum + point.errors, 0);
@@ -321,6 +374,7 @@ export function buildStats(query: StatsQuery): StatsResponse {
     from: query.from,
     to: query.to,
     key_id: query.key_id ?? null,
+    integration: query.integration ?? null,
     totals: {
       requests,
       units,
@@ -354,6 +408,23 @@ export function buildStats(query: StatsQuery): StatsResponse {
             { status: '429', requests: errors },
           ]
         : [],
+    ...breakdowns(requests, keys),
+  });
+}
+
+/** `GET /onboarding` as the API computes it for `account`: `pick_plan` only for billing roles. */
+export function buildOnboarding(account: AccountSummary = db.account): OnboardingResponse {
+  const done: { id: OnboardingResponse['steps'][number]['id']; done: boolean }[] = [
+    { id: 'create_key', done: keysOf(account).length > 0 },
+    { id: 'first_call', done: db.onboarding.first_call || db.onboarding.call_counted },
+    { id: 'call_counted', done: db.onboarding.call_counted },
+  ];
+  if (can(account.role, 'manage_billing'))
+    done.push({ id: 'pick_plan', done: account.plan_tier !== 'free' || db.onboarding.stayed_on_free });
+  return onboardingResponseSchema.parse({
+    steps: done,
+    complete: done.every((step) => step.done),
+    dismissed: db.onboarding.dismissed,
   });
 }
 
@@ -369,6 +440,9 @@ export function buildAdminStats(): AdminStatsResponse {
       active_keys: 131,
       requests: daily.reduce((sum, point) => sum + point.requests, 0),
       errors: daily.reduce((sum, point) => sum + point.errors, 0),
+      p50_ms: 10,
+      p95_ms: 75,
+      p99_ms: 200,
     },
     daily,
     top_accounts: [

@@ -13,8 +13,11 @@ import {
   redirectResponseSchema,
   rollKeyRequestSchema,
   rollKeyResponseSchema,
+  NO_INTEGRATION,
+  onboardingResponseSchema,
   statsQuerySchema,
   updateKeyRequestSchema,
+  updateOnboardingRequestSchema,
   creditAdjustmentRequestSchema,
   creditAdjustmentResponseSchema,
 } from '@shared/contracts';
@@ -25,6 +28,7 @@ import {
   buildAdminStats,
   buildKey,
   buildMe,
+  buildOnboarding,
   buildSecret,
   buildStats,
   buildSummary,
@@ -32,7 +36,8 @@ import {
   findAccount,
   keysOf,
 } from '@/testing/mocks/db';
-import type { AccountSummary } from '@shared/contracts';
+import type { AccountSummary, ApiKey, StatsQuery } from '@shared/contracts';
+import { can } from '@shared/roles';
 
 const API = '/api/dashboard';
 
@@ -129,6 +134,15 @@ function findKey(account: AccountSummary, id: string) {
   return keysOf(account).find((key) => key.id === id);
 }
 
+/** The account's keys whose calls a stats or export filter counts. */
+function filteredKeys(account: AccountSummary, query: StatsQuery): ApiKey[] {
+  return keysOf(account).filter(
+    (key) =>
+      (query.key_id === undefined || key.id === query.key_id) &&
+      (query.integration === undefined || (key.integration ?? NO_INTEGRATION) === query.integration),
+  );
+}
+
 export const handlers = [
   http.get(
     `${API}/me`,
@@ -156,6 +170,10 @@ export const handlers = [
       key_prefix: secret.slice(0, 12),
       key_hint: secret.slice(-4),
       created_at: new Date().toISOString(),
+      integration: parsed.data.integration ?? null,
+      // An empty object is no metadata, as the API stores it.
+      metadata:
+        parsed.data.metadata && Object.keys(parsed.data.metadata).length > 0 ? parsed.data.metadata : null,
       expires_at: parsed.data.expires_in_days
         ? new Date(Date.now() + parsed.data.expires_in_days * 86_400_000).toISOString()
         : null,
@@ -170,9 +188,10 @@ export const handlers = [
     if (!key) return apiError('not_found', 'no such key');
     const parsed = updateKeyRequestSchema.safeParse(body);
     if (!parsed.success) return invalid(parsed.error);
-    // Absent fields stay as they are; a null cap is removed.
-    const { label, cap_monthly, cap_per_minute } = parsed.data;
+    // Absent fields stay as they are; a null cap is removed, as is null or empty metadata.
+    const { label, cap_monthly, cap_per_minute, metadata } = parsed.data;
     if (label !== undefined) key.label = label;
+    if (metadata !== undefined) key.metadata = metadata && Object.keys(metadata).length > 0 ? metadata : null;
     if (cap_monthly !== undefined) key.cap_monthly = cap_monthly;
     if (cap_per_minute !== undefined) key.cap_per_minute = cap_per_minute;
     return respond(keyResponseSchema, { key });
@@ -196,9 +215,11 @@ export const handlers = [
       account_id: account.id,
       label: previous.label,
       scopes: previous.scopes,
-      // A successor keeps its predecessor's caps (they share one budget).
+      // A successor keeps its predecessor's caps (they share one budget), integration and metadata.
       cap_monthly: previous.cap_monthly,
       cap_per_minute: previous.cap_per_minute,
+      integration: previous.integration,
+      metadata: previous.metadata,
       key_prefix: secret.slice(0, 12),
       key_hint: secret.slice(-4),
       created_at: new Date().toISOString(),
@@ -209,10 +230,10 @@ export const handlers = [
     return respond(rollKeyResponseSchema, { key, secret, previous });
   }),
 
-  ...accountRoute('get', '/stats', ({ query }) => {
+  ...accountRoute('get', '/stats', ({ query, account }) => {
     const parsed = statsQuerySchema.safeParse(query);
     if (!parsed.success) return invalid(parsed.error);
-    return HttpResponse.json(buildStats(parsed.data));
+    return HttpResponse.json(buildStats(parsed.data, filteredKeys(account, parsed.data)));
   }),
 
   ...accountRoute('get', '/usage/recent', ({ query, account }) => {
@@ -229,9 +250,9 @@ export const handlers = [
   ...accountRoute('get', '/usage/export', ({ query, account }) => {
     const parsed = statsQuerySchema.safeParse(query);
     if (!parsed.success) return invalid(parsed.error);
-    const rows = keysOf(account)
-      .filter((key) => !parsed.data.key_id || key.id === parsed.data.key_id)
-      .map((key) => [parsed.data.to, key.id, key.label, '10', '1', '50.0'].join(','));
+    const rows = filteredKeys(account, parsed.data).map((key) =>
+      [parsed.data.to, key.id, key.label, key.integration ?? '', '10', '1', '50.0'].join(','),
+    );
     const csv = [USAGE_EXPORT_COLUMNS.join(','), ...rows].join('\n');
     return new HttpResponse(csv, {
       headers: {
@@ -239,6 +260,20 @@ export const handlers = [
         'Content-Disposition': `attachment; filename="usage-${parsed.data.from}-${parsed.data.to}.csv"`,
       },
     });
+  }),
+
+  ...accountRoute('get', '/onboarding', ({ account }) =>
+    respond(onboardingResponseSchema, buildOnboarding(account)),
+  ),
+
+  ...accountRoute('patch', '/onboarding', ({ body, account }) => {
+    const parsed = updateOnboardingRequestSchema.safeParse(body);
+    if (!parsed.success) return invalid(parsed.error);
+    if (parsed.data.stay_on_free && !can(account.role, 'manage_billing'))
+      return apiError('forbidden', 'this role does not choose the plan');
+    if (parsed.data.dismissed !== undefined) db.onboarding.dismissed = parsed.data.dismissed;
+    if (parsed.data.stay_on_free) db.onboarding.stayed_on_free = true;
+    return respond(onboardingResponseSchema, buildOnboarding(account));
   }),
 
   http.get(

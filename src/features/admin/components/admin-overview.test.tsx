@@ -7,6 +7,17 @@ import { apiLog } from '@/testing/mocks/handlers';
 import { TEST_USER } from '@/testing/mocks/firebase';
 import { renderWithProviders, waitForLoaded } from '@/testing/test-utils';
 
+describe('the platform figures', () => {
+  it('shows the platform’s latency percentiles over the range', async () => {
+    db.profile.is_admin = true;
+    renderWithProviders(<AdminOverview />, { user: { ...TEST_USER, isAdmin: true } });
+    await waitForLoaded();
+    expect(screen.getByRole('region', { name: 'p95 latency' })).toHaveTextContent(
+      '75 msp50 10 ms · p99 200 ms',
+    );
+  });
+});
+
 describe('the operators’ revenue figures', () => {
   it('shows paying accounts by plan, recurring revenue, credits sold and overage billed this month', async () => {
     db.profile.is_admin = true;

@@ -1,4 +1,4 @@
-import { AlertTriangle, KeyRound, Users, Zap } from 'lucide-react';
+import { AlertTriangle, Gauge, KeyRound, Users, Zap } from 'lucide-react';
 import { CallsChart, ChartLegend } from '@/components/charts/calls-chart';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardHeader } from '@/components/ui/card';
@@ -7,7 +7,7 @@ import { ErrorState } from '@/components/ui/error-state';
 import { LoadingRegion, Skeleton } from '@/components/ui/skeleton';
 import { StatCard } from '@/components/ui/stat-card';
 import { Table, TBody, TD, TH, THead, TR } from '@/components/ui/table';
-import { formatDay, formatNumber, formatPercent, planName } from '@/lib/format';
+import { formatDay, formatLatency, formatNumber, formatPercent, planName } from '@/lib/format';
 import { useAdminStats } from '@/features/admin/api/get-admin-stats';
 import { CreditAdjustmentCard } from '@/features/admin/components/credit-adjustment-card';
 import { RevenueCards } from '@/features/admin/components/revenue-card';
@@ -32,7 +32,7 @@ export function AdminOverview() {
   const range = data ? `${formatDay(data.from)} – ${formatDay(data.to)}` : '';
   return (
     <div className="space-y-6">
-      <div className="grid grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-4">
+      <div className="grid grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-5">
         <StatCard
           label="Accounts"
           icon={Users}
@@ -61,6 +61,13 @@ export function AdminOverview() {
             data &&
             `${formatPercent(data.totals.requests > 0 ? data.totals.errors / data.totals.requests : 0)} of calls`
           }
+        />
+        <StatCard
+          label="p95 latency"
+          icon={Gauge}
+          loading={!data}
+          value={data && formatLatency(data.totals.p95_ms)}
+          hint={data && `p50 ${formatLatency(data.totals.p50_ms)} · p99 ${formatLatency(data.totals.p99_ms)}`}
         />
       </div>
 

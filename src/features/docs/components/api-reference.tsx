@@ -5,6 +5,7 @@ import { Field, Input, Select } from '@/components/ui/form';
 import { LoadingRegion, Skeleton } from '@/components/ui/skeleton';
 import { useKeys } from '@/lib/api/get-keys';
 import { useOpenApi } from '@/features/docs/api/get-openapi';
+import { sampleKey, usableKeys } from '@/features/docs/sample-key';
 
 const SwaggerReference = lazy(() => import('@/features/docs/components/swagger-reference'));
 
@@ -26,12 +27,10 @@ function ReferenceSkeleton() {
 export function ApiReference() {
   const document = useOpenApi();
   const keys = useKeys();
-  const usable = useMemo(
-    () => (keys.data ?? []).filter((key) => key.status === 'active' || key.status === 'expiring'),
-    [keys.data],
-  );
+  const usable = useMemo(() => usableKeys(keys.data ?? []), [keys.data]);
+  const fallback = useMemo(() => sampleKey(keys.data ?? []), [keys.data]);
   const [chosenId, setChosenId] = useState<string | undefined>(undefined);
-  const chosen = usable.find((key) => key.id === chosenId) ?? usable[0];
+  const chosen = usable.find((key) => key.id === chosenId) ?? fallback;
   const [pasted, setPasted] = useState('');
   // What the renderer's request interceptor reads when it sends.
   const apiKey = useRef('');

@@ -20,13 +20,13 @@ export async function updateKey(
   return key;
 }
 
-/** Renames a key, or sets or clears its caps (`null` removes one). */
+/** Renames a key, replaces or clears its metadata, or sets or clears its caps (`null` removes one). */
 export function useUpdateKey() {
   const queryClient = useQueryClient();
   const { id: accountId } = useActiveAccount();
   return useMutation({
     mutationFn: (input: { id: string; body: UpdateKeyRequest }) => updateKey(accountId, input),
-    // Labels and caps show in the key list and in the summary's per-key usage.
+    // Labels, metadata and caps show in the key list; labels and caps in the summary's per-key usage.
     onSuccess: () =>
       Promise.all([
         queryClient.invalidateQueries({ queryKey: keysQueryKey(accountId) }),

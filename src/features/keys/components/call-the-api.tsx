@@ -1,5 +1,5 @@
 import { Card, CardContent, CardHeader } from '@/components/ui/card';
-import { CurlExample } from '@/features/keys/components/curl-example';
+import { CurlExample } from '@/components/curl-example';
 
 /** How a program uses a key, shown with a placeholder since secrets are never shown twice. */
 export function CallTheApi() {

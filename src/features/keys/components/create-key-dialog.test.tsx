@@ -37,6 +37,48 @@ describe('create-key dialog', () => {
       expect(within(reveal).getByRole('alert')).toHaveTextContent('This key will not be shown again.');
     });
 
+    it('sends the chosen integration and metadata, and the key shows its integration', async () => {
+      const { user, dialog } = await openCreateDialog();
+      const options = within(within(dialog).getByLabelText('Integration'))
+        .getAllByRole('option')
+        .map((option) => option.textContent);
+      expect(options).toEqual(['None', 'Zapier', 'n8n', 'Make', 'Google Sheets', 'Custom']);
+      expect(within(dialog).getByLabelText('Metadata')).toHaveAccessibleDescription(
+        'A flat JSON object, e.g. {"customer_id": "cus_123"} — returned when your service verifies the key.',
+      );
+
+      await user.type(within(dialog).getByLabelText('Name'), 'Zap');
+      await user.selectOptions(within(dialog).getByLabelText('Integration'), 'Zapier');
+      await user.click(within(dialog).getByLabelText('Metadata'));
+      await user.paste('{"customer_id": "cus_42", "seats": 3, "trial": false}');
+      await user.click(within(dialog).getByRole('button', { name: 'Create key' }));
+
+      const reveal = await screen.findByRole('dialog', { name: '“Zap” is ready' });
+      const posted = apiLog.find((entry) => entry.method === 'POST' && entry.path === '/keys');
+      expect(posted?.body).toEqual({
+        label: 'Zap',
+        scopes: ['read'],
+        integration: 'zapier',
+        metadata: { customer_id: 'cus_42', seats: 3, trial: false },
+      });
+      await user.click(within(reveal).getByRole('button', { name: 'I’ve saved my key' }));
+      const row = await screen.findByRole('row', { name: /Zap/ });
+      expect(within(row).getByText('Zapier')).toBeInTheDocument();
+    });
+
+    it('sends neither integration nor metadata when none is given', async () => {
+      const { user, dialog } = await openCreateDialog();
+      await user.type(within(dialog).getByLabelText('Name'), 'Plain');
+      await user.click(within(dialog).getByLabelText('Metadata'));
+      await user.paste('   ');
+      await user.click(within(dialog).getByRole('button', { name: 'Create key' }));
+      await screen.findByRole('dialog', { name: '“Plain” is ready' });
+      expect(apiLog.find((entry) => entry.method === 'POST')?.body).toEqual({
+        label: 'Plain',
+        scopes: ['read'],
+      });
+    });
+
     it('copies the new key to the clipboard', async () => {
       const { user, dialog } = await openCreateDialog();
       await user.type(within(dialog).getByLabelText('Name'), 'Laptop');
@@ -98,6 +140,76 @@ describe('create-key dialog', () => {
 
       expect(within(dialog).getByText('Choose at least one scope')).toBeInTheDocument();
       expect(apiLog.filter((entry) => entry.method === 'POST')).toHaveLength(0);
+    });
+
+    it('refuses metadata that is not JSON, or not what a key can hold, without sending anything', async () => {
+      const { user, dialog } = await openCreateDialog();
+      await user.type(within(dialog).getByLabelText('Name'), 'Tagged');
+      const metadata = within(dialog).getByLabelText('Metadata');
+      const create = within(dialog).getByRole('button', { name: 'Create key' });
+
+      await user.click(metadata);
+      await user.paste('{customer_id: cus_42}');
+      await user.click(create);
+      expect(metadata).toHaveAttribute('aria-invalid', 'true');
+      expect(metadata).toHaveAccessibleDescription(
+        'This is not valid JSON. Check the quotes, commas and braces.',
+      );
+
+      await user.clear(metadata);
+      await user.paste('{"customer": {"id": 42}}');
+      await user.click(create);
+      expect(metadata).toHaveAccessibleDescription(
+        '“customer”: a value is a string (at most 256 characters), a number, true, false or null; no objects or lists.',
+      );
+
+      await user.clear(metadata);
+      await user.paste('["cus_42"]');
+      await user.click(create);
+      expect(metadata).toHaveAccessibleDescription(
+        'Metadata is a JSON object, like {"customer_id": "cus_123"}.',
+      );
+
+      await user.clear(metadata);
+      await user.paste('{"2fa": true}');
+      await user.click(create);
+      expect(metadata).toHaveAccessibleDescription(
+        '“2fa”: a property name starts with a letter and has at most 40 letters, digits, _ or -.',
+      );
+
+      await user.clear(metadata);
+      await user.paste(JSON.stringify({ note: 'x'.repeat(257) }));
+      await user.click(create);
+      expect(metadata).toHaveAccessibleDescription('“note”: A value is at most 256 characters.');
+
+      await user.clear(metadata);
+      await user.paste(
+        JSON.stringify({ a: 'x'.repeat(250), b: 'x'.repeat(250), c: 'x'.repeat(250), d: 'x'.repeat(250) }),
+      );
+      await user.click(create);
+      expect(metadata).toHaveAccessibleDescription('Metadata is at most 1024 bytes as JSON.');
+
+      expect(within(dialog).getByLabelText('Name')).toHaveAttribute('aria-invalid', 'false');
+      expect(apiLog.filter((entry) => entry.method === 'POST')).toHaveLength(0);
+    });
+
+    it('puts the API’s refusal of a metadata property under Metadata, not under a field of that name', async () => {
+      server.use(
+        http.post('/api/dashboard/keys', () =>
+          apiError('invalid_request', 'metadata.label: a value is at most 256 characters', 'metadata.label'),
+        ),
+      );
+      const { user, dialog } = await openCreateDialog();
+      await user.type(within(dialog).getByLabelText('Name'), 'Labelled');
+      await user.click(within(dialog).getByLabelText('Metadata'));
+      await user.paste('{"label": "gold"}');
+      await user.click(within(dialog).getByRole('button', { name: 'Create key' }));
+
+      const metadata = within(dialog).getByLabelText('Metadata');
+      await waitFor(() => expect(metadata).toHaveAttribute('aria-invalid', 'true'));
+      expect(metadata).toHaveAccessibleDescription('Metadata.label: a value is at most 256 characters.');
+      expect(within(dialog).getByLabelText('Name')).toHaveAttribute('aria-invalid', 'false');
+      expect(within(dialog).queryByRole('alert')).not.toBeInTheDocument();
     });
 
     it('puts a field error from the API under that field', async () => {

@@ -1,20 +1,30 @@
 import { AlertCircle } from 'lucide-react';
 import { useState, type FormEvent } from 'react';
 import {
+  INTEGRATIONS,
+  INTEGRATION_LABELS,
   KEY_LABEL_MAX_LENGTH,
   SCOPES,
   SCOPE_DESCRIPTIONS,
   createKeyRequestSchema,
+  integrationSchema,
   type CreateKeyResponse,
   type Scope,
 } from '@shared/contracts';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogFooter } from '@/components/ui/dialog';
-import { Checkbox, Field, Input, Select } from '@/components/ui/form';
+import { Checkbox, Field, Input, Select, inputClasses } from '@/components/ui/form';
 import { describeError } from '@/lib/api-error';
-import { apiErrorField, fieldErrors, type FieldErrors } from '@/lib/form';
+import { cn } from '@/lib/cn';
+import { fieldErrors, type FieldErrors } from '@/lib/form';
 import { useCreateKey } from '@/features/keys/api/create-key';
 import { SecretReveal } from '@/features/keys/components/secret-reveal';
+import {
+  METADATA_HINT,
+  METADATA_PLACEHOLDER,
+  apiErrorRoot,
+  parseMetadataText,
+} from '@/features/keys/key-metadata';
 
 export const EXPIRY_OPTIONS = [
   { value: '', label: 'Never' },
@@ -24,7 +34,18 @@ export const EXPIRY_OPTIONS = [
   { value: '365', label: 'In 1 year' },
 ] as const;
 
-type FormField = 'label' | 'scopes' | 'expires_in_days';
+type FormField = 'label' | 'scopes' | 'expires_in_days' | 'integration' | 'metadata';
+const FORM_FIELDS: readonly string[] = [
+  'label',
+  'scopes',
+  'expires_in_days',
+  'integration',
+  'metadata',
+] satisfies FormField[];
+
+function isFormField(field: string | null): field is FormField {
+  return field !== null && FORM_FIELDS.includes(field);
+}
 
 function CreateKeyForm({
   onCreated,
@@ -37,6 +58,8 @@ function CreateKeyForm({
   const [label, setLabel] = useState('');
   const [scopes, setScopes] = useState<Scope[]>(['read']);
   const [expiry, setExpiry] = useState('');
+  const [integration, setIntegration] = useState('');
+  const [metadataText, setMetadataText] = useState('');
   const [errors, setErrors] = useState<FieldErrors<FormField>>({});
 
   function toggleScope(scope: Scope, checked: boolean) {
@@ -47,29 +70,34 @@ function CreateKeyForm({
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    const metadata = parseMetadataText(metadataText);
+    const chosen = integrationSchema.safeParse(integration);
     const parsed = createKeyRequestSchema.safeParse({
       label,
       scopes,
       ...(expiry ? { expires_in_days: Number(expiry) } : {}),
+      ...(chosen.success ? { integration: chosen.data } : {}),
+      ...(metadata.kind === 'valid' ? { metadata: metadata.metadata } : {}),
     });
-    if (!parsed.success) {
-      setErrors(fieldErrors<FormField>(parsed.error));
+    if (!parsed.success || metadata.kind === 'invalid') {
+      setErrors({
+        ...(parsed.success ? {} : fieldErrors<FormField>(parsed.error)),
+        ...(metadata.kind === 'invalid' ? { metadata: metadata.error } : {}),
+      });
       return;
     }
     setErrors({});
     createKey.mutate(parsed.data, {
       onSuccess: onCreated,
       onError: (error) => {
-        const field = apiErrorField(error);
-        if (field === 'label' || field === 'scopes' || field === 'expires_in_days') {
-          setErrors({ [field]: describeError(error) });
-        }
+        const field = apiErrorRoot(error);
+        if (isFormField(field)) setErrors({ [field]: describeError(error) });
       },
     });
   }
 
   const formError =
-    createKey.isError && !apiErrorField(createKey.error) ? describeError(createKey.error) : null;
+    createKey.isError && !isFormField(apiErrorRoot(createKey.error)) ? describeError(createKey.error) : null;
 
   return (
     <form onSubmit={submit} noValidate className="space-y-5">
@@ -130,6 +158,38 @@ function CreateKeyForm({
               </option>
             ))}
           </Select>
+        )}
+      </Field>
+
+      <Field
+        label="Integration"
+        hint="Where the key is used. It is fixed for the key’s life, so usage can be broken down by it."
+        error={errors.integration}
+      >
+        {(props) => (
+          <Select {...props} value={integration} onChange={(event) => setIntegration(event.target.value)}>
+            <option value="">None</option>
+            {INTEGRATIONS.map((value) => (
+              <option key={value} value={value}>
+                {INTEGRATION_LABELS[value]}
+              </option>
+            ))}
+          </Select>
+        )}
+      </Field>
+
+      <Field label="Metadata" hint={METADATA_HINT} error={errors.metadata}>
+        {(props) => (
+          <textarea
+            {...props}
+            value={metadataText}
+            onChange={(event) => setMetadataText(event.target.value)}
+            rows={3}
+            placeholder={METADATA_PLACEHOLDER}
+            spellCheck={false}
+            autoComplete="off"
+            className={cn(inputClasses, 'font-mono text-[13px]')}
+          />
         )}
       </Field>
 

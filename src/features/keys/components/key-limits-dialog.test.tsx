@@ -118,7 +118,7 @@ describe('key limits', () => {
         within(menu)
           .getAllByRole('menuitem')
           .map((item) => item.textContent),
-      ).toEqual(['Rename', 'Set limits', 'Roll key', 'Revoke']);
+      ).toEqual(['Rename', 'Metadata', 'Set limits', 'Roll key', 'Revoke']);
     });
   });
 

@@ -5,7 +5,8 @@ import { KeysPanel } from '@/features/keys/components/keys-panel';
 import { buildKey, db, seedAccount } from '@/testing/mocks/db';
 import { apiError, apiLog } from '@/testing/mocks/handlers';
 import { server } from '@/testing/mocks/server';
-import { renderWithProviders, waitForLoaded } from '@/testing/test-utils';
+import { seedTeam } from '@/testing/mocks/team';
+import { renderApp, renderWithProviders, waitForLoaded } from '@/testing/test-utils';
 
 describe('keys panel', () => {
   describe('states', () => {
@@ -81,7 +82,22 @@ describe('keys panel', () => {
       expect(screen.getByText(/3 of 25 active keys/)).toBeInTheDocument();
     });
 
-    it('offers only Rename for revoked keys', async () => {
+    it('marks a key made for an integration with its name, and no other key', async () => {
+      const { staging } = seedAccount();
+      staging.integration = 'google_sheets';
+      renderWithProviders(<KeysPanel />);
+      await waitForLoaded();
+      expect(
+        within(screen.getByRole('row', { name: /Staging/ })).getByText('Google Sheets'),
+      ).toBeInTheDocument();
+      expect(
+        within(screen.getByRole('row', { name: /Production server/ })).queryByText(
+          /Zapier|n8n|Make|Google Sheets|Custom/,
+        ),
+      ).not.toBeInTheDocument();
+    });
+
+    it('offers only Rename and Metadata for revoked keys', async () => {
       seedAccount();
       const { user } = renderWithProviders(<KeysPanel />);
       await user.click(await screen.findByRole('button', { name: 'Actions for Old laptop' }));
@@ -90,7 +106,25 @@ describe('keys panel', () => {
         within(menu)
           .getAllByRole('menuitem')
           .map((item) => item.textContent),
-      ).toEqual(['Rename']);
+      ).toEqual(['Rename', 'Metadata']);
+    });
+  });
+
+  describe('arriving to create a key', () => {
+    it('opens the create dialog for ?create=1 and takes the parameter out of the URL', async () => {
+      seedAccount();
+      const { router } = renderApp('/keys?create=1');
+      expect(await screen.findByRole('dialog', { name: 'Create an API key' })).toBeInTheDocument();
+      await waitFor(() => expect(router.state.location.search).toBe(''));
+      expect(router.state.location.pathname).toBe('/dashboard/keys');
+    });
+
+    it('opens nothing for a role that does not create keys', async () => {
+      seedTeam({ role: 'viewer' });
+      const { router } = renderApp('/t/acme/keys?create=1');
+      expect(await screen.findByRole('heading', { name: 'No API keys yet' })).toBeInTheDocument();
+      await waitFor(() => expect(router.state.location.search).toBe(''));
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
     });
   });
 

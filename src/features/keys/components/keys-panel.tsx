@@ -1,5 +1,6 @@
 import { KeyRound, Plus } from 'lucide-react';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { MAX_ACTIVE_KEYS_PER_ACCOUNT, type ApiKey } from '@shared/contracts';
 import { Button } from '@/components/ui/button';
 import { Card, CardHeader } from '@/components/ui/card';
@@ -12,14 +13,19 @@ import { useKeys } from '@/lib/api/get-keys';
 import { useSessionUser } from '@/lib/auth';
 import { CreateKeyDialog } from '@/features/keys/components/create-key-dialog';
 import { KeyLimitsDialog } from '@/features/keys/components/key-limits-dialog';
+import { KeyMetadataDialog } from '@/features/keys/components/key-metadata-dialog';
 import { KeysTable, type KeyAction } from '@/features/keys/components/keys-table';
 import { RenameKeyDialog } from '@/features/keys/components/rename-key-dialog';
 import { RevokeKeyDialog } from '@/features/keys/components/revoke-key-dialog';
 import { RollKeyDialog } from '@/features/keys/components/roll-key-dialog';
 
+/** `?create=1` on the Keys page opens the create dialog (Overview's checklist links there). */
+export const CREATE_KEY_PARAM = 'create';
+
 /**
- * The key list with everything one can do to keys: create, rename, cap, roll, revoke, as far as
- * the caller's role allows (a viewer reads; a member changes the keys it created).
+ * The key list with everything one can do to keys: create, rename, edit metadata, cap, roll,
+ * revoke, as far as the caller's role allows (a viewer reads; a member changes the keys it
+ * created).
  */
 export function KeysPanel() {
   const keys = useKeys();
@@ -28,7 +34,21 @@ export function KeysPanel() {
   const mayCreate = can(role, 'manage_own_keys');
   const mayManage = (key: ApiKey) =>
     can(role, 'manage_all_keys') || (can(role, 'manage_own_keys') && key.created_by === uid);
-  const [creating, setCreating] = useState(false);
+  const [params, setParams] = useSearchParams();
+  const createRequested = params.get(CREATE_KEY_PARAM) === '1';
+  // Opened once on arrival; the parameter then goes, so a reload or Back does not reopen it.
+  const [creating, setCreating] = useState(() => mayCreate && createRequested);
+  useEffect(() => {
+    if (!params.has(CREATE_KEY_PARAM)) return;
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        next.delete(CREATE_KEY_PARAM);
+        return next;
+      },
+      { replace: true },
+    );
+  }, [params, setParams]);
   const [action, setAction] = useState<{ kind: KeyAction; key: ApiKey } | null>(null);
   const active = keys.data?.filter((key) => key.status === 'active' || key.status === 'expiring').length ?? 0;
   const atLimit = active >= MAX_ACTIVE_KEYS_PER_ACCOUNT;
@@ -107,6 +127,11 @@ export function KeysPanel() {
       <CreateKeyDialog open={creating} onOpenChange={setCreating} />
       <RenameKeyDialog apiKey={action?.kind === 'rename' ? action.key : null} onOpenChange={closeAction} />
       <KeyLimitsDialog apiKey={action?.kind === 'limits' ? action.key : null} onOpenChange={closeAction} />
+      <KeyMetadataDialog
+        apiKey={action?.kind === 'metadata' ? action.key : null}
+        readOnly={action !== null && !mayManage(action.key)}
+        onOpenChange={closeAction}
+      />
       <RollKeyDialog apiKey={action?.kind === 'roll' ? action.key : null} onOpenChange={closeAction} />
       <RevokeKeyDialog apiKey={action?.kind === 'revoke' ? action.key : null} onOpenChange={closeAction} />
     </Card>

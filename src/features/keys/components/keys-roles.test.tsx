@@ -1,5 +1,6 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import type { ApiKey } from '@shared/contracts';
 import type { Role } from '@shared/roles';
 import { buildKey, db } from '@/testing/mocks/db';
 import { apiLog } from '@/testing/mocks/handlers';
@@ -7,11 +8,11 @@ import { buildMember, seedTeam } from '@/testing/mocks/team';
 import { renderApp, waitForLoaded } from '@/testing/test-utils';
 
 /** A team in which the user has `role`, with a key it created and one another member created. */
-async function openTeamKeys(role: Role) {
+async function openTeamKeys(role: Role, theirs: Partial<ApiKey> = {}) {
   const team = seedTeam({ role, others: [buildMember({ uid: 'user-grace', role: 'admin' })] });
   db.keys = [
     buildKey({ label: 'My worker', account_id: team.id, created_by: db.profile.uid }),
-    buildKey({ label: 'Grace’s server', account_id: team.id, created_by: 'user-grace' }),
+    buildKey({ label: 'Grace’s server', account_id: team.id, created_by: 'user-grace', ...theirs }),
   ];
   const rendered = renderApp('/t/acme/keys');
   await waitForLoaded();
@@ -30,6 +31,31 @@ describe('keys by role', () => {
     expect(actionsFor('Grace’s server')).not.toBeInTheDocument();
   });
 
+  it('lets a viewer read a key’s metadata, and change nothing', async () => {
+    const { user } = await openTeamKeys('viewer', { metadata: { customer_id: 'cus_7' } });
+    // A key without metadata still offers a viewer nothing.
+    expect(actionsFor('My worker')).not.toBeInTheDocument();
+
+    const theirs = actionsFor('Grace’s server');
+    expect(theirs).toBeInTheDocument();
+    if (theirs) await user.click(theirs);
+    const menu = await screen.findByRole('menu');
+    expect(
+      within(menu)
+        .getAllByRole('menuitem')
+        .map((item) => item.textContent),
+    ).toEqual(['Metadata']);
+    await user.click(within(menu).getByRole('menuitem', { name: 'Metadata' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Metadata of “Grace’s server”' });
+    const field = within(dialog).getByLabelText('Metadata');
+    expect(field).toHaveValue('{\n  "customer_id": "cus_7"\n}');
+    expect(field).toHaveAttribute('readonly');
+    expect(within(dialog).queryByRole('button', { name: 'Save metadata' })).not.toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Done' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(apiLog.filter((entry) => entry.method !== 'GET')).toHaveLength(0);
+  });
+
   it('offers a member the keys it created only, and creating new ones', async () => {
     const { user } = await openTeamKeys('member');
     expect(screen.getByRole('button', { name: 'Create key' })).toBeEnabled();
@@ -44,7 +70,7 @@ describe('keys by role', () => {
       within(menu)
         .getAllByRole('menuitem')
         .map((item) => item.textContent),
-    ).toEqual(['Rename', 'Set limits', 'Roll key', 'Revoke']);
+    ).toEqual(['Rename', 'Metadata', 'Set limits', 'Roll key', 'Revoke']);
   });
 
   it('offers an admin every key, and its changes go to the team', async () => {

@@ -1,5 +1,5 @@
-import { Ban, Gauge, MoreHorizontal, Pencil, RefreshCw } from 'lucide-react';
-import type { ApiKey, KeyStatus } from '@shared/contracts';
+import { Ban, Braces, Gauge, MoreHorizontal, Pencil, RefreshCw } from 'lucide-react';
+import { INTEGRATION_LABELS, type ApiKey, type KeyStatus } from '@shared/contracts';
 import { Badge } from '@/components/ui/badge';
 import {
   DropdownMenu,
@@ -22,16 +22,28 @@ export function sortKeys(keys: ApiKey[]): ApiKey[] {
   );
 }
 
-export type KeyAction = 'rename' | 'limits' | 'roll' | 'revoke';
+export type KeyAction = 'rename' | 'limits' | 'metadata' | 'roll' | 'revoke';
 
+/**
+ * A key's menu. Whoever may change the key gets every action its status allows; anyone else who
+ * can see the key (a viewer, a member looking at another's key) only reads its metadata.
+ */
 function KeyActions({
   apiKey,
+  manage,
   onAction,
 }: {
   apiKey: ApiKey;
+  manage: boolean;
   onAction: (action: KeyAction, key: ApiKey) => void;
 }) {
   const usable = apiKey.status === 'active' || apiKey.status === 'expiring';
+  const metadata = (
+    <DropdownMenuItem onSelect={() => onAction('metadata', apiKey)}>
+      <Braces className="size-4 text-zinc-400" aria-hidden />
+      Metadata
+    </DropdownMenuItem>
+  );
   return (
     <DropdownMenu>
       <DropdownMenuTrigger
@@ -41,11 +53,15 @@ function KeyActions({
         <MoreHorizontal className="size-5" aria-hidden />
       </DropdownMenuTrigger>
       <DropdownMenuContent>
-        <DropdownMenuItem onSelect={() => onAction('rename', apiKey)}>
-          <Pencil className="size-4 text-zinc-400" aria-hidden />
-          Rename
-        </DropdownMenuItem>
-        {usable && (
+        {!manage && metadata}
+        {manage && (
+          <DropdownMenuItem onSelect={() => onAction('rename', apiKey)}>
+            <Pencil className="size-4 text-zinc-400" aria-hidden />
+            Rename
+          </DropdownMenuItem>
+        )}
+        {manage && metadata}
+        {manage && usable && (
           <>
             <DropdownMenuItem onSelect={() => onAction('limits', apiKey)}>
               <Gauge className="size-4 text-zinc-400" aria-hidden />
@@ -75,7 +91,10 @@ export function KeysTable({
 }: {
   keys: ApiKey[];
   onAction: (action: KeyAction, key: ApiKey) => void;
-  /** Whether the caller's role may change this key: its actions are not offered otherwise. */
+  /**
+   * Whether the caller's role may change this key: otherwise its menu only shows its metadata,
+   * and only when it has some.
+   */
   mayManage?: (key: ApiKey) => boolean;
   /** In a team: the keys the caller created, marked as its own. */
   mine?: ((key: ApiKey) => boolean) | undefined;
@@ -107,6 +126,15 @@ export function KeysTable({
                     {key.label}
                   </p>
                   <KeyStatusBadge apiKey={key} />
+                  {key.integration !== null && (
+                    <Badge
+                      tone="info"
+                      className="px-1.5 py-0 text-[11px]"
+                      title={`Used with ${INTEGRATION_LABELS[key.integration]}`}
+                    >
+                      {INTEGRATION_LABELS[key.integration]}
+                    </Badge>
+                  )}
                   {mine?.(key) && (
                     <Badge tone="brand" className="px-1.5 py-0 text-[11px]">
                       Yours
@@ -147,7 +175,9 @@ export function KeysTable({
                 )}
               </TD>
               <TD className="text-right">
-                {mayManage(key) && <KeyActions apiKey={key} onAction={onAction} />}
+                {(mayManage(key) || key.metadata !== null) && (
+                  <KeyActions apiKey={key} manage={mayManage(key)} onAction={onAction} />
+                )}
               </TD>
             </TR>
           );

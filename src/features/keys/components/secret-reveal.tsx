@@ -1,5 +1,5 @@
 import { ShownOnce } from '@/components/shown-once';
-import { CurlExample } from '@/features/keys/components/curl-example';
+import { CurlExample } from '@/components/curl-example';
 
 /** The one and only display of a key's secret, with a copy button and a plain warning. */
 export function SecretReveal({ secret }: { secret: string }) {

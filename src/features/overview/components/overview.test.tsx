@@ -55,6 +55,7 @@ function serveKnownStats(): { busiestDay: string; queries: Record<string, string
           from: query.from,
           to: query.to,
           key_id: null,
+          integration: null,
           totals: {
             requests: 3_600,
             units: 3_600,
@@ -73,6 +74,8 @@ function serveKnownStats(): { busiestDay: string; queries: Record<string, string
             { status: '200', requests: 3_510 },
             { status: '500', requests: 90 },
           ],
+          by_key: [{ key_id: 'key_1', requests: 3_600 }],
+          by_integration: [{ integration: 'none', requests: 3_600 }],
         }),
       );
     }),
@@ -100,8 +103,11 @@ describe('overview page', () => {
       expect(screen.getByRole('heading', { name: 'No active keys' })).toBeInTheDocument();
       expect(screen.getByRole('heading', { name: 'No calls in the last 30 days' })).toBeInTheDocument();
       expect(screen.getByRole('heading', { name: 'No calls yet' })).toBeInTheDocument();
-      expect(screen.getByRole('link', { name: 'Create a key' })).toHaveAttribute('href', '/dashboard/keys');
       const month = screen.getByRole('region', { name: 'This month' });
+      expect(within(month).getByRole('link', { name: 'Create a key' })).toHaveAttribute(
+        'href',
+        '/dashboard/keys',
+      );
       expect(month).toHaveTextContent('0of 1,000 units used');
       expect(accountBar(month)).toHaveAttribute('aria-valuenow', '0');
       expect(statCard('Error rate')).toBe('Error rate0%0 failed calls in 30 days');

@@ -4,11 +4,15 @@ import { accountPath, apiFetch } from '@/lib/api-client';
 import { useActiveAccount } from '@/lib/active-account';
 import { filenameFrom, saveBlob } from '@/lib/download';
 
-/** Downloads the range's daily usage per key as CSV (fetched with the token, saved as a Blob). */
+/**
+ * Downloads the range's daily usage per key as CSV, for the same key or integration as the page
+ * shows (fetched with the token, saved as a Blob).
+ */
 export async function exportUsage(accountId: string | null, query: ExportQuery): Promise<void> {
   const response = await apiFetch(accountPath(accountId, '/usage/export'), { query });
   const blob = await response.blob();
-  const fallback = `keymeter-usage-${query.from}-to-${query.to}${query.key_id ? `-${query.key_id}` : ''}.csv`;
+  const filter = query.key_id ?? query.integration;
+  const fallback = `keymeter-usage-${query.from}-to-${query.to}${filter ? `-${filter}` : ''}.csv`;
   saveBlob(blob, filenameFrom(response.headers.get('Content-Disposition'), fallback));
 }
 

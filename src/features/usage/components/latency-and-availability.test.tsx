@@ -58,6 +58,7 @@ const stats: StatsResponse = statsResponseSchema.parse({
   from: '2026-10-02',
   to: '2026-10-04',
   key_id: null,
+  integration: null,
   totals: {
     requests: 1_500,
     units: 1_500,
@@ -79,6 +80,8 @@ const stats: StatsResponse = statsResponseSchema.parse({
     { endpoint: 'GET /v1/time', requests: 500, p50_ms: 5, p95_ms: 7, p99_ms: null },
   ],
   by_status: [],
+  by_key: [{ key_id: 'key_1', requests: 1_500 }],
+  by_integration: [{ integration: 'none', requests: 1_500 }],
 });
 
 const cardText = (name: string) => screen.getByRole('region', { name }).textContent;

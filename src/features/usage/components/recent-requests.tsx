@@ -1,6 +1,6 @@
 import { ListChecks } from 'lucide-react';
 import { useState } from 'react';
-import type { ApiKey } from '@shared/contracts';
+import { NO_INTEGRATION, RECENT_USAGE_LIMIT, type ApiKey, type IntegrationGroup } from '@shared/contracts';
 import { Button } from '@/components/ui/button';
 import { StatusCodeBadge } from '@/components/status-code-badge';
 import { Card, CardHeader } from '@/components/ui/card';
@@ -10,19 +10,41 @@ import { LoadingRegion, Skeleton } from '@/components/ui/skeleton';
 import { Table, TBody, TD, TH, THead, TR } from '@/components/ui/table';
 import { useRecentUsage } from '@/lib/api/get-recent-usage';
 import { formatDateTime, formatLatency, formatNumber, formatRelative, requestParts } from '@/lib/format';
+import { integrationKeysLabel } from '@/lib/integrations';
 
 /** Rows shown before "Show all": the newest calls are what people look for. */
 const ROWS_SHOWN = 10;
 
 /**
  * The latest calls: the selected key's, or with "All keys" the account's across keys (then each
- * row names its key). On phones, key, latency and time move under the request.
+ * row names its key), of the chosen integration's keys only when one is chosen (picked out of
+ * the account's latest calls here: the API lists them by key). On phones, key, latency and time
+ * move under the request.
  */
-export function RecentRequests({ keyId, keys }: { keyId: string | null; keys: ApiKey[] }) {
+export function RecentRequests({
+  keyId,
+  integration = null,
+  keys,
+}: {
+  keyId: string | null;
+  integration?: IntegrationGroup | null;
+  keys: ApiKey[];
+}) {
   const recent = useRecentUsage(keyId);
   const [showAll, setShowAll] = useState(false);
   const labels = new Map(keys.map((key) => [key.id, key.label]));
   const keyLabel = keyId === null ? null : (labels.get(keyId) ?? null);
+  const groups = new Map(keys.map((key) => [key.id, key.integration ?? NO_INTEGRATION]));
+  const events =
+    integration === null
+      ? recent.data
+      : recent.data?.filter((event) => groups.get(event.key_id) === integration);
+  const keysName =
+    integration === null
+      ? null
+      : integration === NO_INTEGRATION
+        ? 'keys without an integration'
+        : integrationKeysLabel(integration);
 
   return (
     <Card aria-labelledby="recent-requests-title">
@@ -30,9 +52,11 @@ export function RecentRequests({ keyId, keys }: { keyId: string | null; keys: Ap
         titleId="recent-requests-title"
         title="Recent requests"
         description={
-          keyId === null
-            ? 'The latest calls made with any of your keys'
-            : `The latest calls made with ${keyLabel ? `“${keyLabel}”` : 'this key'}`
+          keyId !== null
+            ? `The latest calls made with ${keyLabel ? `“${keyLabel}”` : 'this key'}`
+            : keysName
+              ? `Of the account’s latest ${RECENT_USAGE_LIMIT} calls, those made with ${keysName}`
+              : 'The latest calls made with any of your keys'
         }
         className="pb-5"
       />
@@ -49,11 +73,21 @@ export function RecentRequests({ keyId, keys }: { keyId: string | null; keys: Ap
             onRetry={() => void recent.refetch()}
             retrying={recent.isFetching}
           />
-        ) : recent.data.length === 0 ? (
+        ) : events === undefined || events.length === 0 ? (
           <EmptyState
             icon={ListChecks}
-            title={keyId === null ? 'No calls yet' : 'No calls with this key yet'}
-            description="Call the API with a key and each request appears here within moments."
+            title={
+              keyId !== null
+                ? 'No calls with this key yet'
+                : keysName
+                  ? `None of the latest ${RECENT_USAGE_LIMIT} calls`
+                  : 'No calls yet'
+            }
+            description={
+              keysName && keyId === null
+                ? `None of the account’s latest ${RECENT_USAGE_LIMIT} calls was made with ${keysName}; the charts above count them all.`
+                : 'Call the API with a key and each request appears here within moments.'
+            }
           />
         ) : (
           <>
@@ -69,7 +103,7 @@ export function RecentRequests({ keyId, keys }: { keyId: string | null; keys: Ap
                 </TR>
               </THead>
               <TBody>
-                {(showAll ? recent.data : recent.data.slice(0, ROWS_SHOWN)).map((event, index) => {
+                {(showAll ? events : events.slice(0, ROWS_SHOWN)).map((event, index) => {
                   const request = requestParts(event.method, event.endpoint);
                   const label = labels.get(event.key_id) ?? 'Deleted key';
                   const when = formatRelative(event.at);
@@ -106,10 +140,10 @@ export function RecentRequests({ keyId, keys }: { keyId: string | null; keys: Ap
                 })}
               </TBody>
             </Table>
-            {recent.data.length > ROWS_SHOWN && (
+            {events.length > ROWS_SHOWN && (
               <div className="border-t border-zinc-200 px-5 py-3 sm:px-6">
                 <Button variant="ghost" size="sm" onClick={() => setShowAll((shown) => !shown)}>
-                  {showAll ? 'Show fewer' : `Show all ${recent.data.length} requests`}
+                  {showAll ? 'Show fewer' : `Show all ${events.length} requests`}
                 </Button>
               </div>
             )}

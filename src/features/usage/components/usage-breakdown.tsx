@@ -1,6 +1,7 @@
-import type { StatsResponse } from '@shared/contracts';
+import { NO_INTEGRATION, type ApiKey, type StatsResponse } from '@shared/contracts';
 import { BarList } from '@/components/ui/bar-list';
 import { Card, CardContent, CardHeader } from '@/components/ui/card';
+import { UsageByIntegration } from '@/features/usage/components/usage-by-integration';
 import { UsageByMember } from '@/features/usage/components/usage-by-member';
 
 function statusBar(status: string): string {
@@ -26,7 +27,18 @@ function Empty() {
   return <p className="py-6 text-center text-sm text-zinc-500">No calls in this range.</p>;
 }
 
-export function UsageBreakdown({ stats }: { stats: StatsResponse }) {
+/**
+ * Whether a breakdown by integration says anything: some key was made for one, or some calls
+ * were not of keys without one. An account that never chose an integration is not shown it.
+ */
+export function showsIntegrations(keys: readonly ApiKey[], stats: StatsResponse): boolean {
+  return (
+    keys.some((key) => key.integration !== null) ||
+    stats.by_integration.some((row) => row.integration !== NO_INTEGRATION)
+  );
+}
+
+export function UsageBreakdown({ stats, keys }: { stats: StatsResponse; keys: readonly ApiKey[] }) {
   return (
     <div className="grid gap-6 lg:grid-cols-2">
       <Card aria-labelledby="by-endpoint-title">
@@ -77,8 +89,9 @@ export function UsageBreakdown({ stats }: { stats: StatsResponse }) {
           )}
         </CardContent>
       </Card>
+      {showsIntegrations(keys, stats) && <UsageByIntegration stats={stats} />}
       {/* Teams only: it renders nothing for a personal account. */}
-      <UsageByMember range={{ from: stats.from, to: stats.to }} />
+      <UsageByMember stats={stats} />
     </div>
   );
 }

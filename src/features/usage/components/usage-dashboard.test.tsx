@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { delay, http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
+import { statsQuerySchema, type StatsResponse } from '@shared/contracts';
 import { addDays } from '@shared/dates';
 import { todayUtc } from '@/lib/date-range';
 import { formatPercent } from '@/lib/format';
@@ -16,6 +17,18 @@ function cellTexts(row: HTMLElement): (string | null | undefined)[] {
   return within(row)
     .getAllByRole('cell')
     .map((cell) => cell.firstChild?.textContent);
+}
+
+/** The mock's stats for whatever the page asks, with `overrides` in place of what they name. */
+function serveStats(overrides: Partial<StatsResponse>) {
+  server.use(
+    http.get('/api/dashboard/stats', ({ request }) =>
+      HttpResponse.json({
+        ...buildStats(statsQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams)), db.keys),
+        ...overrides,
+      }),
+    ),
+  );
 }
 
 function statsRequests() {
@@ -134,6 +147,55 @@ describe('usage page', () => {
       expect(screen.getByRole('button', { name: 'Show fewer' })).toBeInTheDocument();
     });
 
+    it('narrows to one integration’s keys, clearing the key, and back to a key, clearing the integration', async () => {
+      const { active, staging } = seedAccount();
+      active.integration = 'zapier';
+      const today = todayUtc();
+      const from = addDays(today, -29);
+      const { user, router } = renderApp(`/usage?key=${staging.id}`);
+      await waitForLoaded();
+      expect(statsRequests()).toEqual([{ from, to: today, key_id: staging.id }]);
+      const integrations = within(screen.getByLabelText('Integration'))
+        .getAllByRole('option')
+        .map((option) => option.textContent);
+      expect(integrations).toEqual([
+        'All integrations',
+        'Zapier',
+        'n8n',
+        'Make',
+        'Google Sheets',
+        'Custom',
+        'No integration',
+      ]);
+
+      await user.selectOptions(screen.getByLabelText('Integration'), 'Zapier');
+      await waitFor(() => expect(statsRequests().at(-1)).toEqual({ from, to: today, integration: 'zapier' }));
+      expect(screen.getByLabelText('Key')).toHaveValue('');
+      expect(router.state.location.search).toBe('?integration=zapier');
+      expect(await screen.findByText(/^Zapier keys, /)).toBeInTheDocument();
+      // Only the Zapier key's latest calls, each still naming its key.
+      const recent = screen.getByRole('table', { name: 'Recent requests' });
+      expect(
+        within(recent)
+          .getAllByRole('row')
+          .slice(1)
+          .map((row) => cellTexts(row)[2]),
+      ).toEqual(['Production server', 'Production server']);
+
+      await user.selectOptions(screen.getByLabelText('Key'), 'Production server');
+      await waitFor(() => expect(statsRequests().at(-1)).toEqual({ from, to: today, key_id: active.id }));
+      expect(screen.getByLabelText('Integration')).toHaveValue('');
+      expect(router.state.location.search).toBe(`?key=${active.id}`);
+    });
+
+    it('asks for the keys without an integration as “No integration”', async () => {
+      seedAccount();
+      const { user } = renderApp('/usage');
+      await waitForLoaded();
+      await user.selectOptions(screen.getByLabelText('Integration'), 'No integration');
+      await waitFor(() => expect(statsRequests().at(-1)).toMatchObject({ integration: 'none' }));
+    });
+
     it('marks revoked keys in the key menu', async () => {
       seedAccount();
       renderApp('/usage');
@@ -148,6 +210,63 @@ describe('usage page', () => {
         'Old laptop (revoked)',
         'Hackathon (expired)',
       ]);
+    });
+  });
+
+  describe('by integration', () => {
+    it('shows the calls by integration, named, when a key was made for one', async () => {
+      const { active, staging } = seedAccount();
+      active.integration = 'zapier';
+      staging.integration = 'google_sheets';
+      serveStats({
+        by_integration: [
+          { integration: 'zapier', requests: 1_500 },
+          { integration: 'none', requests: 300 },
+          { integration: 'google_sheets', requests: 120 },
+          { integration: 'other', requests: 7 },
+        ],
+      });
+      renderApp('/usage');
+      await waitForLoaded();
+      const table = await screen.findByRole('table', { name: 'Calls by integration' });
+      const rows = within(table)
+        .getAllByRole('row')
+        .slice(1)
+        .map((row) =>
+          within(row)
+            .getAllByRole('cell')
+            .map((cell) => cell.textContent),
+        );
+      // In the API's order (most first); 'none' and 'other' in words.
+      expect(rows).toEqual([
+        ['Zapier', '1,500', '77.8%'],
+        ['No integration', '300', '15.6%'],
+        ['Google Sheets', '120', '6.2%'],
+        ['Other keys', '7', '0.4%'],
+      ]);
+    });
+
+    it('is shown when calls came from keys with an integration, though no listed key has one', async () => {
+      seedAccount();
+      serveStats({
+        by_integration: [
+          { integration: 'none', requests: 90 },
+          { integration: 'other', requests: 10 },
+        ],
+      });
+      renderApp('/usage');
+      await waitForLoaded();
+      expect(await screen.findByRole('table', { name: 'Calls by integration' })).toHaveTextContent(
+        'Other keys',
+      );
+    });
+
+    it('is not shown to an account none of whose keys has an integration', async () => {
+      seedAccount();
+      renderApp('/usage');
+      await waitForLoaded();
+      expect(screen.getByRole('region', { name: 'By status' })).toBeInTheDocument();
+      expect(screen.queryByRole('region', { name: 'By integration' })).not.toBeInTheDocument();
     });
   });
 
@@ -240,6 +359,22 @@ describe('usage page', () => {
       if (blob === undefined) throw new Error('no Blob was saved');
       // Compared as plain arrays: the typed arrays come from two realms (jsdom's and Node's).
       expect(Array.from(new Uint8Array(await blob.arrayBuffer()))).toEqual(Array.from(bytes));
+    });
+
+    it('exports the chosen integration’s keys', async () => {
+      const { active } = seedAccount();
+      active.integration = 'n8n';
+      const { user } = renderApp('/usage?range=7d&integration=n8n');
+      await waitForLoaded();
+      const saved = await recordDownloads(async () => {
+        await user.click(screen.getByRole('button', { name: 'Export CSV' }));
+        expect(await screen.findByText('CSV downloaded')).toBeInTheDocument();
+      });
+      const today = todayUtc();
+      expect(apiLog.filter((entry) => entry.path === '/usage/export').map((entry) => entry.query)).toEqual([
+        { from: addDays(today, -6), to: today, integration: 'n8n' },
+      ]);
+      expect(saved).toHaveLength(1);
     });
 
     it('names the file after the selected range and key when the server gives no name', async () => {

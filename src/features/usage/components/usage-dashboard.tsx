@@ -12,9 +12,11 @@ import { useKeys } from '@/lib/api/get-keys';
 import { useStats } from '@/lib/api/get-stats';
 import { describeError } from '@/lib/api-error';
 import { formatDay, formatNumber } from '@/lib/format';
+import { integrationKeysLabel } from '@/lib/integrations';
 import { useAccountLink } from '@/lib/navigation';
 import { useExportUsage } from '@/features/usage/api/export-usage';
 import { AvailabilityStrip } from '@/features/usage/components/availability-strip';
+import { IntegrationSelector } from '@/features/usage/components/integration-selector';
 import { KeySelector } from '@/features/usage/components/key-selector';
 import { LatencyByEndpoint } from '@/features/usage/components/latency-by-endpoint';
 import { LatencyChart, LatencyLegend } from '@/features/usage/components/latency-chart';
@@ -26,7 +28,7 @@ import { AVAILABILITY_DEFINITION, PERCENTILE_DEFINITION } from '@/features/usage
 import { useUsageFilters } from '@/features/usage/usage-filters';
 
 export function UsageDashboard() {
-  const { range, keyId, query, setRange, setKeyId } = useUsageFilters();
+  const { range, keyId, integration, query, setRange, setKeyId, setIntegration } = useUsageFilters();
   const keys = useKeys();
   const stats = useStats(query);
   const exportUsage = useExportUsage();
@@ -34,7 +36,11 @@ export function UsageDashboard() {
   const link = useAccountLink();
   const selectedKey = keys.data?.find((key) => key.id === keyId) ?? null;
   const rangeLabel = `${formatDay(range.from)} – ${formatDay(range.to)}`;
-  const scope = selectedKey ? `“${selectedKey.label}”` : 'All keys';
+  const scope = selectedKey
+    ? `“${selectedKey.label}”`
+    : integration
+      ? integrationKeysLabel(integration)
+      : 'All keys';
 
   function download() {
     exportUsage.mutate(query, {
@@ -42,7 +48,7 @@ export function UsageDashboard() {
         notify({
           tone: 'success',
           title: 'CSV downloaded',
-          description: `Daily usage per key, ${rangeLabel}.`,
+          description: `Daily usage per key, ${integration ? `${integrationKeysLabel(integration)}, ` : ''}${rangeLabel}.`,
         }),
       onError: (error) =>
         notify({ tone: 'error', title: "Couldn't export CSV", description: describeError(error) }),
@@ -53,7 +59,10 @@ export function UsageDashboard() {
     <div className="space-y-6">
       <Card className="flex flex-col gap-4 p-4 sm:p-5 lg:flex-row lg:items-start lg:justify-between">
         <div className="flex flex-col gap-4 sm:flex-row sm:items-start sm:gap-6">
-          <KeySelector keys={keys.data ?? []} value={keyId} onChange={setKeyId} disabled={keys.isPending} />
+          <div className="flex flex-col gap-3 sm:flex-row sm:flex-wrap sm:items-center sm:gap-4">
+            <KeySelector keys={keys.data ?? []} value={keyId} onChange={setKeyId} disabled={keys.isPending} />
+            <IntegrationSelector value={integration} onChange={setIntegration} />
+          </div>
           <RangePicker value={range} onChange={setRange} />
         </div>
         <Button variant="secondary" onClick={download} loading={exportUsage.isPending} className="self-start">
@@ -93,7 +102,9 @@ export function UsageDashboard() {
                   description={
                     keys.data?.length === 0
                       ? 'Create an API key and call the API with it; its calls are charted here.'
-                      : 'Try a longer range or another key, or call the API to see traffic here.'
+                      : integration
+                        ? 'Try a longer range or another integration, or call the API with one of its keys.'
+                        : 'Try a longer range or another key, or call the API to see traffic here.'
                   }
                   action={
                     keys.data?.length === 0 ? (
@@ -155,11 +166,11 @@ export function UsageDashboard() {
               </Card>
             </>
           )}
-          {stats.data && <UsageBreakdown stats={stats.data} />}
+          {stats.data && <UsageBreakdown stats={stats.data} keys={keys.data ?? []} />}
         </>
       )}
 
-      <RecentRequests keyId={keyId} keys={keys.data ?? []} />
+      <RecentRequests keyId={keyId} integration={integration} keys={keys.data ?? []} />
     </div>
   );
 }
