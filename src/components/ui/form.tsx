@@ -59,6 +59,10 @@ export function Input({ className, ...props }: ComponentProps<'input'>) {
   return <input className={cn(inputClasses, className)} {...props} />;
 }
 
+export function Textarea({ className, ...props }: ComponentProps<'textarea'>) {
+  return <textarea className={cn(inputClasses, className)} {...props} />;
+}
+
 export function Select({ className, ...props }: ComponentProps<'select'>) {
   return <select className={cn(inputClasses, 'pr-8', className)} {...props} />;
 }

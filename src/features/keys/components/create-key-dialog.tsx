@@ -13,9 +13,8 @@ import {
 } from '@shared/contracts';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogFooter } from '@/components/ui/dialog';
-import { Checkbox, Field, Input, Select, inputClasses } from '@/components/ui/form';
+import { Checkbox, Field, Input, Select, Textarea } from '@/components/ui/form';
 import { describeError } from '@/lib/api-error';
-import { cn } from '@/lib/cn';
 import { fieldErrors, type FieldErrors } from '@/lib/form';
 import { useCreateKey } from '@/features/keys/api/create-key';
 import { SecretReveal } from '@/features/keys/components/secret-reveal';
@@ -180,7 +179,7 @@ function CreateKeyForm({
 
       <Field label="Metadata" hint={METADATA_HINT} error={errors.metadata}>
         {(props) => (
-          <textarea
+          <Textarea
             {...props}
             value={metadataText}
             onChange={(event) => setMetadataText(event.target.value)}
@@ -188,7 +187,7 @@ function CreateKeyForm({
             placeholder={METADATA_PLACEHOLDER}
             spellCheck={false}
             autoComplete="off"
-            className={cn(inputClasses, 'font-mono text-[13px]')}
+            className="font-mono text-[13px]"
           />
         )}
       </Field>

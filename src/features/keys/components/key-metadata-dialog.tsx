@@ -3,10 +3,9 @@ import { useState, type FormEvent } from 'react';
 import type { ApiKey } from '@shared/contracts';
 import { Button } from '@/components/ui/button';
 import { DialogFooter } from '@/components/ui/dialog';
-import { Field, inputClasses } from '@/components/ui/form';
+import { Field, Textarea } from '@/components/ui/form';
 import { useToast } from '@/components/ui/toast';
 import { describeError } from '@/lib/api-error';
-import { cn } from '@/lib/cn';
 import { useUpdateKey } from '@/features/keys/api/update-key';
 import { KeyFormDialog } from '@/features/keys/components/key-form-dialog';
 import {
@@ -17,7 +16,7 @@ import {
   parseMetadataText,
 } from '@/features/keys/key-metadata';
 
-const textareaClasses = cn(inputClasses, 'font-mono text-[13px]');
+const MONOSPACE = 'font-mono text-[13px]';
 
 function MetadataForm({ apiKey, onDone }: { apiKey: ApiKey; onDone: () => void }) {
   const updateKey = useUpdateKey();
@@ -70,7 +69,7 @@ function MetadataForm({ apiKey, onDone }: { apiKey: ApiKey; onDone: () => void }
       )}
       <Field label="Metadata" hint={`${METADATA_HINT} Leave it blank to remove it.`} error={errors.metadata}>
         {(props) => (
-          <textarea
+          <Textarea
             {...props}
             value={text}
             onChange={(event) => setText(event.target.value)}
@@ -79,7 +78,7 @@ function MetadataForm({ apiKey, onDone }: { apiKey: ApiKey; onDone: () => void }
             spellCheck={false}
             autoComplete="off"
             autoFocus
-            className={textareaClasses}
+            className={MONOSPACE}
           />
         )}
       </Field>
@@ -108,14 +107,7 @@ function MetadataView({ apiKey, onDone }: { apiKey: ApiKey; onDone: () => void }
           hint="Only the key’s creator and the account’s owner and admins can change it."
         >
           {(props) => (
-            <textarea
-              {...props}
-              value={text}
-              readOnly
-              rows={8}
-              spellCheck={false}
-              className={textareaClasses}
-            />
+            <Textarea {...props} value={text} readOnly rows={8} spellCheck={false} className={MONOSPACE} />
           )}
         </Field>
       )}
