@@ -1,10 +1,10 @@
 /**
  * GET|PATCH /onboarding: the first-run checklist on Overview. Each step is read from what has
  * happened in the account, so it ticks itself: a key exists; a call reached the API with one of
- * the account's keys (its raw usage batch is written within a second of the call, before any
- * aggregation); that call is in the daily usage (folded by the trigger); a plan was chosen (a
- * paid one, or "stay on Free"). Dismissing and staying on Free are the member's own choices,
- * kept on their membership, so each member of a team decides for themself.
+ * the account's keys (its raw usage batch is written within 10 s of the call, 3 s in the
+ * emulator, before any aggregation); that call is in the daily usage (folded by the trigger); a
+ * plan was chosen (a paid one, or "stay on Free"). Dismissing and staying on Free are the
+ * member's own choices, kept on their membership, so each member of a team decides for themself.
  */
 import { FieldValue, Timestamp } from 'firebase-admin/firestore';
 import type { Request, Response } from 'express';
