@@ -258,7 +258,16 @@ export function settleLease(
 }
 
 /**
- * One lease: a transaction of four or five reads (the budgets, the account, its alert settings)
+ * The documents a lease reads, in this order: the account's budget, the account, its alert
+ * settings and, for a key with caps, its lineage's budget (exported for bench:api's accounting).
+ */
+export function leaseReads(accountId: string, keyRef?: DocumentReference): DocumentReference[] {
+  const refs = [accountBudgetRef(accountId), accountRef(accountId), alertSettingsRef(accountId)];
+  return keyRef === undefined ? refs : [...refs, keyRef];
+}
+
+/**
+ * One lease: a transaction of three or four reads (leaseReads: the budgets, the account, its alert settings)
  * and one or two writes, plus an alert for each threshold this lease reaches (lease-alerts.ts).
  */
 export async function leaseBudget(ask: LeaseAsk): Promise<LeaseGrant> {
@@ -266,12 +275,9 @@ export async function leaseBudget(ask: LeaseAsk): Promise<LeaseGrant> {
   const budgetRef = accountBudgetRef(ask.accountId);
   const keyRef = ask.key === undefined ? undefined : keyBudgetRef(ask.accountId, ask.key.budgetId);
   return firestore.runTransaction(async (tx) => {
-    const settingsRef = alertSettingsRef(ask.accountId);
-    const refs =
-      keyRef === undefined
-        ? [budgetRef, accountRef(ask.accountId), settingsRef]
-        : [budgetRef, accountRef(ask.accountId), settingsRef, keyRef];
-    const [budgetSnap, accountSnap, settingsSnap, keySnap] = await tx.getAll(...refs);
+    const [budgetSnap, accountSnap, settingsSnap, keySnap] = await tx.getAll(
+      ...leaseReads(ask.accountId, keyRef),
+    );
     const allowance =
       accountSnap?.exists === true ? allowanceOf(readAccountDoc(accountSnap.data())) : undefined;
     const before = { account: readBudget(budgetSnap), key: readBudget(keySnap) };
