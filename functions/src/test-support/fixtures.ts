@@ -6,6 +6,7 @@ import {
   createKeyResponseSchema,
   type CreateKeyRequest,
   type CreateKeyResponse,
+  type Integration,
   type Scope,
 } from '../shared/contracts.js';
 import { utcPeriod } from '../shared/dates.js';
@@ -35,6 +36,7 @@ export async function insertKey(
     caps?: { monthly?: number; per_minute?: number };
     usage?: { monthly_usage: number; usage_period: string };
     createdBy?: string;
+    integration?: Integration;
   } = {},
 ): Promise<InsertedKey> {
   const now = new Date();
@@ -44,6 +46,7 @@ export async function insertKey(
     createdBy: options.createdBy ?? accountId,
     label: options.label ?? 'fixture',
     scopes: options.scopes ?? ['read', 'write'],
+    integration: options.integration ?? null,
     now,
     ...(options.expiresAt === undefined ? {} : { expiresAt: options.expiresAt }),
     lineage: {

@@ -2,6 +2,7 @@ import { FieldPath, type Query, type QueryDocumentSnapshot } from 'firebase-admi
 import { db } from '../lib/firebase.js';
 import { API_USAGE_DAILY } from '../lib/collections.js';
 import { ACCOUNT_DAY_FIELDS, readDailyDoc, type DailyDoc } from './daily-doc.js';
+import { DAILY_BOUNDS } from './usage-bounds.js';
 
 export function accountDaysQuery(accountId: string, from: string, to: string): Query {
   return db()
@@ -24,10 +25,14 @@ export async function loadAccountDays(
   keyIds: ReadonlySet<string> | null = null,
 ): Promise<Map<string, DailyDoc>> {
   if (keyIds !== null && keyIds.size === 0) return new Map();
+  // A day keeps at most DAILY_BOUNDS.keys keys apart: asking for more (an integration's keys after
+  // many rolls) reads the bounded key_stats whole rather than a projection of unbounded length.
   const fields =
     keyIds === null
       ? ACCOUNT_DAY_FIELDS
-      : ['account_id', 'date', ...[...keyIds].map((keyId) => new FieldPath('key_stats', keyId))];
+      : keyIds.size > DAILY_BOUNDS.keys
+        ? ['account_id', 'date', 'key_stats']
+        : ['account_id', 'date', ...[...keyIds].map((keyId) => new FieldPath('key_stats', keyId))];
   const snapshot = await accountDaysQuery(accountId, from, to)
     .select(...fields)
     .get();

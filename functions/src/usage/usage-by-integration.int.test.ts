@@ -18,7 +18,7 @@ import {
   waitForQuery,
   type TestUser,
 } from '../test-support/emulators.js';
-import { createKeyViaApi } from '../test-support/fixtures.js';
+import { createKeyViaApi, insertKey } from '../test-support/fixtures.js';
 
 beforeAll(async () => {
   await clearEmulators();
@@ -100,6 +100,31 @@ describe('usage by integration', () => {
       [zapierA.key.id, zapierB.key.id].sort(),
     );
     expect(rows.every((row) => row[column] === 'zapier')).toBe(true);
+  });
+
+  it('counts an integration with more keys than a day keeps apart (after many rolls)', async () => {
+    const user = await createTestUser();
+    await dashboardCall(user, '/me');
+    const keys = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        insertKey(user.uid, { label: `rolled ${i}`, integration: 'custom' }),
+      ),
+    );
+    const [first, last] = [keys[0], keys[59]];
+    if (first === undefined || last === undefined) throw new Error('fixture');
+    await callTimes(first.secret, 2);
+    await callTimes(last.secret, 1);
+    await waitForQuery(
+      adminDb().collection(API_USAGE_DAILY).where('account_id', '==', user.uid),
+      (docs) => docs.reduce((sum, doc) => sum + Number(doc.get('total_requests') ?? 0), 0) === 3,
+    );
+    const today = utcDate(new Date());
+    const custom = await stats(user, `from=${today}&to=${today}&integration=custom`);
+    expect(custom.totals).toMatchObject({ requests: 3, units: 3 });
+    expect(custom.by_key).toEqual([
+      { key_id: first.id, requests: 2 },
+      { key_id: last.id, requests: 1 },
+    ]);
   });
 
   it('refuses a filter by key and by integration at once, and an unknown integration', async () => {
